@@ -1,0 +1,12 @@
+#ifndef CPCRE2_SHIM_H
+#define CPCRE2_SHIM_H
+#define PCRE2_CODE_UNIT_WIDTH 8     /* must come before pcre2.h */
+#include <pcre2.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Macros Swift does not import. */
+static const size_t cpcre2_unset = PCRE2_UNSET;
+static const size_t cpcre2_zero_terminated = PCRE2_ZERO_TERMINATED;
+
+#endif

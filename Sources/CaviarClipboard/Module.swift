@@ -1,0 +1,2 @@
+/// CaviarClipboard: see DESIGN.md for this layer.
+enum CaviarClipboardModule {}

@@ -1,0 +1,2 @@
+/// CaviarDetection: see DESIGN.md for this layer.
+enum CaviarDetectionModule {}

@@ -1,0 +1,2 @@
+/// CaviarMail: see DESIGN.md for this layer.
+enum CaviarMailModule {}

@@ -1,0 +1,2 @@
+/// CaviarPCRE: see DESIGN.md for this layer.
+enum CaviarPCREModule {}

@@ -1,0 +1,2 @@
+/// CaviarPacks: see DESIGN.md for this layer.
+enum CaviarPacksModule {}

@@ -1,0 +1,2 @@
+/// CaviarRedaction: see DESIGN.md for this layer.
+enum CaviarRedactionModule {}

@@ -1,0 +1,2 @@
+/// CaviarSessions: see DESIGN.md for this layer.
+enum CaviarSessionsModule {}

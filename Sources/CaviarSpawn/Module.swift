@@ -1,0 +1,2 @@
+/// CaviarSpawn: see DESIGN.md for this layer.
+enum CaviarSpawnModule {}

@@ -1,0 +1,2 @@
+/// CaviarStreaming: see DESIGN.md for this layer.
+enum CaviarStreamingModule {}

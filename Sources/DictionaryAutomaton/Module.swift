@@ -1,0 +1,2 @@
+/// DictionaryAutomaton: see DESIGN.md for this layer.
+enum DictionaryAutomatonModule {}
