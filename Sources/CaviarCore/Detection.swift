@@ -11,13 +11,18 @@ public struct Detection: Hashable, Sendable {
     public var confidence: Double
     /// Higher wins when spans overlap (see `Resolver`); detectors default to 0.
     public var priority: Int
+    /// The value that identifies what was found for placeholder numbering, when it is not simply
+    /// the span's bytes: a person found as `Dupont`, `J. Dupont` and `jean.dupont@…` carries one
+    /// identity (for example the folded `jean dupont`) so that all mentions share `[PERSON_1]`.
+    public var identity: [UInt8]?
 
-    public init(entity: EntityType, detectorID: String, span: Range<Int>, confidence: Double, priority: Int = 0) {
+    public init(entity: EntityType, detectorID: String, span: Range<Int>, confidence: Double, priority: Int = 0, identity: [UInt8]? = nil) {
         self.entity = entity
         self.detectorID = detectorID
         self.span = span
         self.confidence = confidence
         self.priority = priority
+        self.identity = identity
     }
 }
 
