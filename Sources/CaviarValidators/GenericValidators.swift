@@ -1,8 +1,38 @@
 /// Algorithms shared by many identifiers: Luhn, ISO 7064, IBAN, weighted sums, entropy.
 enum GenericValidators {
     static let table: [String: ValidatorFactory] = [
-        "luhn": { _ in ClosureValidator { c in c.digits.map(Luhn.isValid) ?? false } },
+        "luhn": { p in
+            let shape = try ParameterReader("luhn", p, allowed: []).shape()
+            return ClosureValidator { c in
+                shape.apply(c.compact).flatMap { digitValues($0) }.map(Luhn.isValid) ?? false
+            }
+        },
         "iban": { _ in ClosureValidator { c in IBAN.isValid(c.compact) } },
+        "weighted_mod": WeightedMod.make,
+        "letter_table_mod": LetterTableMod.make,
+        "mod97": Mod97.make,
+        "mod97_10": Mod97.makeISO,
+        "iso7064_mod11_10": { p in
+            let shape = try ParameterReader("iso7064_mod11_10", p, allowed: []).shape()
+            return ClosureValidator { c in
+                shape.apply(c.compact).flatMap { digitValues($0) }.map(ISO7064.mod11_10IsValid) ?? false
+            }
+        },
+        "iso7064_mod11_2": { p in
+            let shape = try ParameterReader("iso7064_mod11_2", p, allowed: []).shape()
+            return ClosureValidator { c in shape.apply(c.compact).map(ISO7064.mod11_2IsValid) ?? false }
+        },
+        "verhoeff": { p in
+            let shape = try ParameterReader("verhoeff", p, allowed: []).shape()
+            return ClosureValidator { c in
+                shape.apply(c.compact).flatMap { digitValues($0) }.map(Verhoeff.isValid) ?? false
+            }
+        },
+        "icao9303": { p in
+            let shape = try ParameterReader("icao9303", p, allowed: []).shape()
+            return ClosureValidator { c in shape.apply(c.compact).map(ICAO9303.isValid) ?? false }
+        },
+        "plausible_date": PlausibleDate.make,
     ]
 }
 
