@@ -1,2 +1,0 @@
-/// CaviarSpawn: see DESIGN.md for this layer.
-enum CaviarSpawnModule {}

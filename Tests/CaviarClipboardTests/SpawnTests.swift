@@ -1,0 +1,139 @@
+import XCTest
+import CaviarSpawn
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// CaviarSpawn against real programs (the package has no CaviarSpawnTests target; these live here
+/// because CaviarClipboard is its main user).
+final class SpawnTests: XCTestCase {
+    func testCatEchoesStdinByteForByte() throws {
+        let input = Array("Zoë café 🎉 日本語\nno trailing newline".utf8)
+        let result = try Spawn.run("cat", arguments: [], stdin: input, timeout: 10)
+        XCTAssertEqual(result.status, 0)
+        XCTAssertEqual(result.stdout, input)
+        XCTAssertEqual(result.stderr, [])
+    }
+
+    func testTwentyMegabytesThroughCatDoesNotDeadlock() throws {
+        // Bigger than any pipe buffer in both directions at once: needs stdin and stdout polled together.
+        var input = [UInt8](repeating: 0, count: 20 * 1024 * 1024)
+        for index in input.indices { input[index] = UInt8(truncatingIfNeeded: index &* 31 &+ index >> 11) }
+        let result = try Spawn.run("cat", arguments: [], stdin: input, timeout: 60)
+        XCTAssertEqual(result.status, 0)
+        XCTAssertEqual(result.stdout.count, input.count)
+        XCTAssertTrue(result.stdout == input)
+    }
+
+    func testLargeStderrAndStdoutTogether() throws {
+        let script = "head -c 3000000 /dev/zero; head -c 3000000 /dev/zero >&2"
+        let result = try Spawn.run("sh", arguments: ["-c", script], timeout: 30)
+        XCTAssertEqual(result.stdout.count, 3_000_000)
+        XCTAssertEqual(result.stderr.count, 3_000_000)
+    }
+
+    func testExitStatusAndStderrAreReported() throws {
+        let result = try Spawn.run("sh", arguments: ["-c", "printf oops >&2; exit 7"], timeout: 10)
+        XCTAssertEqual(result.status, 7)
+        XCTAssertEqual(result.stderrText, "oops")
+        XCTAssertFalse(result.isSuccess)
+    }
+
+    func testTimeoutKillsAndReapsTheChild() throws {
+        let started = Date()
+        XCTAssertThrowsError(try Spawn.run("sh", arguments: ["-c", "sleep 5"], timeout: 0.3)) { error in
+            guard case SpawnError.timedOut(let name, let seconds)? = error as? SpawnError else {
+                return XCTFail("expected timedOut, got \(error)")
+            }
+            XCTAssertEqual(name, "sh")
+            XCTAssertEqual(seconds, 0.3)
+        }
+        // Well under the 5 s sleep: the call returned at the deadline, not when sleep ended.
+        XCTAssertLessThan(Date().timeIntervalSince(started), 4)
+        // The whole process group died, including the grandchild `sleep`: no child of ours remains.
+        var status: Int32 = 0
+        XCTAssertEqual(waitpid(-1, &status, WNOHANG), -1)
+        XCTAssertEqual(errno, ECHILD)
+    }
+
+    func testMissingBinaryIsNotFound() {
+        XCTAssertThrowsError(try Spawn.run("caviar-no-such-program-xyz", arguments: [], timeout: 5)) { error in
+            XCTAssertEqual(error as? SpawnError, .notFound("caviar-no-such-program-xyz"))
+        }
+        XCTAssertThrowsError(try Spawn.run("/nonexistent/dir/prog", arguments: [], timeout: 5)) { error in
+            XCTAssertEqual(error as? SpawnError, .notFound("/nonexistent/dir/prog"))
+        }
+    }
+
+    func testKilledChildReports128PlusSignal() throws {
+        let result = try Spawn.run("sh", arguments: ["-c", "kill -9 $$"], timeout: 10)
+        XCTAssertEqual(result.status, 128 + SIGKILL)
+        let terminated = try Spawn.run("sh", arguments: ["-c", "kill -TERM $$"], timeout: 10)
+        XCTAssertEqual(terminated.status, 128 + SIGTERM)
+    }
+
+    func testDaemonHoldingCapturedPipesDoesNotHang() throws {
+        // Like xclip: the child forks a background process that keeps stdout and stderr open.
+        let started = Date()
+        let result = try Spawn.run(
+            "sh", arguments: ["-c", "printf ready; (sleep 5 &) ; exit 0"], timeout: 4)
+        XCTAssertEqual(result.status, 0)
+        XCTAssertEqual(String(decoding: result.stdout, as: UTF8.self), "ready")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 3)
+    }
+
+    func testNullOutputDiscardsAndInheritDoesNotCapture() throws {
+        let result = try Spawn.run(
+            "sh", arguments: ["-c", "echo out; echo err >&2"], stdout: .null, stderr: .null, timeout: 10)
+        XCTAssertEqual(result.status, 0)
+        XCTAssertEqual(result.stdout, [])
+        XCTAssertEqual(result.stderr, [])
+    }
+
+    func testChildThatIgnoresStdinDoesNotKillTheParent() throws {
+        // `true` exits without reading; writing 1 MB to it gets EPIPE, which must not raise SIGPIPE.
+        let input = [UInt8](repeating: 65, count: 1 << 20)
+        let result = try Spawn.run("true", arguments: [], stdin: input, timeout: 10)
+        XCTAssertEqual(result.status, 0)
+    }
+
+    func testNoStdinMeansDevNull() throws {
+        let result = try Spawn.run("cat", arguments: [], timeout: 5)
+        XCTAssertEqual(result.status, 0)
+        XCTAssertEqual(result.stdout, [])
+    }
+
+    func testEnvironmentReplacesAndOverrides() throws {
+        let replaced = try Spawn.run(
+            "/usr/bin/env", arguments: [], environment: ["ONLY": "1"], timeout: 5)
+        XCTAssertEqual(String(decoding: replaced.stdout, as: UTF8.self), "ONLY=1\n")
+        let overridden = try Spawn.run(
+            "sh", arguments: ["-c", "printf %s \"$LANG|$PATH\""],
+            environment: Spawn.environment(overriding: ["LANG": "C.UTF-8"]), timeout: 5)
+        let text = String(decoding: overridden.stdout, as: UTF8.self)
+        XCTAssertTrue(text.hasPrefix("C.UTF-8|"))
+        XCTAssertFalse(text.hasSuffix("|"), "PATH should be inherited")
+    }
+
+    func testParentDescriptorsAreNotInherited() throws {
+        // The test runner itself holds descriptors opened without O_CLOEXEC, plus one we open here;
+        // the child must see only 0, 1 and 2.
+        guard FileManager.default.fileExists(atPath: "/proc/self/fd") else { throw XCTSkip("no /proc") }
+        let leaky = open("/dev/null", O_RDONLY)   // deliberately not close-on-exec
+        defer { close(leaky) }
+        XCTAssertGreaterThan(leaky, 2)
+        let result = try Spawn.run("sh", arguments: ["-c", "ls /proc/$$/fd"], stdin: [1, 2, 3], timeout: 5)
+        let fds = String(decoding: result.stdout, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
+            .compactMap { Int($0) }
+        XCTAssertEqual(Set(fds), [0, 1, 2], "descriptors seen by the child: \(fds)")
+    }
+
+    func testWhich() {
+        XCTAssertEqual(Spawn.which("sh", path: "/nonexistent:/bin"), "/bin/sh")
+        XCTAssertNil(Spawn.which("sh", path: "/nonexistent"))
+        XCTAssertNil(Spawn.which("tmp", path: "/"), "a directory is not an executable")
+        XCTAssertNil(Spawn.which(""))
+    }
+}
