@@ -1,2 +1,0 @@
-/// CaviarMail: see DESIGN.md for this layer.
-enum CaviarMailModule {}
