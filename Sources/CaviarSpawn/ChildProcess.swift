@@ -37,7 +37,7 @@ final class ChildProcess {
     /// Starts `path` in its own process group with the requested stdio wiring.
     static func launch(
         path: String, argv: [String], environment: [String: String]?,
-        hasStdin: Bool, stdout: OutputMode, stderr: OutputMode
+        hasStdin: Bool, stdout: OutputMode, stderr: OutputMode, newSession: Bool = false
     ) throws -> ChildProcess {
         var parentFDs: [Int32] = []
         var childFDs: [Int32] = []
@@ -65,8 +65,11 @@ final class ChildProcess {
         sigemptyset(&emptyMask)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        let flags = Int32(POSIX_SPAWN_SETPGROUP) | Int32(POSIX_SPAWN_SETSIGDEF) | Int32(POSIX_SPAWN_SETSIGMASK)
+        // A new session (detached helpers) already makes the child a group leader; asking for
+        // both would fail, since a session leader cannot change its process group.
+        let groupFlag = newSession ? spawnSetSIDFlag : Int32(POSIX_SPAWN_SETPGROUP)
+        if !newSession { posix_spawnattr_setpgroup(&attributes, 0) }
+        let flags = groupFlag | Int32(POSIX_SPAWN_SETSIGDEF) | Int32(POSIX_SPAWN_SETSIGMASK)
         posix_spawnattr_setflags(&attributes, Int16(truncatingIfNeeded: flags))
 
         var stdinWrite: Int32 = -1
@@ -131,6 +134,32 @@ final class ChildProcess {
         return ChildProcess(
             pid: pid, executable: argv[0], stdinWrite: stdinWrite,
             stdoutRead: outputReads[0], stderrRead: outputReads[1])
+    }
+
+    /// Writes all of `input` to the child's stdin within `timeout` seconds, closes it, and lets
+    /// the child run on without waiting for it. Returns the child's pid.
+    func feedAndRelease(input: [UInt8], timeout: Double) throws -> pid_t {
+        let deadline = monotonicSeconds() + max(0, timeout)
+        var offset = 0
+        while stdinWrite >= 0 && offset < input.count {
+            let remaining = deadline - monotonicSeconds()
+            if remaining <= 0 {
+                closeStdin()
+                throw SpawnError.timedOut(executable: executable, seconds: timeout)
+            }
+            var entry = [pollfd(fd: stdinWrite, events: Int16(POLLOUT), revents: 0)]
+            let ready = poll(&entry, 1, Int32(min(remaining * 1000 + 1, 100)))
+            if ready < 0 && errno != EINTR {
+                throw SpawnError.ioFailed(executable: executable, reason: errnoText(errno))
+            }
+            if ready > 0 { writeSome(input, offset: &offset) }
+        }
+        let wroteAll = offset >= input.count
+        closeStdin()
+        if !wroteAll {
+            throw SpawnError.ioFailed(executable: executable, reason: "the program exited before reading its input")
+        }
+        return pid
     }
 
     /// Writes `input`, collects output, waits for the child (or kills it at the deadline).
@@ -264,6 +293,13 @@ final class ChildProcess {
 }
 
 // MARK: - C helpers
+
+/// `POSIX_SPAWN_SETSID` (glibc >= 2.26, macOS), hidden from Swift's Glibc module by `_GNU_SOURCE`.
+#if canImport(Darwin)
+private let spawnSetSIDFlag: Int32 = 0x0400
+#else
+private let spawnSetSIDFlag: Int32 = 0x80
+#endif
 
 #if !canImport(Darwin)
 /// glibc >= 2.34 `posix_spawn_file_actions_addclosefrom_np`, looked up at run time because

@@ -40,6 +40,43 @@ public enum Spawn {
         return try child.communicate(input: stdin ?? [], timeout: timeout)
     }
 
+    /// Starts `executable` detached in a new session (it survives the caller's exit and the
+    /// terminal's hangup), writes `stdin` to it, closes the pipe and returns its pid without
+    /// waiting. Its stdout and stderr go to `/dev/null`.
+    ///
+    /// If the caller lives on, it should reap the pid (`waitpid`) once the child is done;
+    /// a short-lived caller can simply exit.
+    @discardableResult
+    public static func detach(
+        _ executable: String,
+        arguments: [String],
+        environment: [String: String]? = nil,
+        stdin: [UInt8] = [],
+        timeout: Double = 5
+    ) throws -> Int32 {
+        guard let path = which(executable) else { throw SpawnError.notFound(executable) }
+        let child = try ChildProcess.launch(
+            path: path, argv: [executable] + arguments, environment: environment,
+            hasStdin: true, stdout: .null, stderr: .null, newSession: true)
+        return try child.feedAndRelease(input: stdin, timeout: timeout)
+    }
+
+    /// The absolute path of the running program (to start a helper copy of itself), or `nil`.
+    public static func currentExecutablePath() -> String? {
+        #if canImport(Darwin)
+        var size: UInt32 = 0
+        _ = _NSGetExecutablePath(nil, &size)
+        var buffer = [CChar](repeating: 0, count: Int(size) + 1)
+        guard _NSGetExecutablePath(&buffer, &size) == 0 else { return nil }
+        return String(cString: buffer)
+        #else
+        var buffer = [CChar](repeating: 0, count: 4097)
+        let count = readlink("/proc/self/exe", &buffer, 4096)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        #endif
+    }
+
     /// The absolute path of `name` found on `path` (default: the `PATH` variable), or `nil`.
     ///
     /// A name containing `/` is returned as is when it is an executable regular file.
