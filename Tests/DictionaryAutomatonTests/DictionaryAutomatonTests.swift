@@ -1,0 +1,158 @@
+import Foundation
+import Testing
+@testable import DictionaryAutomaton
+
+/// Builds an automaton from terms; the value of term `i` is "i".
+func makeAutomaton(_ terms: [String], hashed: Bool = false) throws -> DictionaryAutomaton {
+    var builder = DictionaryBuilder()
+    for (index, term) in terms.enumerated() {
+        for variant in TextFolding.termVariants(term) {
+            try builder.add(folded: variant, value: Array(String(index).utf8))
+        }
+    }
+    let key = SipHashKey(salt: Array("test salt, sixteen bytes or more".utf8))
+    let bytes = try builder.build(mode: hashed ? .hashed(key: key, saltPath: "") : .plain, fingerprint: 42)
+    return try DictionaryAutomaton(bytes: bytes, key: hashed ? key : nil)
+}
+
+/// (matched original text, term index) for every match.
+func found(_ automaton: DictionaryAutomaton, in text: [UInt8]) -> [String] {
+    automaton.matches(in: text).map { match in
+        String(decoding: text[match.span], as: UTF8.self) + "=" + String(decoding: automaton.value(at: match.valueIndex), as: UTF8.self)
+    }
+}
+
+struct MatchCase: CustomStringConvertible, Sendable {
+    var name: String
+    var terms: [String]
+    var text: [UInt8]
+    var expected: [String]
+    var description: String { name }
+
+    init(_ name: String, _ terms: [String], _ text: String, _ expected: [String]) {
+        self.init(name, terms, Array(text.utf8), expected)
+    }
+
+    init(_ name: String, _ terms: [String], _ text: [UInt8], _ expected: [String]) {
+        self.name = name
+        self.terms = terms
+        self.text = text
+        self.expected = expected
+    }
+}
+
+/// One table of cases run against the plain trie and the hashed table.
+let matchCases: [MatchCase] = [
+    MatchCase("clitics and possessives", ["Orion"], "Orion's plan, d'Orion, l’Orion, dell'Orion; Orions, Orion-X",
+              ["Orion=0", "Orion=0", "Orion=0", "Orion=0", "Orion=0"]),
+    MatchCase("never inside a longer word", ["ller", "Dupont"], "Müller ller Dupontel Dupont2 xDupont Dupont",
+              ["ller=0", "Dupont=1"]),
+    MatchCase("leftmost-longest", ["Jean", "Jean Dupont", "Dupont Consulting"], "Jean Dupont Consulting, Jean.",
+              ["Jean Dupont=1", "Jean=0"]),
+    MatchCase("overlapping terms", ["New York", "York University", "University"], "New York University",
+              ["New York=0", "University=2"]),
+    MatchCase("case and diacritics", ["Zoë Lefèvre"], "ZOE LEFEVRE, zoë  lefèvre; Zoe\nLefevre",
+              ["ZOE LEFEVRE=0", "zoë  lefèvre=0", "Zoe\nLefevre=0"]),
+    MatchCase("german spellings from ü", ["Müller"], "Mueller Muller MÜLLER Müller MUELLER",
+              ["Mueller=0", "Muller=0", "MÜLLER=0", "Müller=0", "MUELLER=0"]),
+    MatchCase("german spellings from ue", ["Mueller"], "Müller Muller", ["Müller=0", "Muller=0"]),
+    MatchCase("sharp s", ["Straße"], "STRASSE Strasse straße", ["STRASSE=0", "Strasse=0", "straße=0"]),
+    MatchCase("nordic and slavic letters", ["Søren Łukasz Đorđe"], "SOREN LUKASZ DJORDJE, Soren Lukasz Dorde",
+              ["Soren Lukasz Dorde=0"]),
+    MatchCase("greek and cyrillic", ["Σωκράτης", "Йошкар"], "ΣΩΚΡΑΤΗΣ ЙОШКАР Иошкар", ["ΣΩΚΡΑΤΗΣ=0", "ЙОШКАР=1"]),
+    MatchCase("hyphens and punctuation are spaces", ["Jean-Pierre Dupont"], "Jean Pierre Dupont / jean–pierre, dupont",
+              ["Jean Pierre Dupont=0", "jean–pierre, dupont=0"]),
+    MatchCase("combining marks stay in the span", ["Lefevre"], "e\u{301} Lefe\u{301}vre\u{301} x",
+              ["Lefe\u{301}vre\u{301}=0"]),
+    MatchCase("digits are word characters", ["Project 42"], "project-42 project 421 PROJECT 42.", ["project-42=0", "PROJECT 42=0"]),
+    MatchCase("a prefix of a word is no match", ["Jean Du"], "Jean Dupont", []),
+    MatchCase("start and end of text", ["abc"], "abc", ["abc=0"]),
+    MatchCase("apostrophe inside a term", ["O'Brien"], "O’Brien OBrien o'brien's", ["O’Brien=0", "o'brien=0"]),
+    MatchCase("invalid UTF-8 glues words, elsewhere passes", ["Dupont"],
+              [0xFF] + Array("Dupont".utf8) + [0x20, 0xC3, 0x20] + Array("Dupont".utf8) + [0x20, 0xE2, 0x82],
+              ["Dupont=0"]),
+    MatchCase("latin-1 letters are word bytes", ["ller"], [0x4D, 0xFC] + Array("ller".utf8), []),
+    MatchCase("duplicate term: first value wins", ["Orion", "ORION"], "orion", ["orion=0"]),
+]
+
+@Suite struct DictionaryAutomatonTests {
+    @Test(arguments: matchCases)
+    func plainTrie(_ testCase: MatchCase) throws {
+        let automaton = try makeAutomaton(testCase.terms)
+        #expect(found(automaton, in: testCase.text) == testCase.expected)
+    }
+
+    @Test(arguments: matchCases)
+    func hashedTableAgreesWithPlain(_ testCase: MatchCase) throws {
+        let automaton = try makeAutomaton(testCase.terms, hashed: true)
+        #expect(automaton.isHashed)
+        #expect(found(automaton, in: testCase.text) == testCase.expected)
+    }
+
+    @Test func offsetsMapBackExactly() throws {
+        let automaton = try makeAutomaton(["Lefevre"])
+        let text = Array("Straße é Lefèvre!".utf8)
+        let matches = automaton.matches(in: text)
+        #expect(matches.map(\.span) == [11..<19])
+    }
+
+    /// A long text crosses many folding chunks; matches at every offset must be found exactly
+    /// once, whatever the range split.
+    @Test(arguments: [false, true])
+    func longTextAcrossChunksAndRanges(hashed: Bool) throws {
+        let automaton = try makeAutomaton(["Zoë Lefèvre", "Jean Dupont", "Dupont"], hashed: hashed)
+        var text: [UInt8] = []
+        var expected: [Range<Int>] = []
+        var generator = SystemRandomNumberGenerator()
+        var seed: UInt64 = 12345
+        func next() -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int(seed >> 33)
+        }
+        _ = generator
+        let fillers = ["lorem ", "ipsum, ", "çà ", "straße\n", "Dupontel ", "\u{301}", "  \t"]
+        while text.count < 300_000 {
+            for _ in 0..<(next() % 40) { text += Array(fillers[next() % fillers.count].utf8) }
+            if let last = text.last, TextFolding.isWordByte(TextFolding.fold([last]).last ?? 0x20) { text.append(0x20) }
+            let name = next() % 2 == 0 ? "ZOË LEFÈVRE" : "jean  dupont"
+            expected.append(text.count..<(text.count + name.utf8.count))
+            text += Array(name.utf8)
+            text.append(0x2E)
+        }
+        let whole = automaton.matches(in: text).map(\.span)
+        #expect(whole == expected)
+        // Split into ranges at arbitrary points: each match is reported by the range it starts in.
+        let folder = TextFolder(capacity: 256)
+        var pieces: [Range<Int>] = []
+        var cut = 0
+        var splits: [Range<Int>] = []
+        while cut < text.count {
+            let end = min(text.count, cut + 1 + next() % 90_000)
+            splits.append(cut..<end)
+            cut = end
+        }
+        text.withUnsafeBufferPointer { buffer in
+            for split in splits {
+                automaton.matches(in: buffer, range: split, folder: folder) { pieces.append($0.span) }
+            }
+        }
+        #expect(pieces == expected)
+    }
+
+    @Test func rangeStartInsideAWordIsNotAWordStart() throws {
+        let automaton = try makeAutomaton(["pont"])
+        let text = Array("Dupont pont".utf8)
+        var spans: [Range<Int>] = []
+        text.withUnsafeBufferPointer { buffer in
+            automaton.matches(in: buffer, range: 2..<buffer.count, folder: TextFolder()) { spans.append($0.span) }
+        }
+        #expect(spans == [7..<11])
+    }
+
+    @Test func builderRefusesUnfoldedOrEmptyTerms() {
+        var builder = DictionaryBuilder()
+        #expect(throws: DictionaryError.self) { try builder.add(folded: [], value: []) }
+        #expect(throws: DictionaryError.self) { try builder.add(folded: Array(" x".utf8), value: []) }
+        #expect(throws: DictionaryError.self) { try builder.add(folded: [UInt8](repeating: 0x61, count: 2000), value: []) }
+    }
+}
