@@ -38,7 +38,7 @@ let package = Package(
         .target(
             name: "CaviarPacks",
             dependencies: ["CaviarCore", "CaviarDetection", "CaviarValidators", .product(name: "Yams", package: "Yams")]),
-        .target(name: "CaviarRedaction", dependencies: ["CaviarCore"]),
+        .target(name: "CaviarRedaction", dependencies: ["CaviarCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "CaviarSessions",
             dependencies: ["CaviarCore", "CaviarSpawn", .product(name: "Crypto", package: "swift-crypto")]),
@@ -49,8 +49,8 @@ let package = Package(
         .executableTarget(
             name: "caviar",
             dependencies: [
-                "CaviarCore", "CaviarDetection", "CaviarPacks", "CaviarRedaction", "CaviarSessions",
-                "CaviarStreaming", "CaviarMail", "CaviarClipboard", "CaviarSpawn", "DictionaryAutomaton",
+                "CaviarCore", "CaviarDetection", "CaviarPacks", "CaviarRedaction",
+                "CaviarStreaming", "CaviarSpawn", "DictionaryAutomaton",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(

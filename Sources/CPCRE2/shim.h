@@ -5,8 +5,5 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Macros Swift does not import. */
-static const size_t cpcre2_unset = PCRE2_UNSET;
-static const size_t cpcre2_zero_terminated = PCRE2_ZERO_TERMINATED;
 
 #endif

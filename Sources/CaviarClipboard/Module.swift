@@ -1,2 +1,0 @@
-/// CaviarClipboard: see DESIGN.md for this layer.
-enum CaviarClipboardModule {}

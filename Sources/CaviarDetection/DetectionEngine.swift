@@ -1,0 +1,269 @@
+import CaviarCore
+import CaviarPCRE
+
+/// A detector hit its match limit or JIT stack limit: a hard error naming the detector, never
+/// a silent skip.
+public struct DetectorFailure: Error, Sendable, CustomStringConvertible {
+    public let detectorID: String
+    public let origin: String
+    public let offset: Int
+    public let message: String
+    public var description: String {
+        "detector \(detectorID) (\(origin)) failed at byte \(offset): \(message); the input was not redacted past this point"
+    }
+}
+
+/// A candidate stayed open for longer than the engine may hold back.
+public struct HoldLimitExceeded: Error, Sendable, CustomStringConvertible {
+    public let detectorID: String
+    public let offset: Int
+    public init(detectorID: String, offset: Int) { self.detectorID = detectorID; self.offset = offset }
+    public var description: String {
+        "detector \(detectorID): a candidate starting at byte \(offset) is still open after the hold-back limit; refusing to pass it through unredacted"
+    }
+}
+
+/// Runs every detector over a buffer: the prefilter finds trigger hits, each regex runs only
+/// near its hits, text detectors run on the finished region, and the result is the set of raw
+/// detections plus the hold point up to which they are final.
+public final class DetectionEngine {
+    public let detectors: [RegexDetector]
+    public private(set) var textDetectors: [any TextDetector]
+    /// Detections below this confidence are not redacted.
+    public var minConfidence: Double
+    public let globalAllow: AllowList?
+    /// When false, every regex runs over the whole region (the reference the gated run is tested against).
+    public var isGated = true
+
+    let prefilter: Prefilter
+    let matcher: Matcher
+    let singleLine: [Int]
+    let multiLine: [Int]
+    /// Bytes of left context the driver must keep before the processing point.
+    public let leftContext: Int
+    let maxLiteralLength: Int
+    let maxMultiLineLead: Int
+
+    public init(detectors: [RegexDetector], textDetectors: [any TextDetector] = [], minConfidence: Double = Confidence.defaultThreshold,
+                globalAllow: AllowList? = nil, matchLimit: UInt32 = 1_000_000) throws {
+        self.detectors = detectors
+        self.textDetectors = textDetectors
+        self.minConfidence = minConfidence
+        self.globalAllow = globalAllow
+        prefilter = Prefilter(triggers: detectors.compactMap(\.trigger))
+        let maxCaptures = detectors.flatMap { $0.patterns.map(\.captureCount) }.max() ?? 0
+        matcher = try Matcher(maxCaptures: max(maxCaptures, 1), matchLimit: matchLimit)
+        singleLine = detectors.indices.filter { !detectors[$0].spansLines }
+        multiLine = detectors.indices.filter { detectors[$0].spansLines }
+        let lookbehind = detectors.flatMap { $0.patterns.map(\.maxLookbehind) }.max() ?? 0
+        let lead = detectors.map(\.lead).max() ?? 0
+        // Characters can be 4 bytes; keep room for lookbehind, lead and context windows.
+        leftContext = max(1024, 4 * lookbehind + lead + 16)
+        maxLiteralLength = prefilter.literals.map { t -> Int in
+            if case .literal(let b) = t { return b.count }
+            if case .keyword(let b) = t { return b.count }
+            return 0
+        }.max() ?? 0
+        maxMultiLineLead = multiLine.map { detectors[$0].lead }.max() ?? 0
+    }
+
+    public func addTextDetector(_ detector: any TextDetector) { textDetectors.append(detector) }
+
+    /// The result of scanning a region.
+    public struct Scan {
+        /// Detections starting in `[from, hold)`, unresolved, above no threshold yet.
+        public var detections: [Detection]
+        /// Everything before this offset is final.
+        public var hold: Int
+    }
+
+    /// Scans `buf` from `pos`.
+    /// - Parameters:
+    ///   - segmentEnd: end of the complete lines (just after the last `\n`), or `buf.count` at EOF.
+    ///   - isFinal: no more data will follow `buf`.
+    ///   - isLongLine: the unfinished line exceeded the line limit; finalise as much of it as is safe.
+    public func scan(_ buf: UnsafeBufferPointer<UInt8>, from pos: Int, segmentEnd: Int, isFinal: Bool, isLongLine: Bool = false) throws -> Scan {
+        let end = buf.count
+        let partialTail = !isFinal && isLongLine
+        let lineLimit = partialTail ? end : segmentEnd
+        var hold = lineLimit
+        var detections: [Detection] = []
+
+        let hits = prefilter.scan(buf, region: max(0, pos - 64)..<end)
+
+        // Single-line detectors.
+        for di in singleLine {
+            let d = detectors[di]
+            let windows = isGated ? self.windows(for: d, hits: hits, from: pos, until: lineLimit) : [pos..<lineLimit]
+            for w in windows {
+                try runSingleLine(d, buf, window: w, from: pos, limit: lineLimit, partialTail: partialTail, hold: &hold, into: &detections)
+            }
+        }
+        // Multi-line detectors see the whole buffer, with partial matching until EOF.
+        for di in multiLine {
+            let d = detectors[di]
+            let windows = isGated ? self.windows(for: d, hits: hits, from: pos, until: end) : [pos..<end]
+            for w in windows {
+                try runMultiLine(d, buf, window: w, from: pos, isFinal: isFinal, hold: &hold, into: &detections)
+            }
+            if !isFinal {
+                // A trigger cut by the end of the data cannot have been seen: nothing that could
+                // contain it may be finalised.
+                let uncertain = uncertainStart(buf, hits: hits, lineStart: segmentEnd)
+                hold = min(hold, max(pos, uncertain - d.lead))
+            }
+        }
+        if partialTail {
+            let uncertain = uncertainStart(buf, hits: hits, lineStart: pos)
+            let maxLead = detectors.map(\.lead).max() ?? 0
+            hold = min(hold, max(pos, uncertain - maxLead))
+        }
+
+        // Text detectors (dictionaries, names) over the region that is final so far.
+        if !textDetectors.isEmpty && hold > pos {
+            for t in textDetectors {
+                t.detect(in: buf, range: pos..<hold, into: &detections)
+            }
+        }
+
+        // Pull the hold point back before anything that crosses it, until stable.
+        var changed = true
+        while changed {
+            changed = false
+            for det in detections where det.span.lowerBound < hold && det.span.upperBound > hold {
+                hold = det.span.lowerBound
+                changed = true
+            }
+        }
+        detections.removeAll { $0.span.lowerBound >= hold || $0.span.lowerBound < pos }
+        return Scan(detections: detections, hold: max(hold, pos))
+    }
+
+    /// Where data near the end might still complete a trigger.
+    func uncertainStart(_ buf: UnsafeBufferPointer<UInt8>, hits: Prefilter.Hits, lineStart: Int) -> Int {
+        let end = buf.count
+        if end == 0 || buf[end - 1] == 10 { return end }
+        var u = max(lineStart, end - max(maxLiteralLength - 1, 0))
+        if let last = hits.digitRuns.last, last.range.upperBound >= end - 3 { u = min(u, last.range.lowerBound) }
+        if let last = hits.upperRuns.last, last.upperBound >= end { u = min(u, last.lowerBound) }
+        return max(lineStart, u)
+    }
+
+    /// Where matches of `d` may start: `[hit − lead, hit end]` for each hit, merged, clipped to `[from, until)`.
+    func windows(for d: RegexDetector, hits: Prefilter.Hits, from: Int, until: Int) -> [Range<Int>] {
+        guard let trigger = d.trigger else { return from < until ? [from..<until] : [] }
+        var raw = triggerHits(trigger, hits)
+        if raw.isEmpty { return [] }
+        raw.sort { $0.lowerBound < $1.lowerBound }
+        var out: [Range<Int>] = []
+        for h in raw {
+            let lo = max(from, h.lowerBound - d.lead)
+            let hi = min(until, h.upperBound + 1)
+            if lo >= hi { continue }
+            if let last = out.last, lo <= last.upperBound {
+                out[out.count - 1] = last.lowerBound..<max(last.upperBound, hi)
+            } else {
+                out.append(lo..<hi)
+            }
+        }
+        return out
+    }
+
+    func triggerHits(_ t: Trigger, _ hits: Prefilter.Hits) -> [Range<Int>] {
+        switch t {
+        case .literal, .keyword:
+            guard let i = prefilter.index(of: t) else { return [] }
+            return hits.literal[i]
+        case .digits(let n):
+            return hits.digitRuns.compactMap { $0.count >= n ? $0.range : nil }
+        case .upper(let n):
+            return hits.upperRuns.filter { $0.count >= n }
+        case .all(let ts):
+            guard let first = ts.first else { return [] }
+            for other in ts.dropFirst() where triggerHits(other, hits).isEmpty { return [] }
+            return triggerHits(first, hits)
+        case .any(let ts):
+            return ts.flatMap { triggerHits($0, hits) }
+        }
+    }
+
+    /// End of the line containing `i` (the offset of its `\n`, or `limit`).
+    @inline(__always) func lineEnd(_ buf: UnsafeBufferPointer<UInt8>, from i: Int, limit: Int) -> Int {
+        var j = i
+        while j < limit && buf[j] != 10 { j += 1 }
+        return j
+    }
+
+    private func runSingleLine(_ d: RegexDetector, _ buf: UnsafeBufferPointer<UInt8>, window: Range<Int>, from pos: Int, limit: Int,
+                               partialTail: Bool, hold: inout Int, into out: inout [Detection]) throws {
+        var start = window.lowerBound
+        while start < window.upperBound {
+            // Each line is its own subject: a single-line match never sees past its line end.
+            let lineStop = lineEnd(buf, from: start, limit: limit)
+            let isTail = partialTail && lineStop == limit
+            let subject = UnsafeBufferPointer(rebasing: buf[0..<lineStop])
+            let windowEnd = min(window.upperBound, lineStop + 1)
+            for pattern in d.patterns {
+                var s = start
+                while s < windowEnd && s <= lineStop {
+                    let outcome: MatchOutcome
+                    do {
+                        outcome = try matcher.match(pattern, in: subject, from: s, startLimit: windowEnd - 1, partial: isTail)
+                    } catch let f as MatchFailure {
+                        throw DetectorFailure(detectorID: d.id, origin: d.origin, offset: s, message: f.message)
+                    }
+                    switch outcome {
+                    case .noMatch:
+                        s = windowEnd
+                    case .partial(let ps):
+                        hold = min(hold, max(pos, ps))
+                        s = windowEnd
+                    case .match(let groups):
+                        guard let whole = groups[0] else { s = windowEnd; continue }
+                        if let span = groups.count > d.group ? groups[d.group] : nil, !span.isEmpty, span.lowerBound >= pos,
+                           let det = try d.evaluate(span: span, in: buf, matcher: matcher, globalAllow: globalAllow) {
+                            out.append(det)
+                        }
+                        s = whole.isEmpty ? whole.upperBound + 1 : whole.upperBound
+                    }
+                }
+            }
+            start = lineStop + 1
+        }
+    }
+
+    private func runMultiLine(_ d: RegexDetector, _ buf: UnsafeBufferPointer<UInt8>, window: Range<Int>, from pos: Int, isFinal: Bool,
+                              hold: inout Int, into out: inout [Detection]) throws {
+        let extent = d.maxExtent ?? Int.max
+        for pattern in d.patterns {
+            var s = window.lowerBound
+            while s < window.upperBound {
+                let outcome: MatchOutcome
+                do {
+                    outcome = try matcher.match(pattern, in: buf, from: s, startLimit: window.upperBound - 1, partial: !isFinal)
+                } catch let f as MatchFailure {
+                    throw DetectorFailure(detectorID: d.id, origin: d.origin, offset: s, message: f.message)
+                }
+                switch outcome {
+                case .noMatch:
+                    s = window.upperBound
+                case .partial(let ps):
+                    if buf.count - ps > extent {
+                        s = ps + 1  // longer than the declared extent: cannot become a match
+                    } else {
+                        hold = min(hold, max(pos, ps))
+                        s = window.upperBound
+                    }
+                case .match(let groups):
+                    guard let whole = groups[0] else { s = window.upperBound; continue }
+                    if whole.count > extent { s = whole.lowerBound + 1; continue }
+                    if let span = groups.count > d.group ? groups[d.group] : nil, !span.isEmpty, span.lowerBound >= pos,
+                       let det = try d.evaluate(span: span, in: buf, matcher: matcher, globalAllow: globalAllow) {
+                        out.append(det)
+                    }
+                    s = whole.isEmpty ? whole.upperBound + 1 : whole.upperBound
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,189 @@
+/// The one pass over the bytes that finds every trigger: digit runs, upper-case alphanumeric
+/// runs, and literal/keyword occurrences (through a folded byte-pair table, then verified).
+///
+/// Measured design from ENGINE.md §7: one table lookup per byte, then each detector's regex runs
+/// only near the hits of its trigger.
+final class Prefilter {
+    /// Distinct literal/keyword triggers, indexed.
+    let literals: [Trigger]
+    private let literalIndex: [Trigger: Int]
+    /// For each folded first byte pair, whether some literal starts with it.
+    private var pairBits = [UInt64](repeating: 0, count: 1024)
+    /// For each folded first byte, the literals starting with it (for verification).
+    private var byFirstByte = [[Int]](repeating: [], count: 256)
+    /// Single-byte literals: folded byte -> literal indices.
+    private var singleByte = [[Int]](repeating: [], count: 256)
+    let needsDigits: Bool
+    let needsUpper: Bool
+
+    init(triggers: [Trigger]) {
+        var lits: [Trigger] = []
+        var index: [Trigger: Int] = [:]
+        var digits = false, upper = false
+        func visit(_ t: Trigger) {
+            switch t {
+            case .literal, .keyword:
+                if index[t] == nil { index[t] = lits.count; lits.append(t) }
+            case .digits: digits = true
+            case .upper: upper = true
+            case .all(let ts), .any(let ts): ts.forEach(visit)
+            }
+        }
+        triggers.forEach(visit)
+        literals = lits
+        literalIndex = index
+        needsDigits = digits
+        needsUpper = upper
+        for (i, t) in lits.enumerated() {
+            let bytes: [UInt8]
+            switch t {
+            case .literal(let b), .keyword(let b): bytes = b
+            default: continue
+            }
+            let f0 = Prefilter.fold(bytes[0])
+            if bytes.count == 1 {
+                singleByte[Int(f0)].append(i)
+            } else {
+                let key = Int(f0) << 8 | Int(Prefilter.fold(bytes[1]))
+                pairBits[key >> 6] |= 1 << UInt64(key & 63)
+                byFirstByte[Int(f0)].append(i)
+            }
+        }
+    }
+
+    @inline(__always) static func fold(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
+
+    func index(of t: Trigger) -> Int? { literalIndex[t] }
+
+    /// Trigger hits in one region.
+    struct Hits {
+        /// Digit runs: range and digit count.
+        var digitRuns: [(range: Range<Int>, count: Int)] = []
+        /// Upper-case alphanumeric runs (containing a letter).
+        var upperRuns: [Range<Int>] = []
+        /// Per literal index, occurrence ranges in increasing order.
+        var literal: [[Range<Int>]]
+    }
+
+    /// Scans `buf[region]`. Runs and literals are reported when they start inside the region;
+    /// they may extend up to `buf.count`.
+    func scan(_ buf: UnsafeBufferPointer<UInt8>, region: Range<Int>) -> Hits {
+        var hits = Hits(literal: [[Range<Int>]](repeating: [], count: literals.count))
+        let end = buf.count
+        if needsDigits { scanDigitRuns(buf, region: region, end: end, into: &hits) }
+        if needsUpper { scanUpperRuns(buf, region: region, end: end, into: &hits) }
+        if !literals.isEmpty { scanLiterals(buf, region: region, end: end, into: &hits) }
+        return hits
+    }
+
+    /// Length of a digit-run separator at `i` (0 if none): space, NBSP, narrow NBSP, thin space,
+    /// `.` `-` `/` `(` `)` `+`.
+    @inline(__always) static func separatorLength(_ buf: UnsafeBufferPointer<UInt8>, _ i: Int, _ end: Int) -> Int {
+        let b = buf[i]
+        switch b {
+        case 32, 46, 45, 47, 40, 41, 43: return 1
+        case 0xC2: return i + 1 < end && buf[i + 1] == 0xA0 ? 2 : 0
+        case 0xE2:
+            if i + 2 < end, buf[i + 1] == 0x80, buf[i + 2] == 0xAF || buf[i + 2] == 0x89 { return 3 }
+            return 0
+        default: return 0
+        }
+    }
+
+    private func scanDigitRuns(_ buf: UnsafeBufferPointer<UInt8>, region: Range<Int>, end: Int, into hits: inout Hits) {
+        var i = region.lowerBound
+        let stop = region.upperBound
+        while i < stop {
+            let b = buf[i]
+            if b < 48 || b > 57 { i += 1; continue }
+            let start = i
+            var count = 0
+            var lastDigitEnd = i
+            var j = i
+            while j < end {
+                let c = buf[j]
+                if c >= 48 && c <= 57 {
+                    count += 1
+                    j += 1
+                    lastDigitEnd = j
+                    continue
+                }
+                // Up to two separators between digits.
+                var k = j
+                var seps = 0
+                while seps < 2, k < end {
+                    let n = Prefilter.separatorLength(buf, k, end)
+                    if n == 0 { break }
+                    k += n
+                    seps += 1
+                }
+                if seps > 0, k < end, buf[k] >= 48, buf[k] <= 57 { j = k; continue }
+                break
+            }
+            hits.digitRuns.append((start..<lastDigitEnd, count))
+            i = max(lastDigitEnd, i + 1)
+        }
+    }
+
+    private func scanUpperRuns(_ buf: UnsafeBufferPointer<UInt8>, region: Range<Int>, end: Int, into hits: inout Hits) {
+        var i = region.lowerBound
+        let stop = region.upperBound
+        while i < stop {
+            let b = buf[i]
+            let isUpper = b >= 65 && b <= 90
+            if !isUpper && !(b >= 48 && b <= 57) { i += 1; continue }
+            let start = i
+            var hasLetter = false
+            var j = i
+            while j < end {
+                let c = buf[j]
+                if c >= 65 && c <= 90 { hasLetter = true; j += 1 } else if c >= 48 && c <= 57 { j += 1 } else { break }
+            }
+            if hasLetter { hits.upperRuns.append(start..<j) }
+            i = j
+        }
+    }
+
+    private func scanLiterals(_ buf: UnsafeBufferPointer<UInt8>, region: Range<Int>, end: Int, into hits: inout Hits) {
+        let stop = region.upperBound
+        var i = region.lowerBound
+        while i < stop {
+            let f0 = Prefilter.fold(buf[i])
+            let singles = singleByte[Int(f0)]
+            if !singles.isEmpty {
+                for li in singles where matches(literals[li], buf, at: i, end: end) {
+                    hits.literal[li].append(i..<(i + 1))
+                }
+            }
+            if i + 1 < end {
+                let key = Int(f0) << 8 | Int(Prefilter.fold(buf[i + 1]))
+                if pairBits[key >> 6] & (1 << UInt64(key & 63)) != 0 {
+                    for li in byFirstByte[Int(f0)] where matches(literals[li], buf, at: i, end: end) {
+                        let n: Int
+                        switch literals[li] {
+                        case .literal(let b), .keyword(let b): n = b.count
+                        default: n = 1
+                        }
+                        hits.literal[li].append(i..<(i + n))
+                    }
+                }
+            }
+            i += 1
+        }
+    }
+
+    @inline(__always) private func matches(_ t: Trigger, _ buf: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> Bool {
+        switch t {
+        case .literal(let b):
+            guard i + b.count <= end else { return false }
+            for k in 0..<b.count where buf[i + k] != b[k] { return false }
+            return true
+        case .keyword(let b):
+            guard i + b.count <= end else { return false }
+            for k in 0..<b.count where Prefilter.fold(buf[i + k]) != b[k] { return false }
+            return true
+        default:
+            return false
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import CaviarCore
+import CaviarPCRE
+import CaviarValidators
+
+/// What happens when a detector fires.
+public enum DetectorPolicy: String, Sendable, CaseIterable {
+    /// Replace the value (the default).
+    case redact
+    /// Keep the value, report it on stderr.
+    case warn
+    /// Refuse the whole input (nothing on stdout, exit 3).
+    case block
+    /// Keep the value silently (public references); `scan` still lists it.
+    case keep
+}
+
+/// A compiled regex detector: patterns, trigger, validators, context and policy.
+public final class RegexDetector: @unchecked Sendable {
+    public let id: String
+    public let entity: EntityType
+    public let patterns: [CompiledPattern]
+    /// Capture group that is the sensitive part (0 = whole match).
+    public let group: Int
+    /// Nil when the detector has no trigger and runs ungated.
+    public let trigger: Trigger?
+    /// Maximum bytes a match may start before its trigger hit.
+    public let lead: Int
+    public let validators: [(name: String, validator: any CandidateValidator)]
+    public let confidence: Double
+    public let context: ContextWords?
+    public let priority: Int
+    public var policy: DetectorPolicy
+    public let operatorName: String?
+    /// For detectors whose matches may contain line breaks: the longest allowed match in bytes.
+    /// Nil means single-line: a match containing `\n` is not a match.
+    public let maxExtent: Int?
+    public let allowList: AllowList?
+    /// Where it was defined, for messages (`patterns/core.yaml:12`).
+    public let origin: String
+    public let packID: String
+
+    public init(id: String, entity: EntityType, patterns: [CompiledPattern], group: Int = 0, trigger: Trigger?,
+                lead: Int = 32, validators: [(name: String, validator: any CandidateValidator)] = [],
+                confidence: Double = Confidence.medium, context: ContextWords? = nil, priority: Int = 0,
+                policy: DetectorPolicy = .redact, operatorName: String? = nil, maxExtent: Int? = nil,
+                allowList: AllowList? = nil, origin: String = "", packID: String = "") {
+        self.id = id
+        self.entity = entity
+        self.patterns = patterns
+        self.group = group
+        self.trigger = trigger
+        self.lead = lead
+        self.validators = validators
+        self.confidence = confidence
+        self.context = context
+        self.priority = priority
+        self.policy = policy
+        self.operatorName = operatorName
+        self.maxExtent = maxExtent
+        self.allowList = allowList
+        self.origin = origin
+        self.packID = packID
+    }
+
+    public var spansLines: Bool { maxExtent != nil }
+
+    /// Scores a raw match: validators, allow-list, context. Returns nil when it is not a detection.
+    func evaluate(span: Range<Int>, in buf: UnsafeBufferPointer<UInt8>, matcher: Matcher, globalAllow: AllowList?) throws -> Detection? {
+        let raw = Array(buf[span])
+        if !validators.isEmpty {
+            let candidate = Candidate(raw: raw)
+            for v in validators where !v.validator.isValid(candidate) { return nil }
+        }
+        if let allowList, try allowList.allows(raw, matcher: matcher) { return nil }
+        if let globalAllow, try globalAllow.allows(raw, matcher: matcher) { return nil }
+        var score = confidence
+        if let context {
+            if context.isPresent(around: span, in: buf) {
+                score = min(1.0, score + context.boost)
+            } else if context.isRequired {
+                return nil
+            }
+        }
+        return Detection(entity: entity, detectorID: id, span: span, confidence: score, priority: priority)
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+
+/// A necessary condition of every match of a detector, found by the one-pass prefilter
+/// (see patterns/FORMAT.md). Gating a regex on its trigger must never change its results; a test
+/// compares gated and ungated runs over a corpus.
+public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
+    /// Exact bytes, case-sensitive.
+    case literal([UInt8])
+    /// ASCII case-insensitive bytes (stored lower-cased).
+    case keyword([UInt8])
+    /// A digit run (single or double separators allowed between digits) with at least N digits.
+    case digits(Int)
+    /// A run of `[A-Z0-9]` of at least N characters containing an upper-case letter.
+    case upper(Int)
+    /// Every one of the conditions; hits come from the first.
+    case all([Trigger])
+    /// Any one of the conditions; hits are the union.
+    case any([Trigger])
+
+    public var description: String {
+        switch self {
+        case .literal(let b): return "lit:\(String(decoding: b, as: UTF8.self))"
+        case .keyword(let b): return "ilit:\(String(decoding: b, as: UTF8.self))"
+        case .digits(let n): return "digits:\(n)"
+        case .upper(let n): return "upper:\(n)"
+        case .all(let ts): return ts.map(\.description).joined(separator: " & ")
+        case .any(let ts): return "any[" + ts.map(\.description).joined(separator: ", ") + "]"
+        }
+    }
+
+    /// Parses the pack syntax: `lit:X`, `ilit:X`, `digits:N`, `upper:N`, joined with ` & `.
+    public static func parse(_ text: String) throws -> Trigger {
+        let alternatives = text.components(separatedBy: " | ")
+        if alternatives.count > 1 { return .any(try alternatives.map(parse)) }
+        let parts = text.components(separatedBy: " & ").map { $0.trimmingCharacters(in: .whitespaces) }
+        if parts.count > 1 { return .all(try parts.map(parseOne)) }
+        return try parseOne(text.trimmingCharacters(in: .whitespaces))
+    }
+
+    static func parseOne(_ text: String) throws -> Trigger {
+        guard let colon = text.firstIndex(of: ":") else {
+            throw TriggerError("trigger '\(text)' has no kind; use lit:, ilit:, digits: or upper:")
+        }
+        let kind = text[..<colon], value = String(text[text.index(after: colon)...])
+        switch kind {
+        case "lit":
+            guard !value.isEmpty else { throw TriggerError("empty literal trigger") }
+            return .literal(Array(value.utf8))
+        case "ilit":
+            guard !value.isEmpty else { throw TriggerError("empty keyword trigger") }
+            guard value.utf8.allSatisfy({ $0 < 0x80 }) else {
+                throw TriggerError("keyword trigger '\(value)' must be ASCII (case folding is ASCII only); use lit: for non-ASCII text")
+            }
+            return .keyword(Array(value.lowercased().utf8))
+        case "digits", "upper":
+            guard let n = Int(value), n >= 1, n <= 64 else {
+                throw TriggerError("trigger '\(text)': expected a count between 1 and 64")
+            }
+            return kind == "digits" ? .digits(n) : .upper(n)
+        default:
+            throw TriggerError("unknown trigger kind '\(kind)'; use lit:, ilit:, digits: or upper:")
+        }
+    }
+
+    /// All literal and keyword leaves.
+    var literals: [Trigger] {
+        switch self {
+        case .literal, .keyword: return [self]
+        case .digits, .upper: return []
+        case .all(let ts), .any(let ts): return ts.flatMap(\.literals)
+        }
+    }
+}
+
+public struct TriggerError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,2 +1,0 @@
-/// CaviarPCRE: see DESIGN.md for this layer.
-enum CaviarPCREModule {}

@@ -1,0 +1,160 @@
+import CPCRE2
+
+// The only file that calls `pcre2_*`. Everything above it sees `CompiledPattern`, `Matcher`
+// and typed errors; no C pointer appears in a public signature.
+
+/// A pattern could not be compiled.
+public struct PatternCompileError: Error, Sendable, CustomStringConvertible {
+    /// Byte offset into the pattern where PCRE2 stopped.
+    public let offset: Int
+    /// PCRE2's own message, for example `missing closing parenthesis`.
+    public let message: String
+    public var description: String { "\(message) at pattern offset \(offset)" }
+}
+
+/// A match attempt failed for a reason other than "no match" (match limit, JIT stack).
+public struct MatchFailure: Error, Sendable, CustomStringConvertible {
+    public let code: Int32
+    public let message: String
+    public var isLimit: Bool { code == PCRE2_ERROR_MATCHLIMIT || code == PCRE2_ERROR_JIT_STACKLIMIT }
+    public var description: String { message }
+}
+
+/// `PCRE2_UNSET` (`~(PCRE2_SIZE)0`), which Swift does not import; `PCRE2_SIZE` is `Int` here.
+let pcre2Unset = Int(bitPattern: UInt.max)
+
+func pcre2Message(_ code: Int32) -> String {
+    var buffer = [UInt8](repeating: 0, count: 256)
+    let n = buffer.withUnsafeMutableBufferPointer { pcre2_get_error_message_8(code, $0.baseAddress, $0.count) }
+    return n > 0 ? String(decoding: buffer[0..<Int(n)], as: UTF8.self) : "pcre2 error \(code)"
+}
+
+/// A compiled, JIT-compiled pattern. Immutable and shareable across threads.
+///
+/// Compiled with `PCRE2_UTF | PCRE2_MATCH_INVALID_UTF` (invalid UTF-8 never errors and is never
+/// repaired), without `PCRE2_UCP` (ASCII `\b`, `\d`, `\w`; use `\p{L}` where letters matter),
+/// with `PCRE2_USE_OFFSET_LIMIT` so that gated searches can bound where a match may start.
+public final class CompiledPattern: @unchecked Sendable {
+    let code: OpaquePointer
+    /// Number of capture groups.
+    public let captureCount: Int
+    /// Longest lookbehind in characters (`\b` counts as 1).
+    public let maxLookbehind: Int
+    /// Whether the JIT compiled the pattern (it falls back to the interpreter otherwise).
+    public let isJITCompiled: Bool
+
+    /// Compiles `pattern`; `caseless` adds `PCRE2_CASELESS`.
+    public init(_ pattern: String, caseless: Bool = false) throws {
+        var errorCode: Int32 = 0
+        var errorOffset = 0
+        var options = UInt32(PCRE2_UTF) | UInt32(PCRE2_MATCH_INVALID_UTF) | UInt32(PCRE2_USE_OFFSET_LIMIT)
+        if caseless { options |= UInt32(PCRE2_CASELESS) }
+        let bytes = Array(pattern.utf8)
+        let compiled = bytes.withUnsafeBufferPointer { p in
+            pcre2_compile_8(p.baseAddress, p.count, options, &errorCode, &errorOffset, nil)
+        }
+        guard let compiled else {
+            throw PatternCompileError(offset: errorOffset, message: pcre2Message(errorCode))
+        }
+        code = compiled
+        var captures: UInt32 = 0
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &captures)
+        captureCount = Int(captures)
+        var lookbehind: UInt32 = 0
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_MAXLOOKBEHIND), &lookbehind)
+        maxLookbehind = Int(lookbehind)
+        let jit = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE) | UInt32(PCRE2_JIT_PARTIAL_HARD))
+        isJITCompiled = jit == 0
+    }
+
+    deinit { pcre2_code_free_8(code) }
+}
+
+/// The outcome of one match attempt.
+public enum MatchOutcome: Equatable, Sendable {
+    case noMatch
+    /// A complete match; `groups[0]` is the whole match, unset groups are nil.
+    case match([Range<Int>?])
+    /// The subject ended while a match was still possible, starting at this offset.
+    case partial(start: Int)
+}
+
+/// Per-thread matching state: match data, match context with a match limit, and a JIT stack.
+/// Not thread-safe; create one per thread.
+public final class Matcher {
+    let context: OpaquePointer
+    let jitStack: OpaquePointer?
+    let matchData: OpaquePointer
+    let ovectorPairs: Int
+
+    /// - Parameters:
+    ///   - maxCaptures: the largest capture count of any pattern this matcher will run.
+    ///   - matchLimit: PCRE2 match limit per call; hitting it is an error, never a silent skip.
+    public init(maxCaptures: Int = 16, matchLimit: UInt32 = 1_000_000) throws {
+        guard let context = pcre2_match_context_create_8(nil) else {
+            throw MatchFailure(code: PCRE2_ERROR_NOMEMORY, message: "cannot allocate a PCRE2 match context")
+        }
+        self.context = context
+        pcre2_set_match_limit_8(context, matchLimit)
+        jitStack = pcre2_jit_stack_create_8(32 * 1024, 4 * 1024 * 1024, nil)
+        if let jitStack { pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack)) }
+        ovectorPairs = maxCaptures + 1
+        guard let md = pcre2_match_data_create_8(UInt32(ovectorPairs), nil) else {
+            pcre2_match_context_free_8(context)
+            if let jitStack { pcre2_jit_stack_free_8(jitStack) }
+            throw MatchFailure(code: PCRE2_ERROR_NOMEMORY, message: "cannot allocate PCRE2 match data")
+        }
+        matchData = md
+    }
+
+    deinit {
+        pcre2_match_data_free_8(matchData)
+        pcre2_match_context_free_8(context)
+        if let jitStack { pcre2_jit_stack_free_8(jitStack) }
+    }
+
+    /// Runs `pattern` on `subject` from `start`.
+    /// - Parameters:
+    ///   - startLimit: when set, a match must start at or before this offset (`offset_limit`).
+    ///   - partial: request `PCRE2_PARTIAL_HARD` (the subject is not finished).
+    ///   - notEmpty: reject an empty match at `start` (to step past an empty match).
+    public func match(_ pattern: CompiledPattern, in subject: UnsafeBufferPointer<UInt8>, from start: Int,
+                      startLimit: Int? = nil, partial: Bool = false, notEmptyAtStart: Bool = false) throws -> MatchOutcome {
+        pcre2_set_offset_limit_8(context, startLimit ?? pcre2Unset)
+        var options: UInt32 = 0
+        if partial { options |= UInt32(PCRE2_PARTIAL_HARD) }
+        if notEmptyAtStart { options |= UInt32(PCRE2_NOTEMPTY_ATSTART) }
+        // A non-nil base pointer even for an empty subject.
+        let base = subject.baseAddress ?? UnsafePointer(bitPattern: 1)
+        let rc = pcre2_match_8(pattern.code, base, subject.count, start, options, matchData, context)
+        if rc == PCRE2_ERROR_NOMATCH { return .noMatch }
+        let ov = pcre2_get_ovector_pointer_8(matchData)
+        guard let ov else { return .noMatch }
+        if rc == PCRE2_ERROR_PARTIAL { return .partial(start: ov[0]) }
+        if rc < 0 { throw MatchFailure(code: rc, message: pcre2Message(rc)) }
+        let pairs = min(Int(rc == 0 ? Int32(ovectorPairs) : rc), ovectorPairs)
+        var groups: [Range<Int>?] = []
+        groups.reserveCapacity(pairs)
+        for i in 0..<pairs {
+            let s = ov[2 * i], e = ov[2 * i + 1]
+            groups.append(s == pcre2Unset || e < s ? nil : s..<e)
+        }
+        return .match(groups)
+    }
+}
+
+/// Facts about the linked PCRE2 library.
+public enum PCRE2Library {
+    /// Whether PCRE2 was built with JIT support.
+    public static var hasJIT: Bool {
+        var v: UInt32 = 0
+        pcre2_config_8(UInt32(PCRE2_CONFIG_JIT), &v)
+        return v == 1
+    }
+    /// The library version, for example `10.42 2022-12-11`.
+    public static var version: String {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let n = buffer.withUnsafeMutableBytes { pcre2_config_8(UInt32(PCRE2_CONFIG_VERSION), $0.baseAddress) }
+        return n > 1 ? String(decoding: buffer[0..<Int(n - 1)], as: UTF8.self) : "unknown"
+    }
+}

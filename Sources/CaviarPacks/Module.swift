@@ -1,2 +1,0 @@
-/// CaviarPacks: see DESIGN.md for this layer.
-enum CaviarPacksModule {}

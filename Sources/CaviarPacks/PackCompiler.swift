@@ -1,0 +1,134 @@
+import CaviarCore
+import CaviarDetection
+import CaviarPCRE
+import CaviarValidators
+import Foundation
+
+/// A pack after stage two: every detector compiled, JIT-ed and validated.
+public struct CompiledPack {
+    public let raw: RawPack
+    public let detectors: [RegexDetector]
+    public var id: String { raw.id }
+}
+
+/// Stage two of loading: fragments substituted, regexes compiled with PCRE2, triggers parsed,
+/// validators built. Every error names file, line and detector.
+public enum PackCompiler {
+    public static func compile(_ raw: RawPack) throws -> CompiledPack {
+        var detectors: [RegexDetector] = []
+        var seen = Set<String>()
+        for d in raw.detectors {
+            guard seen.insert(d.id).inserted else {
+                throw PackError(file: raw.file, line: d.line, detectorID: d.id, message: "duplicate detector id in this pack")
+            }
+            detectors.append(try compile(d, pack: raw))
+        }
+        return CompiledPack(raw: raw, detectors: detectors)
+    }
+
+    static func substitute(_ pattern: String, fragments: [String: String], file: String, line: Int?, id: String) throws -> String {
+        var out = ""
+        var rest = Substring(pattern)
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            let after = rest[rest.index(after: open)...]
+            // `\p{L}`, `\x{A0}`, `\g{1}` and friends are regex syntax, not fragments.
+            let prefix = out.suffix(2)
+            let isEscapeArgument = prefix.count == 2 && prefix.first == "\\" && "pPxoNgk".contains(prefix.last ?? " ")
+            if !isEscapeArgument, let close = after.firstIndex(of: "}") {
+                let name = String(after[..<close])
+                if let first = name.first, first.isUppercase, name.allSatisfy({ $0.isUppercase || $0.isNumber || $0 == "_" }) {
+                    guard let value = fragments[name] else {
+                        throw PackError(file: file, line: line, detectorID: id, message: "unknown fragment {\(name)}; define it under 'fragments:'")
+                    }
+                    out += "(?:" + value + ")"
+                    rest = after[after.index(after: close)...]
+                    continue
+                }
+            }
+            out += "{"
+            rest = after
+        }
+        out += rest
+        return out
+    }
+
+    static func compile(_ d: RawDetector, pack: RawPack) throws -> RegexDetector {
+        let file = pack.file
+        func fail(_ message: String, line: Int? = d.line) -> PackError {
+            PackError(file: file, line: line, detectorID: d.id, message: message)
+        }
+        guard d.id.range(of: "^[a-z0-9][a-z0-9_.-]*$", options: .regularExpression) != nil else {
+            throw fail("detector ids are lower-case letters, digits, '.', '_' and '-'")
+        }
+        guard EntityType.isValidName(d.entity) else { throw fail("entity '\(d.entity)' must look like EMAIL or NATIONAL_ID") }
+        guard (0...1).contains(d.confidence) else { throw fail("confidence must be between 0 and 1") }
+        var patterns: [CompiledPattern] = []
+        for p in d.patterns {
+            let text = try substitute(p.text, fragments: pack.fragments, file: file, line: p.line, id: d.id)
+            do {
+                let compiled = try CompiledPattern(text, caseless: d.isCaseless)
+                guard d.group <= compiled.captureCount else {
+                    throw fail("group \(d.group) does not exist (the pattern has \(compiled.captureCount) groups)", line: p.line)
+                }
+                patterns.append(compiled)
+            } catch let e as PatternCompileError {
+                throw fail("invalid regex at offset \(e.offset): \(e.message)", line: p.line)
+            }
+        }
+        var trigger: Trigger?
+        if let t = d.trigger {
+            do { trigger = try Trigger.parse(t) } catch let e as TriggerError { throw fail("invalid trigger: \(e.message)") }
+        }
+        var validators: [(name: String, validator: any CandidateValidator)] = []
+        for v in d.validators {
+            var params: [String: ValidatorParameter] = [:]
+            for (k, value) in v.parameters { params[k] = convert(value) }
+            do {
+                validators.append((v.name, try ValidatorRegistry.make(name: v.name, parameters: params)))
+            } catch let e as ValidatorError {
+                throw fail("validator: \(e.message)", line: v.line)
+            }
+        }
+        var context: ContextWords?
+        let allWords = d.contextWords.values.flatMap { $0 }
+        if !allWords.isEmpty {
+            context = ContextWords(words: allWords, before: d.contextBefore, after: d.contextAfter, boost: d.contextBoost, isRequired: d.contextRequired)
+        } else if d.contextRequired {
+            throw fail("context.required is true but there are no context words")
+        }
+        var policy = DetectorPolicy.redact
+        if let p = d.policy {
+            guard let parsed = DetectorPolicy(rawValue: p) else {
+                throw fail("policy '\(p)' is not one of \(DetectorPolicy.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            policy = parsed
+        }
+        var allow: AllowList?
+        if !d.allowValues.isEmpty || !d.allowRegexes.isEmpty {
+            do { allow = try AllowList(values: d.allowValues, regexes: d.allowRegexes) } catch let e as PatternCompileError {
+                throw fail("invalid allow regex: \(e.message)")
+            }
+        }
+        if let m = d.maxExtent, m <= 0 || m > 1 << 20 { throw fail("max_extent must be between 1 and 1048576 bytes") }
+        if let l = d.lead, l < 0 || l > 4096 { throw fail("lead must be between 0 and 4096 bytes") }
+        return RegexDetector(
+            id: d.id, entity: EntityType(d.entity), patterns: patterns, group: d.group, trigger: trigger, lead: d.lead ?? 32,
+            validators: validators, confidence: d.confidence, context: context, priority: d.priority, policy: policy,
+            operatorName: d.operatorName, maxExtent: d.maxExtent, allowList: allow,
+            origin: "\(file):\(d.line ?? 0)", packID: pack.id)
+    }
+
+    static func convert(_ v: ValidatorParameterValue) -> ValidatorParameter {
+        switch v {
+        case .scalar(let s):
+            if let i = Int(s) { return .int(i) }
+            if let d = Double(s) { return .double(d) }
+            if s == "true" || s == "false" { return .bool(s == "true") }
+            return .string(s)
+        case .list(let items):
+            let ints = items.compactMap { Int($0) }
+            return ints.count == items.count ? .ints(ints) : .strings(items)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import CaviarCore
+import CaviarDetection
+import Foundation
+
+/// Finds, decodes and compiles packs from directories. Detector ids must be unique across all
+/// loaded packs.
+public struct PackLibrary {
+    public private(set) var packs: [CompiledPack] = []
+
+    public init() {}
+
+    /// The shipped `patterns/` directory: `$CAVIAR_PATTERNS`, else `share/caviar/patterns` next to
+    /// the executable's prefix, else a `patterns/` directory beside a `Package.swift` above the
+    /// executable (a development build).
+    public static func bundledDirectory(executablePath: String = CommandLine.arguments.first ?? "") -> String? {
+        let fm = FileManager.default
+        if let env = ProcessInfo.processInfo.environment["CAVIAR_PATTERNS"], !env.isEmpty { return env }
+        var exe = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath()
+        if !executablePath.contains("/"), let path = ProcessInfo.processInfo.environment["PATH"] {
+            for dir in path.split(separator: ":") {
+                let candidate = URL(fileURLWithPath: String(dir)).appendingPathComponent(executablePath)
+                if fm.isExecutableFile(atPath: candidate.path) { exe = candidate.resolvingSymlinksInPath(); break }
+            }
+        }
+        var dir = exe.deletingLastPathComponent()
+        let share = dir.deletingLastPathComponent().appendingPathComponent("share/caviar/patterns").path
+        if fm.fileExists(atPath: share) { return share }
+        for _ in 0..<6 {
+            let pkg = dir.appendingPathComponent("Package.swift").path
+            let pat = dir.appendingPathComponent("patterns").path
+            if fm.fileExists(atPath: pkg) && fm.fileExists(atPath: pat) { return pat }
+            dir = dir.deletingLastPathComponent()
+        }
+        return nil
+    }
+
+    /// The `.yaml`/`.yml` files directly inside `directory`, sorted by name.
+    public static func packFiles(in directory: String) throws -> [String] {
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
+            throw PackError(file: directory, line: nil, message: "cannot read pack directory: \(error.localizedDescription)")
+        }
+        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { directory + "/" + $0 }
+    }
+
+    /// Stage one for a file.
+    public static func decode(file: String) throws -> RawPack {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw PackError(file: file, line: nil, message: "cannot read the file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw PackError(file: file, line: nil, message: "the file is not valid UTF-8")
+        }
+        return try RawPack.decode(yaml: text, file: file)
+    }
+
+    /// Loads and compiles one pack file and adds it.
+    public mutating func load(file: String) throws {
+        let pack = try PackCompiler.compile(try PackLibrary.decode(file: file))
+        if let other = packs.first(where: { $0.id == pack.id }) {
+            throw PackError(file: file, line: nil, message: "pack id '\(pack.id)' is already used by \(other.raw.file)")
+        }
+        var ids = Set(packs.flatMap { $0.detectors.map(\.id) })
+        for d in pack.detectors where !ids.insert(d.id).inserted {
+            throw PackError(file: file, line: nil, detectorID: d.id, message: "detector id is already defined by another pack")
+        }
+        packs.append(pack)
+    }
+
+    /// Loads every pack file in `directory`.
+    public mutating func load(directory: String) throws {
+        for f in try PackLibrary.packFiles(in: directory) { try load(file: f) }
+    }
+
+    /// All detectors of the packs that are enabled: by default those with `enabled: true`,
+    /// changed by `enable`/`disable` lists of pack ids.
+    public func detectors(enable: Set<String> = [], disable: Set<String> = []) -> [RegexDetector] {
+        packs.filter { ($0.raw.isEnabledByDefault || enable.contains($0.id)) && !disable.contains($0.id) }.flatMap(\.detectors)
+    }
+}

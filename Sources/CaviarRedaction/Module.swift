@@ -1,2 +1,0 @@
-/// CaviarRedaction: see DESIGN.md for this layer.
-enum CaviarRedactionModule {}

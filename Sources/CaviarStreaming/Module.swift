@@ -1,2 +1,0 @@
-/// CaviarStreaming: see DESIGN.md for this layer.
-enum CaviarStreamingModule {}

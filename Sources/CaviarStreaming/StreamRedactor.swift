@@ -1,0 +1,202 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CaviarCore
+import CaviarDetection
+import CaviarRedaction
+
+/// Receives every resolved finding (scan reports, warnings, statistics). Values are not
+/// included; the absolute byte offset, line and column are.
+public protocol FindingSink: AnyObject {
+    func found(_ finding: Finding, value: [UInt8], policy: DetectorPolicy, line: Int, column: Int)
+}
+
+/// The streaming driver: reads chunks, scans up to the safe point, replaces, writes, and keeps
+/// only an unfinished tail plus a little left context. Memory is bounded by the longest line
+/// limit plus the hold-back limit, independent of input size.
+public final class StreamRedactor {
+    public let engine: DetectionEngine
+    public let redactor: Redactor
+    let sink: (any ByteSink)?
+    public weak var findings: (any FindingSink)?
+    let policies: [String: DetectorPolicy]
+
+    /// A line longer than this is finalised piecewise (partial matching at the cut).
+    public var maxLine = 256 << 10
+    /// A candidate still open after this many bytes is an error (fail closed).
+    public var holdLimit = 4 << 20
+
+    var buffer: [UInt8] = []
+    /// Absolute offset of `buffer[0]`.
+    var base = 0
+    /// Index in `buffer` of the first byte not yet written.
+    var pos = 0
+    var line = 1
+    var lineStart = 0
+    public private(set) var findingCount = 0
+    /// Keep line numbers even without a finding sink (for block messages).
+    let tracksLines: Bool
+
+    /// - Parameter sink: nil for scan-only runs (nothing is written).
+    public init(engine: DetectionEngine, redactor: Redactor, sink: (any ByteSink)?) {
+        self.engine = engine
+        self.redactor = redactor
+        self.sink = sink
+        var p: [String: DetectorPolicy] = [:]
+        for d in engine.detectors { p[d.id] = d.policy }
+        policies = p
+        tracksLines = p.values.contains(.block)
+    }
+
+    /// Adds input and processes what is safe.
+    public func feed(_ bytes: [UInt8]) throws {
+        buffer += bytes
+        try step(isFinal: false)
+    }
+
+    /// Processes everything left (end of input) and finishes the sink.
+    public func finish() throws {
+        try step(isFinal: true)
+        try sink?.finish()
+    }
+
+    /// Reads `fd` to the end with `read(2)`, processing each chunk as it arrives.
+    public func run(fd: Int32, chunkSize: Int = 64 << 10) throws {
+        var chunk = [UInt8](repeating: 0, count: chunkSize)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw IOFailure("read", code: errno)
+            }
+            if n == 0 { break }
+            try feed(Array(chunk[0..<n]))
+        }
+        try finish()
+    }
+
+    /// End of the longest prefix of `buffer[from..<end]` that does not stop inside a UTF-8 sequence.
+    static func utf8SafeEnd(_ buf: [UInt8], from: Int) -> Int {
+        let end = buf.count
+        var i = end
+        var back = 0
+        while i > from && back < 3 {
+            let b = buf[i - 1]
+            if b & 0xC0 == 0x80 { i -= 1; back += 1; continue }
+            if b >= 0xC0 {
+                let need = b >= 0xF0 ? 4 : (b >= 0xE0 ? 3 : 2)
+                return (end - (i - 1)) < need ? i - 1 : end
+            }
+            return end
+        }
+        return end
+    }
+
+    func step(isFinal: Bool) throws {
+        while true {
+            let end = isFinal ? buffer.count : StreamRedactor.utf8SafeEnd(buffer, from: pos)
+            if pos >= end { return }
+            var segmentEnd = end
+            var isLongLine = false
+            if !isFinal {
+                var nl = end
+                var i = end
+                while i > pos { i -= 1; if buffer[i] == 10 { nl = i + 1; break } }
+                if nl < end || (end > pos && buffer[end - 1] == 10) {
+                    segmentEnd = nl
+                } else if end - pos >= maxLine {
+                    isLongLine = true
+                } else {
+                    return
+                }
+            }
+            let scan = try buffer.withUnsafeBufferPointer { all in
+                try engine.scan(UnsafeBufferPointer(rebasing: all[0..<end]), from: pos, segmentEnd: segmentEnd,
+                                isFinal: isFinal, isLongLine: isLongLine)
+            }
+            let hold = scan.hold
+            if hold <= pos {
+                if isFinal { return }
+                if end - pos > holdLimit {
+                    throw HoldLimitExceeded(detectorID: "stream", offset: base + pos)
+                }
+                return
+            }
+            try emit(scan.detections, upTo: hold)
+            compact()
+            if isFinal && pos >= buffer.count { return }
+            if !isFinal { return }
+        }
+    }
+
+    func emit(_ raw: [Detection], upTo hold: Int) throws {
+        let threshold = engine.minConfidence
+        var candidates = raw.filter { $0.confidence >= threshold }
+        for d in candidates where policies[d.detectorID] == .block {
+            let (l, c) = position(of: d.span.lowerBound)
+            throw PolicyRefusal(reason: "\(d.entity.name) found by \(d.detectorID) (policy: block)", location: "line \(l), column \(c)")
+        }
+        candidates.sort { $0.span.lowerBound < $1.span.lowerBound }
+        let resolved = Resolver.resolve(candidates)
+        var out: [UInt8] = []
+        out.reserveCapacity(hold - pos + 64)
+        var cursor = pos
+        for d in resolved {
+            let policy = policies[d.detectorID] ?? .redact
+            let value = Array(buffer[d.span])
+            let replacement: [UInt8]
+            switch policy {
+            case .redact, .block: replacement = try redactor.replacement(for: d, value: value)
+            case .warn, .keep: replacement = value
+            }
+            if let findings {
+                let (l, c) = position(of: d.span.lowerBound)
+                let absolute = (base + d.span.lowerBound)..<(base + d.span.upperBound)
+                findings.found(Finding(entity: d.entity, detectorID: d.detectorID, span: absolute, confidence: d.confidence,
+                                       replacement: replacement), value: value, policy: policy, line: l, column: c)
+            }
+            if policy == .redact || policy == .block { findingCount += 1 }
+            if sink != nil {
+                out += buffer[cursor..<d.span.lowerBound]
+                out += replacement
+            }
+            cursor = d.span.upperBound
+        }
+        if let sink {
+            out += buffer[cursor..<hold]
+            try sink.write(out)
+        }
+        advanceLines(to: hold)
+        pos = hold
+    }
+
+    /// Line (1-based) and column (1-based, in characters) of a buffer offset at or after `pos`.
+    func position(of i: Int) -> (Int, Int) {
+        var l = line
+        var ls = lineStart - base
+        var j = pos
+        while j < i { if buffer[j] == 10 { l += 1; ls = j + 1 }; j += 1 }
+        var col = 1
+        var k = max(ls, 0)
+        while k < i { if buffer[k] & 0xC0 != 0x80 { col += 1 }; k += 1 }
+        return (l, col)
+    }
+
+    func advanceLines(to hold: Int) {
+        guard findings != nil || tracksLines else { return }
+        var j = pos
+        while j < hold { if buffer[j] == 10 { line += 1; lineStart = base + j + 1 }; j += 1 }
+    }
+
+    func compact() {
+        let keep = engine.leftContext
+        if pos > keep * 2 && pos > 64 << 10 {
+            let drop = pos - keep
+            buffer.removeFirst(drop)
+            base += drop
+            pos -= drop
+        }
+    }
+}

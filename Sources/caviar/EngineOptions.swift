@@ -1,0 +1,107 @@
+import ArgumentParser
+import CaviarCore
+import CaviarDetection
+import CaviarPacks
+import CaviarRedaction
+import Foundation
+
+/// Options shared by every command that detects: config, packs, entity filters, threshold.
+struct EngineOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Config file (default: $XDG_CONFIG_HOME/caviar/config.yaml when it exists).", valueName: "FILE"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Add a pack directory or pack file (repeatable).", valueName: "DIR|FILE"))
+    var packs: [String] = []
+
+    @Flag(name: .long, help: "Do not load the shipped packs (only --packs and config pack_dirs).")
+    var noDefaultPacks = false
+
+    @Option(name: .long, help: ArgumentHelp("Only these entity types, comma-separated (e.g. EMAIL,IBAN).", valueName: "ENTITY,..."))
+    var only: String?
+
+    @Option(name: .long, help: ArgumentHelp("All but these entity types, comma-separated.", valueName: "ENTITY,..."))
+    var except: String?
+
+    @Option(name: .long, help: ArgumentHelp("Redact detections at or above this confidence (0-1, default 0.5).", valueName: "X"))
+    var minConfidence: Double?
+
+    func validate() throws {
+        if let m = minConfidence, !(0...1).contains(m) { throw ValidationError("--min-confidence must be between 0 and 1") }
+    }
+
+    /// The config: `--config`, else the default path when it exists, else empty.
+    func loadConfig() throws -> CaviarConfig {
+        if let config { return try CaviarConfig.load(file: config) }
+        let path = CaviarConfig.defaultPath
+        if FileManager.default.fileExists(atPath: path) { return try CaviarConfig.load(file: path) }
+        return CaviarConfig()
+    }
+
+    /// Loads every pack that applies.
+    func loadLibrary(config: CaviarConfig) throws -> PackLibrary {
+        var library = PackLibrary()
+        if !noDefaultPacks {
+            guard let dir = PackLibrary.bundledDirectory() else {
+                throw CaviarFailure("cannot find the shipped patterns directory; set CAVIAR_PATTERNS=/path/to/patterns or use --no-default-packs --packs DIR", code: .usage)
+            }
+            try library.load(directory: dir)
+        }
+        for dir in config.packDirectories + packs {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) else {
+                throw PackError(file: dir, line: nil, message: "no such pack file or directory")
+            }
+            if isDir.boolValue { try library.load(directory: dir) } else { try library.load(file: dir) }
+        }
+        return library
+    }
+
+    static func entityList(_ text: String?) -> Set<String>? {
+        guard let text else { return nil }
+        return Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }.filter { !$0.isEmpty })
+    }
+
+    /// The detection engine for this run.
+    func makeEngine(config: CaviarConfig) throws -> DetectionEngine {
+        let library = try loadLibrary(config: config)
+        var detectors = library.detectors(enable: config.enablePacks, disable: config.disablePacks)
+        if let only = EngineOptions.entityList(only) { detectors = detectors.filter { only.contains($0.entity.name) } }
+        if let except = EngineOptions.entityList(except) { detectors = detectors.filter { !except.contains($0.entity.name) } }
+        for d in detectors {
+            if let p = config.policies[d.id] ?? config.policies[d.entity.name], let policy = DetectorPolicy(rawValue: p) {
+                d.policy = policy
+            }
+        }
+        let allow: AllowList?
+        do {
+            let a = try AllowList(values: config.allowValues, regexes: config.allowRegexes)
+            allow = a.isEmpty ? nil : a
+        } catch {
+            throw PackError(file: config.file ?? "config", line: nil, message: "invalid allow regex: \(error)")
+        }
+        return try DetectionEngine(detectors: detectors, minConfidence: minConfidence ?? config.minConfidence ?? Confidence.defaultThreshold,
+                                   globalAllow: allow)
+    }
+
+    /// Operators from the config.
+    func makeRedactor(config: CaviarConfig, book: any PlaceholderBook = InMemoryPlaceholderBook()) throws -> Redactor {
+        var key: [UInt8]?
+        if let file = config.hashKeyFile {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw CaviarFailure("cannot read hash_key_file \(file)", code: .usage)
+            }
+            key = Array(data)
+        }
+        let redactor = Redactor(book: book)
+        for (name, setting) in config.operators {
+            let op: RedactionOperator
+            do {
+                op = try RedactionOperator.named(setting.name, maskCharacter: setting.maskCharacter, keepLast: setting.keepLast, hashKey: key)
+            } catch let e as OperatorError {
+                throw PackError(file: config.file ?? "config", line: nil, message: "operators.\(name): \(e.message)")
+            }
+            if name == "default" { redactor.defaultOperator = op } else { redactor.entityOperators[EntityType(name)] = op }
+        }
+        return redactor
+    }
+}

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+extension CaviarMain {
+    /// Commands of the front ends (clipboard, mail, sessions, dictionaries), registered here.
+    static var extraSubcommands: [ParsableCommand.Type] { [] }
+}
