@@ -1,0 +1,45 @@
+import CaviarCore
+import CaviarRedaction
+import XCTest
+
+final class RedactorTests: XCTestCase {
+    let email = Detection(entity: EntityType("EMAIL"), detectorID: "core.email", span: 0..<5, confidence: 0.9)
+
+    func testPlaceholdersAreStablePerValueAndNumberedPerType() throws {
+        let r = Redactor()
+        XCTAssertEqual(try r.replacement(for: email, value: Array("a@b.c".utf8)), Array("[EMAIL_1]".utf8))
+        XCTAssertEqual(try r.replacement(for: email, value: Array("x@y.z".utf8)), Array("[EMAIL_2]".utf8))
+        XCTAssertEqual(try r.replacement(for: email, value: Array("a@b.c".utf8)), Array("[EMAIL_1]".utf8))
+        let iban = Detection(entity: EntityType("IBAN"), detectorID: "core.iban", span: 0..<5, confidence: 0.9)
+        XCTAssertEqual(try r.replacement(for: iban, value: Array("BE71".utf8)), Array("[IBAN_1]".utf8))
+    }
+
+    func testIdentitySharesOneNumberAcrossSpellings() throws {
+        let r = Redactor()
+        var d = Detection(entity: EntityType("PERSON"), detectorID: "names", span: 0..<6, confidence: 0.9, identity: Array("jean dupont".utf8))
+        XCTAssertEqual(try r.replacement(for: d, value: Array("Dupont".utf8)), Array("[PERSON_1]".utf8))
+        d.identity = Array("jean dupont".utf8)
+        XCTAssertEqual(try r.replacement(for: d, value: Array("J. Dupont".utf8)), Array("[PERSON_1]".utf8))
+    }
+
+    func testMaskKeepsLastCharacters() throws {
+        let r = Redactor(defaultOperator: .mask(character: "*", keepLast: 4))
+        XCTAssertEqual(String(decoding: try r.replacement(for: email, value: Array("4111 1111 1111 1234".utf8)), as: UTF8.self), "***************1234")
+        XCTAssertEqual(String(decoding: try r.replacement(for: email, value: Array("é@ü".utf8)), as: UTF8.self), "é@ü")
+    }
+
+    func testHashIsKeyedAndNeedsAKey() throws {
+        XCTAssertThrowsError(try RedactionOperator.named("hash"))
+        let a = Redactor(defaultOperator: try .named("hash", hashKey: Array(repeating: 1, count: 32)))
+        let b = Redactor(defaultOperator: try .named("hash", hashKey: Array(repeating: 2, count: 32)))
+        let va = try a.replacement(for: email, value: Array("a@b.c".utf8))
+        XCTAssertEqual(va, try a.replacement(for: email, value: Array("a@b.c".utf8)))
+        XCTAssertNotEqual(va, try b.replacement(for: email, value: Array("a@b.c".utf8)), "a different key must give a different hash")
+        XCTAssertTrue(String(decoding: va, as: UTF8.self).hasPrefix("[EMAIL:"))
+    }
+
+    func testRemoveAndSurrogateWithoutSession() throws {
+        XCTAssertEqual(try Redactor(defaultOperator: .remove).replacement(for: email, value: Array("a@b.c".utf8)), [])
+        XCTAssertThrowsError(try Redactor(defaultOperator: .surrogate).replacement(for: email, value: Array("a@b.c".utf8)))
+    }
+}

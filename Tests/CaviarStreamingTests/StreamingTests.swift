@@ -1,0 +1,139 @@
+import CaviarCore
+import CaviarDetection
+import CaviarPacks
+import CaviarRedaction
+import CaviarStreaming
+import XCTest
+
+/// The chunk-size verifier and the bytes-outside-spans property, over the shipped packs.
+final class StreamingTests: XCTestCase {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func engine(packs: [String]? = nil) throws -> DetectionEngine {
+        var lib = PackLibrary()
+        if let packs {
+            for p in packs { try lib.load(file: repo.appendingPathComponent("patterns/\(p)").path) }
+        } else {
+            try lib.load(directory: repo.appendingPathComponent("patterns").path)
+        }
+        return try DetectionEngine(detectors: lib.detectors())
+    }
+
+    /// Redacts `input` fed in chunks of `chunk` bytes (0 = all at once).
+    static func redact(_ input: [UInt8], chunk: Int, engine: DetectionEngine, maxLine: Int? = nil, findings: FindingCollector? = nil) throws -> [UInt8] {
+        let sink = MemorySink()
+        let driver = StreamRedactor(engine: engine, redactor: Redactor(), sink: sink)
+        if let maxLine { driver.maxLine = maxLine }
+        driver.findings = findings
+        if chunk == 0 {
+            try driver.feed(input)
+        } else {
+            var i = 0
+            while i < input.count {
+                try driver.feed(Array(input[i..<min(i + chunk, input.count)]))
+                i += chunk
+            }
+        }
+        try driver.finish()
+        return sink.bytes
+    }
+
+    static func corpus() throws -> [UInt8] {
+        var text = try Array(Data(contentsOf: repo.appendingPathComponent("samples/mail-fr-de.txt")))
+        text += Array("""
+        \r\nTel. +49 30 123456-78 / Fax 0049 (0)30 1234 5679\r\nmail renée.dupont@exämple.eu, IBAN DE89 3704 0044 0532 0130 00\r
+        -----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\nabcDEF==\n-----END RSA PRIVATE KEY-----\n
+        token ghp_R2d2C3poBb8Ee7Ff6Gg5Hh4Ii3Jj2Kk1Ll0M and 2001:db8::1 from 10.1.2.3
+        """.utf8)
+        text += [0x00, 0xFF, 0xC3, 0x0A, 0xE2, 0x82]  // NUL, invalid bytes, a cut sequence
+        text += Array("né le 3 mars 1985, Passwort: Sommer2024! no newline at end".utf8)
+        return text
+    }
+
+    func testChunkSizesGiveIdenticalOutput() throws {
+        let engine = try StreamingTests.engine()
+        let input = try StreamingTests.corpus()
+        let whole = try StreamingTests.redact(input, chunk: 0, engine: engine)
+        XCTAssertNotEqual(whole, input, "the corpus has sensitive data; something must be redacted")
+        for chunk in [1, 2, 3, 7, 64, 4096] {
+            let out = try StreamingTests.redact(input, chunk: chunk, engine: engine)
+            XCTAssertEqual(out, whole, "chunk size \(chunk) changed the output")
+        }
+    }
+
+    func testLongLinesWithoutNewlineAreChunkInvariant() throws {
+        let engine = try StreamingTests.engine(packs: ["core.yaml"])
+        var input: [UInt8] = []
+        for i in 0..<3000 { input += Array("word\(i) mail\(i)@example.org card 4111 1111 1111 1111 ".utf8) }
+        let whole = try StreamingTests.redact(input, chunk: 0, engine: engine)
+        for chunk in [7, 4096, 65536] {
+            XCTAssertEqual(try StreamingTests.redact(input, chunk: chunk, engine: engine, maxLine: 1024), whole, "chunk \(chunk)")
+        }
+        XCTAssertFalse(String(decoding: whole, as: UTF8.self).contains("@example.org"))
+    }
+
+    /// Random inputs with CRLF, NUL and invalid UTF-8: every byte outside a reported span is
+    /// unchanged, and the output is the input with each span replaced.
+    func testBytesOutsideReportedSpansAreUnchanged() throws {
+        let engine = try StreamingTests.engine(packs: ["core.yaml"])
+        var rng = SplitMix(seed: 42)
+        let pieces: [[UInt8]] = [
+            Array("a.b@example.org".utf8), Array(" ".utf8), Array("\r\n".utf8), [0], [0xFF], [0xC3], [0xE2, 0x82, 0xAC],
+            Array("DE89 3704 0044 0532 0130 00".utf8), Array("é".utf8), Array("password=abc123".utf8), Array("\n".utf8),
+            Array("192.168.1.1".utf8), Array("text".utf8), Array("4111111111111111".utf8),
+        ]
+        for _ in 0..<200 {
+            var input: [UInt8] = []
+            for _ in 0..<Int(rng.next() % 40) { input += pieces[Int(rng.next() % UInt64(pieces.count))] }
+            let collector = FindingCollector()
+            let out = try StreamingTests.redact(input, chunk: Int(rng.next() % 9), engine: engine, findings: collector)
+            var rebuilt: [UInt8] = []
+            var cursor = 0
+            for f in collector.findings.sorted(by: { $0.span.lowerBound < $1.span.lowerBound }) {
+                rebuilt += input[cursor..<f.span.lowerBound]
+                rebuilt += f.replacement
+                cursor = f.span.upperBound
+            }
+            rebuilt += input[cursor...]
+            XCTAssertEqual(out, rebuilt)
+        }
+    }
+
+    func testGatedEqualsUngatedOverEveryShippedDetector() throws {
+        let gated = try StreamingTests.engine()
+        let ungated = try StreamingTests.engine()
+        ungated.isGated = false
+        var corpus = try StreamingTests.corpus()
+        // Every pack's own examples make a corpus that exercises every detector.
+        var lib = PackLibrary()
+        try lib.load(directory: StreamingTests.repo.appendingPathComponent("patterns").path)
+        for pack in lib.packs {
+            for d in pack.raw.detectors {
+                for e in d.matchExamples + d.noMatchExamples {
+                    corpus += PackSelfTest.parseExample(e.text).text + [10]
+                }
+            }
+        }
+        let a = try corpus.withUnsafeBufferPointer { try gated.scan($0, from: 0, segmentEnd: $0.count, isFinal: true) }
+        let b = try corpus.withUnsafeBufferPointer { try ungated.scan($0, from: 0, segmentEnd: $0.count, isFinal: true) }
+        let key = { (d: Detection) in "\(d.detectorID)@\(d.span.lowerBound)-\(d.span.upperBound)" }
+        let sa = Set(a.detections.map(key)), sb = Set(b.detections.map(key))
+        XCTAssertEqual(sa.subtracting(sb).sorted(), [], "found only when gated")
+        XCTAssertEqual(sb.subtracting(sa).sorted(), [], "missed by gating: a trigger or lead is wrong")
+        XCTAssertGreaterThan(sa.count, 100)
+    }
+}
+
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
+}
+
+import Foundation
