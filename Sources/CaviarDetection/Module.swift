@@ -1,2 +1,0 @@
-/// CaviarDetection: see DESIGN.md for this layer.
-enum CaviarDetectionModule {}
