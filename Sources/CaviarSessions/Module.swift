@@ -1,2 +1,0 @@
-/// CaviarSessions: see DESIGN.md for this layer.
-enum CaviarSessionsModule {}
