@@ -562,9 +562,12 @@ enum Spain {
 enum Sweden {
     /// Personnummer / samordningsnummer (Folkbokföringslagen 1991:481 §18, SKV 704): YYMMDD or
     /// YYYYMMDD, `-` or `+` (100 years or older), 4 digits; day +60 for coordination numbers;
-    /// existing date; Luhn over the last 10 digits.
+    /// existing date; Luhn over the last 10 digits. A written delimiter must precede the last 4 digits.
     static func isValidPersonnummer(_ c: Candidate) -> Bool {
         guard let d = c.digits, d.count == 10 || d.count == 12 else { return false }
+        // The delimiter, when written, stands right before the last four digits.
+        let raw = c.raw.filter { $0 != 32 }
+        if let i = raw.lastIndex(where: { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+") }), raw.count - i != 5 { return false }
         let tail = Array(d.suffix(10))
         let month = tail[2] * 10 + tail[3]
         var day = tail[4] * 10 + tail[5]
