@@ -30,7 +30,17 @@ enum GenericValidators {
         },
         "icao9303": { p in
             let shape = try ParameterReader("icao9303", p, allowed: []).shape()
-            return ClosureValidator { c in shape.apply(c.compact).map(ICAO9303.isValid) ?? false }
+            // `<` is a filler with value 0 in machine-readable zones; `compact` would drop it.
+            return ClosureValidator { c in
+                let kept = c.raw.compactMap { b -> UInt8? in
+                    switch b {
+                    case 48...57, 65...90, 60: return b
+                    case 97...122: return b - 32
+                    default: return nil
+                    }
+                }
+                return shape.apply(kept).map(ICAO9303.isValid) ?? false
+            }
         },
         "plausible_date": PlausibleDate.make,
     ]
