@@ -22,7 +22,7 @@ public final class MailFilter {
     public func check(_ message: [UInt8]) throws -> MailReport {
         let parsed = try MessageParser(limits: limits).parse(message)
         let walk = MailWalk(parsed: parsed, redactor: redactor, policy: policy, isRedacting: false)
-        try walk.visit(parsed.root, isTop: true, readOnly: false, boundaries: [])
+        try walk.run(parsed.root)
         if !walk.refusals.isEmpty { throw MailRefusal(reasons: walk.refusals) }
         return walk.report
     }
@@ -32,7 +32,7 @@ public final class MailFilter {
     public func redact(_ message: [UInt8]) throws -> MailRedaction {
         let parsed = try MessageParser(limits: limits).parse(message)
         let walk = MailWalk(parsed: parsed, redactor: redactor, policy: policy, isRedacting: true)
-        try walk.visit(parsed.root, isTop: true, readOnly: false, boundaries: [])
+        try walk.run(parsed.root)
         if !walk.refusals.isEmpty { throw MailRefusal(reasons: walk.refusals) }
         return MailRedaction(output: try walk.applyEdits(), report: walk.report)
     }
@@ -60,6 +60,21 @@ final class MailWalk {
         self.redactor = redactor
         self.policy = policy
         self.isRedacting = isRedacting
+    }
+
+    /// Address and threading headers, scanned after everything else (report only).
+    var routingScans: [(text: [UInt8], location: String)] = []
+
+    /// Walks the whole message, then scans the routing headers.
+    func run(_ root: MIMEEntity) throws {
+        try visit(root, isTop: true, readOnly: false, boundaries: [])
+        for scan in routingScans {
+            let result = try engine(scan.text, location: scan.location)
+            // Addresses are the point of an address header; names and hosts are not.
+            for f in result.findings where f.entity.name != "EMAIL" {
+                report.findings.append(MailFinding(location: scan.location, entity: f.entity, detectorID: f.detectorID, isRoutingHeader: true))
+            }
+        }
     }
 
     func visit(_ e: MIMEEntity, isTop: Bool, readOnly: Bool, boundaries: [[UInt8]]) throws {
@@ -106,11 +121,15 @@ final class MailWalk {
             guard isRouting || isRedactable else { continue }
             let decoded = Array(ASCII.trimmed(try EncodedWords.decode(field.unfoldedValue(in: bytes), header: field.name)[...]))
             guard !decoded.isEmpty else { continue }
+            if isRouting {
+                // Scanned last, so that routing headers (never changed) do not take the first
+                // placeholder numbers; `@` split off so host names are seen apart from addresses.
+                routingScans.append((decoded.map { $0 == UInt8(ascii: "@") ? ASCII.space : $0 }, location))
+                continue
+            }
             let result = try engine(decoded, location: location)
             for f in result.findings {
-                // Addresses are the point of an address header; names and hosts are not.
-                if isRouting && f.entity.name == "EMAIL" { continue }
-                report.findings.append(MailFinding(location: location, entity: f.entity, detectorID: f.detectorID, isRoutingHeader: isRouting))
+                report.findings.append(MailFinding(location: location, entity: f.entity, detectorID: f.detectorID, isRoutingHeader: false))
             }
             if isRedacting && !readOnly && isRedactable && !result.findings.isEmpty && result.output != decoded {
                 edits.append((field.range, EncodedWords.encodeField(name: field.name, value: result.output, eol: eol)))
