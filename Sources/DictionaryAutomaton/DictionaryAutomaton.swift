@@ -26,8 +26,8 @@ public struct DictionaryMatch: Hashable, Sendable {
 /// outside the mapping even when the body is corrupted: every index taken from the file is
 /// bounds-checked.
 public final class DictionaryAutomaton: @unchecked Sendable {
-    /// Bodies up to this size are checksummed at load.
-    public static let automaticVerificationLimit = 16 << 20
+    /// Bodies up to this size (4 MiB, about 40 k terms) are checksummed at load.
+    public static let automaticVerificationLimit = 4 << 20
 
     /// How much of the file to check at load.
     public enum Verification: Sendable {
@@ -53,6 +53,8 @@ public final class DictionaryAutomaton: @unchecked Sendable {
     public let fingerprint: UInt64
     /// The salt path recorded by the builder (hashed files), empty otherwise.
     public let saltPath: String
+    /// The caller's metadata stored by the builder.
+    public let metadata: [UInt8]
     /// Size of the file in bytes.
     public let byteCount: Int
     /// Where the dictionary came from (a path, or `<memory>`), for messages.
@@ -60,6 +62,9 @@ public final class DictionaryAutomaton: @unchecked Sendable {
 
     let storage: UnsafeRawPointer
     let isMapped: Bool
+    /// Set once the initializer succeeded: until then the caller frees the storage (a throwing
+    /// initializer still runs `deinit` once every property is set).
+    var ownsStorage = false
     let bodyChecksum: UInt64
     let keyCheck: UInt64
     var key: SipHashKey?
@@ -211,6 +216,8 @@ public final class DictionaryAutomaton: @unchecked Sendable {
         valueOffsets = pointer(.valueOffsets, UInt64.self)
         valueBytes = pointer(.valueBytes, UInt8.self)
         valueByteCount = sections[DictionaryFormat.Section.valueBytes.rawValue].length
+        let metadataSection = sections[DictionaryFormat.Section.metadata.rawValue]
+        metadata = Array(UnsafeRawBufferPointer(start: body + metadataSection.offset, count: metadataSection.length))
         let saltSection = sections[DictionaryFormat.Section.saltPath.rawValue]
         saltPath = String(decoding: UnsafeRawBufferPointer(start: body + saltSection.offset, count: saltSection.length), as: UTF8.self)
 
@@ -228,9 +235,11 @@ public final class DictionaryAutomaton: @unchecked Sendable {
             }
             self.key = resolved
         }
+        ownsStorage = true
     }
 
     deinit {
+        guard ownsStorage else { return }
         if isMapped {
             munmap(UnsafeMutableRawPointer(mutating: storage), byteCount)
         } else {

@@ -26,7 +26,20 @@ public struct DictionaryBuilder {
     var termLengths: [UInt16] = []
     var termValues: [UInt32] = []
     var values: [[UInt8]] = []
-    var valueIndex: [[UInt8]: UInt32] = [:]
+    var valueIndex: [ValueKey: UInt32] = [:]
+
+    /// A value as a dictionary key, hashed in one call (hashing `[UInt8]` goes byte by byte).
+    struct ValueKey: Hashable {
+        var bytes: [UInt8]
+
+        func hash(into hasher: inout Hasher) {
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+    }
+
+    /// Opaque bytes stored with the dictionary for the caller (for example which entities it
+    /// holds and which sources it came from); read back with `DictionaryAutomaton.metadata`.
+    public var metadata: [UInt8] = []
 
     /// Creates an empty builder.
     public init() {}
@@ -48,7 +61,7 @@ public struct DictionaryBuilder {
             throw DictionaryError(.invalidInput, "term does not start and end with a letter or digit: fold it with TextFolding.foldTerm")
         }
         let index: UInt32
-        if let known = valueIndex[value] {
+        if let known = valueIndex[ValueKey(bytes: value)] {
             index = known
         } else {
             guard values.count < DictionaryFormat.maxValues else {
@@ -56,7 +69,7 @@ public struct DictionaryBuilder {
             }
             index = UInt32(values.count)
             values.append(value)
-            valueIndex[value] = index
+            valueIndex[ValueKey(bytes: value)] = index
         }
         termStarts.append(UInt32(termBytes.count))
         termLengths.append(UInt16(term.count))
@@ -104,6 +117,7 @@ public struct DictionaryBuilder {
         }
         sections[DictionaryFormat.Section.valueOffsets.rawValue] = Self.bytes(of: offsets)
         sections[DictionaryFormat.Section.valueBytes.rawValue] = valueBytes
+        sections[DictionaryFormat.Section.metadata.rawValue] = metadata
 
         var body: [UInt8] = []
         body.reserveCapacity(sections.reduce(0) { $0 + $1.count + 8 })

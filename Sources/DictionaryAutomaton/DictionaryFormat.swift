@@ -22,8 +22,8 @@
 /// value+1 24 bits), 1 labels (UInt8 per node: the byte leading to it), 2 root (256 × UInt32
 /// child of the root per byte), 3 pairs (65 536 × UInt32: node after two bytes), 4 value
 /// offsets ((valueCount+1) × UInt64), 5 value bytes. Hashed sections: 0 slot hashes (UInt64),
-/// 1 slot values (UInt32: value+1, 0 for a prefix), 4 and 5 as above. Section 7: salt path
-/// (UTF-8) recorded by the builder for hashed files.
+/// 1 slot values (UInt32: value+1, 0 for a prefix), 4 and 5 as above. Section 6: the caller's
+/// metadata (opaque bytes). Section 7: salt path (UTF-8) recorded for hashed files.
 enum DictionaryFormat {
     static let magic: [UInt8] = [0x89, 0x43, 0x56, 0x44, 0x49, 0x43, 0x54, 0x0A]
     static let version: UInt32 = 1
@@ -37,7 +37,7 @@ enum DictionaryFormat {
     static let maxTermLength = 1024
 
     enum Section: Int {
-        case nodes = 0, labels, root, pairs, valueOffsets, valueBytes, reserved, saltPath
+        case nodes = 0, labels, root, pairs, valueOffsets, valueBytes, metadata, saltPath
         static let slotHashes = Section.nodes
         static let slotValues = Section.labels
     }

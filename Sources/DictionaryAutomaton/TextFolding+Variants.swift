@@ -4,9 +4,10 @@ extension TextFolding {
     /// Rule (German and Nordic transliteration, applied to terms only, never to the text):
     /// * `ä ö ü` (also decomposed, with U+0308) are indexed as `a o u` and as `ae oe ue`;
     ///   `ø` as `o` and `oe`; `å` as `a` and `aa`.
-    /// * The digraphs `ae oe ue` written in ASCII are also indexed as `a o u` when they follow a
-    ///   consonant or start the word (`Mueller` → `muller`, `Oehler` → `ohler`), but not after a
-    ///   vowel (`Bauer` stays `bauer`) or after `q`/`g` (`Enrique`, `Miguel`).
+    /// * The digraphs `ae oe ue` written in ASCII are also indexed as `a o u` when they follow an
+    ///   ASCII consonant or start a word (`Mueller` → `muller`, `Oehler` → `ohler`), but not after
+    ///   a vowel (`Bauer` stays `bauer`), after `q`/`g` (`Enrique`, `Miguel`) or after a
+    ///   non-ASCII letter.
     /// * At most 4 such places per term are combined (16 spellings); beyond that only the two
     ///   uniform spellings are indexed.
     ///
@@ -14,91 +15,110 @@ extension TextFolding {
     /// `Joel` matches `Jol`, `Samuel` matches `Samul`). Text is never rewritten, so words
     /// that are not in the dictionary are unaffected.
     public static func termVariants(_ term: String) -> [[UInt8]] {
-        let scalars = Array(term.unicodeScalars)
-        var pieces: [[String]] = []   // each piece: one spelling, or two alternatives
-        var plain = ""
-        var sites = 0
-        func flush() {
-            if !plain.isEmpty { pieces.append([plain]); plain = "" }
+        termVariants(Array(term.utf8))
+    }
+
+    /// `termVariants` over UTF-8 bytes; `folder` is optional scratch space reused across calls.
+    public static func termVariants(_ term: [UInt8], folder: TextFolder? = nil) -> [[UInt8]] {
+        let scratch = folder ?? TextFolder(capacity: 2 * term.count + 16)
+        let plain = foldTerm(term, folder: scratch)
+        let pieces = variantPieces(term)
+        guard pieces.count > 1 || pieces.first?.count ?? 1 > 1 else {
+            return plain.isEmpty ? [] : [plain]
         }
-        var index = 0
-        while index < scalars.count {
-            let scalar = scalars[index]
-            let next = index + 1 < scalars.count ? scalars[index + 1] : nil
-            if let pair = umlautAlternatives(scalar, next: next) {
-                flush()
-                pieces.append(pair.spellings)
-                sites += 1
-                index += pair.length
-                continue
+        let sites = pieces.reduce(0) { $0 + ($1.count > 1 ? 1 : 0) }
+        var spellings: [[UInt8]] = []
+        if sites <= 4 {
+            var partial: [[UInt8]] = [[]]
+            for piece in pieces {
+                partial = partial.flatMap { prefix in piece.map { prefix + $0 } }
             }
-            if let next, isDigraphStart(scalar), next == "e" || next == "E",
-               canContract(after: index > 0 ? scalars[index - 1] : nil) {
-                flush()
-                let vowel = String(scalar)
-                pieces.append([vowel + String(next), vowel])
-                sites += 1
-                index += 2
-                continue
-            }
-            plain.unicodeScalars.append(scalar)
-            index += 1
+            spellings = partial
+        } else {
+            spellings.append(pieces.flatMap { $0[0] })
+            spellings.append(pieces.flatMap { $0[$0.count - 1] })
         }
-        flush()
-        var spellings: [String] = [term]
-        if sites > 0 {
-            if sites <= 4 {
-                var partial = [""]
-                for piece in pieces {
-                    partial = partial.flatMap { prefix in piece.map { prefix + $0 } }
-                }
-                spellings += partial
-            } else {
-                spellings.append(pieces.map { $0[0] }.joined())
-                spellings.append(pieces.map { $0[$0.count - 1] }.joined())
-            }
-        }
-        var seen = Set<[UInt8]>()
-        var result: [[UInt8]] = []
+        var result: [[UInt8]] = plain.isEmpty ? [] : [plain]
         for spelling in spellings {
-            let folded = foldTerm(Array(spelling.utf8))
-            if !folded.isEmpty && seen.insert(folded).inserted { result.append(folded) }
+            let folded = foldTerm(spelling, folder: scratch)
+            if !folded.isEmpty && !result.contains(folded) { result.append(folded) }
         }
         return result
     }
 
-    static func umlautAlternatives(_ scalar: Unicode.Scalar, next: Unicode.Scalar?) -> (spellings: [String], length: Int)? {
-        switch scalar.value {
-        case 0xE4, 0xC4: return (["a", "ae"], 1)
-        case 0xF6, 0xD6: return (["o", "oe"], 1)
-        case 0xFC, 0xDC: return (["u", "ue"], 1)
-        case 0xF8, 0xD8: return (["o", "oe"], 1)
-        case 0xE5, 0xC5: return (["a", "aa"], 1)
-        default: break
+    /// Folds a term with a reusable folder (see `foldTerm(_:)`).
+    public static func foldTerm(_ bytes: [UInt8], folder: TextFolder) -> [UInt8] {
+        folder.reset(base: 0)
+        bytes.withUnsafeBufferPointer { input in
+            _ = folder.fold(input, from: 0, to: input.count, isFinal: true)
         }
-        guard let next else { return nil }
-        let base = String(scalar).lowercased()
-        if next.value == 0x308, ["a", "o", "u"].contains(base) { return ([base, base + "e"], 2) }
-        if next.value == 0x30A, base == "a" { return (["a", "aa"], 2) }
-        return nil
+        let folded = folder.bytes
+        var lower = 0
+        var upper = folded.count
+        while lower < upper, folded[lower] == 0x20 || folded[lower] == 0x27 { lower += 1 }
+        while upper > lower, folded[upper - 1] == 0x20 || folded[upper - 1] == 0x27 { upper -= 1 }
+        return Array(folded[lower..<upper])
     }
 
-    static func isDigraphStart(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar {
-        case "a", "A", "o", "O", "u", "U": return true
-        default: return false
+    /// Splits a term into pieces: one spelling, or alternatives at an umlaut or digraph. A term
+    /// without such places gives one piece with one spelling.
+    static func variantPieces(_ term: [UInt8]) -> [[[UInt8]]] {
+        var pieces: [[[UInt8]]] = []
+        var plain: [UInt8] = []
+        var index = 0
+        let count = term.count
+        func flush() {
+            if !plain.isEmpty { pieces.append([plain]); plain = [] }
+        }
+        while index < count {
+            let byte = term[index]
+            if byte == 0xC3, index + 1 < count, let vowel = umlautBase(term[index + 1]) {
+                flush()
+                let base: [UInt8] = [vowel]
+                pieces.append([base, term[index + 1] == 0xA5 || term[index + 1] == 0x85 ? [0x61, 0x61] : [vowel, 0x65]])
+                index += 2
+                continue
+            }
+            let lower = byte | 0x20
+            if (lower == 0x61 || lower == 0x6F || lower == 0x75) && byte < 0x80, index + 2 < count,
+               term[index + 1] == 0xCC, term[index + 2] == 0x88 || (term[index + 2] == 0x8A && lower == 0x61) {
+                flush()
+                pieces.append([[lower], term[index + 2] == 0x88 ? [lower, 0x65] : [0x61, 0x61]])
+                index += 3
+                continue
+            }
+            if (lower == 0x61 || lower == 0x6F || lower == 0x75) && byte < 0x80, index + 1 < count,
+               term[index + 1] | 0x20 == 0x65, canContract(after: index > 0 ? term[index - 1] : nil) {
+                flush()
+                pieces.append([[byte, term[index + 1]], [byte]])
+                index += 2
+                continue
+            }
+            plain.append(byte)
+            index += 1
+        }
+        flush()
+        return pieces
+    }
+
+    /// The ASCII vowel for the second byte of `ä ö ü ø å` (upper or lower case) after 0xC3.
+    static func umlautBase(_ second: UInt8) -> UInt8? {
+        switch second {
+        case 0xA4, 0x84, 0xA5, 0x85: return 0x61
+        case 0xB6, 0x96, 0xB8, 0x98: return 0x6F
+        case 0xBC, 0x9C: return 0x75
+        default: return nil
         }
     }
 
-    /// Whether an `ae`/`oe`/`ue` after `previous` may stand for an umlaut.
-    static func canContract(after previous: Unicode.Scalar?) -> Bool {
+    /// Whether an `ae`/`oe`/`ue` after the byte `previous` may stand for an umlaut.
+    static func canContract(after previous: UInt8?) -> Bool {
         guard let previous else { return true }
-        let lower = String(previous).lowercased()
-        guard lower.unicodeScalars.count == 1, let value = lower.unicodeScalars.first?.value else { return false }
-        if !(value >= 0x61 && value <= 0x7A) {
-            // Word start (space, punctuation): contract; other letters: do not guess.
-            return !(previous.properties.isAlphabetic || (value >= 0x30 && value <= 0x39))
+        if previous >= 0x80 { return false }
+        let lower = previous | 0x20
+        if lower >= 0x61 && lower <= 0x7A {
+            return !"aeiouyqg".utf8.contains(lower)
         }
-        return !"aeiouyqg".unicodeScalars.contains(Unicode.Scalar(value) ?? "a")
+        return !(previous >= 0x30 && previous <= 0x39)
     }
 }

@@ -40,7 +40,7 @@ public enum TextFolding {
     /// Folds a whole text: the same bytes a scanner sees. Runs of spaces become one space;
     /// nothing is trimmed.
     public static func fold(_ bytes: [UInt8]) -> [UInt8] {
-        let folder = TextFolder()
+        let folder = TextFolder(capacity: 2 * bytes.count + 16)
         bytes.withUnsafeBufferPointer { input in
             var position = 0
             while position < input.count {
@@ -194,48 +194,51 @@ public final class TextFolder {
     public func fold(_ input: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, isFinal: Bool) -> Int {
         precondition(start >= base && end <= input.count && start <= end, "fold range out of bounds")
         reserve(count + 2 * (end - start) + 4)
+        // Locals: class properties would cost an exclusivity check per byte.
+        let folded = self.folded
+        let origins = self.origins
+        let base = self.base
         var index = start
         var out = count
         var last = previous
-        let ascii = TextFolding.asciiTable
-        let base = self.base
-        while index < end {
-            let lead = input[index]
-            if lead < 0x80 {
-                let byte = ascii[Int(lead)]
-                if byte != 0x20 || last != 0x20 {
+        TextFolding.asciiTable.withUnsafeBufferPointer { ascii in
+            while index < end {
+                let lead = input[index]
+                if lead < 0x80 {
+                    // Branch-free: always store, advance unless this is a repeated space.
+                    let byte = ascii[Int(lead)]
                     folded[out] = byte
-                    origins[out] = UInt32(truncatingIfNeeded: index - base)
-                    out += 1
+                    origins[out] = UInt32(truncatingIfNeeded: index &- base)
+                    out &+= (byte != 0x20 || last != 0x20) ? 1 : 0
                     last = byte
+                    index &+= 1
+                    continue
                 }
-                index += 1
-                continue
+                let (consumed, entry) = TextFolding.foldCodePoint(input, at: index, end: end, isFinal: isFinal)
+                if consumed == 0 { break }
+                let origin = UInt32(truncatingIfNeeded: index &- base)
+                let length = Int(entry >> 24)
+                if length == 4 {
+                    for offset in 0..<consumed {
+                        folded[out] = input[index + offset]
+                        origins[out] = origin
+                        out &+= 1
+                    }
+                    last = input[index + consumed - 1]
+                } else {
+                    var packed = entry
+                    for _ in 0..<length {
+                        let byte = UInt8(truncatingIfNeeded: packed)
+                        packed >>= 8
+                        if byte == 0x20 && last == 0x20 { continue }
+                        folded[out] = byte
+                        origins[out] = origin
+                        out &+= 1
+                        last = byte
+                    }
+                }
+                index &+= consumed
             }
-            let (consumed, entry) = TextFolding.foldCodePoint(input, at: index, end: end, isFinal: isFinal)
-            if consumed == 0 { break }
-            let origin = UInt32(truncatingIfNeeded: index - base)
-            let length = Int(entry >> 24)
-            if length == 4 {
-                for offset in 0..<consumed {
-                    folded[out] = input[index + offset]
-                    origins[out] = origin
-                    out += 1
-                }
-                last = input[index + consumed - 1]
-            } else {
-                var packed = entry
-                for _ in 0..<length {
-                    let byte = UInt8(truncatingIfNeeded: packed)
-                    packed >>= 8
-                    if byte == 0x20 && last == 0x20 { continue }
-                    folded[out] = byte
-                    origins[out] = origin
-                    out += 1
-                    last = byte
-                }
-            }
-            index += consumed
         }
         count = out
         previous = last

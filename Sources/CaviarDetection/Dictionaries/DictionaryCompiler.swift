@@ -1,0 +1,327 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CaviarCore
+import DictionaryAutomaton
+
+/// How to compile dictionary sources.
+public struct DictionaryBuildOptions: Sendable, Equatable {
+    /// Entity of lines without `ENTITY<TAB>` (default `ORGANISATION_TERM`).
+    public var defaultEntity: EntityType
+    /// Read the sources as CSV with these column roles (people, entity PERSON).
+    public var csvRoles: [DictionaryCSV.Role]?
+    /// Store salted hashes instead of terms; the salt is read from this file, now and at load.
+    public var saltPath: String?
+
+    public init(defaultEntity: EntityType = EntityType("ORGANISATION_TERM"), csvRoles: [DictionaryCSV.Role]? = nil, saltPath: String? = nil) {
+        self.defaultEntity = defaultEntity
+        self.csvRoles = csvRoles
+        self.saltPath = saltPath
+    }
+}
+
+/// What a build did.
+public struct DictionaryBuildReport: Sendable {
+    /// Terms (or CSV people) read from the sources.
+    public var sourceTerms = 0
+    /// Folded spellings indexed (variants included, duplicates excluded).
+    public var spellings = 0
+    /// Skipped or doubtful lines.
+    public var warnings: [DictionaryWarning] = []
+    /// Size of the compiled dictionary, bytes.
+    public var byteCount = 0
+}
+
+/// Whether a compiled dictionary still matches its sources.
+public enum DictionaryFreshness: Equatable, Sendable {
+    case fresh
+    /// A source changed since the build; the text says which one.
+    case stale(String)
+    /// The sources recorded in the file are not here (a shipped compiled file): nothing to check.
+    case sourcesUnavailable
+}
+
+/// Compiles dictionary source lists (or CSV exports) into the memory-mapped format, and checks
+/// compiled files for staleness. The compiled file records its sources (path, size, mtime),
+/// the build options and a fingerprint of the sources' bytes.
+public enum DictionaryCompiler {
+    /// Compiles `sources` (paths) into bytes.
+    public static func compile(sources: [String], options: DictionaryBuildOptions) throws -> (bytes: [UInt8], report: DictionaryBuildReport) {
+        guard !sources.isEmpty else {
+            throw DictionaryError(.invalidInput, "no dictionary source given: name one or more lists")
+        }
+        var report = DictionaryBuildReport()
+        var contents: [[UInt8]] = []
+        var metadata = Metadata(options: options)
+        for path in sources {
+            let bytes = try readFile(path)
+            contents.append(bytes)
+            var status = stat()
+            let absolute = absolutePath(path)
+            if stat(path, &status) == 0 {
+                metadata.sources.append(.init(path: absolute, size: Int(status.st_size), modified: modificationTime(status)))
+            }
+        }
+        var key: SipHashKey?
+        if let saltPath = options.saltPath {
+            key = try DictionaryAutomaton.key(fromSaltFile: saltPath)
+        }
+        var builder = DictionaryBuilder()
+        let scratch = TextFolder(capacity: 4096)
+        var seen: [FoldedKey: (entity: EntityType, file: String, line: Int)] = [:]
+        var entities = Set<EntityType>()
+
+        func add(term: [UInt8], identityTerm: [UInt8]?, entity: EntityType, file: String, line: Int, warnIfEmpty: Bool) throws {
+            let spellings = TextFolding.termVariants(term, folder: scratch)
+            guard let canonical = spellings.first else {
+                if warnIfEmpty {
+                    report.warnings.append(DictionaryWarning(file: file, line: line, message: "term has no letters or digits, skipped"))
+                }
+                return
+            }
+            let identity = identityTerm ?? canonical
+            var value = Array(entity.name.utf8)
+            value.append(0)
+            if let key {
+                let hash = SipHash.hash(Array("identity:".utf8) + identity, key: key)
+                value += Array(hexadecimal(hash).utf8)
+            } else {
+                value += identity
+            }
+            entities.insert(entity)
+            for spelling in spellings {
+                if let earlier = seen[FoldedKey(bytes: spelling)] {
+                    if identityTerm == nil && spelling == canonical {
+                        let same = earlier.entity == entity ? "duplicate of" : "also listed as \(earlier.entity) at"
+                        report.warnings.append(DictionaryWarning(file: file, line: line, message: "\(same) \(earlier.file):\(earlier.line), the first one is kept"))
+                    }
+                    continue
+                }
+                seen[FoldedKey(bytes: spelling)] = (entity, file, line)
+                try builder.add(folded: spelling, value: value)
+                report.spellings += 1
+            }
+        }
+
+        for (index, path) in sources.enumerated() {
+            if let roles = options.csvRoles {
+                let people = try DictionaryCSV.people(contents[index], file: path, roles: roles, warnings: &report.warnings)
+                report.sourceTerms += people.count
+                for person in people {
+                    let identity = DictionaryCSV.identity(of: person)
+                    for variant in DictionaryCSV.variants(of: person) {
+                        try add(term: Array(variant.utf8), identityTerm: identity, entity: EntityType("PERSON"), file: path, line: person.line, warnIfEmpty: false)
+                    }
+                }
+            } else {
+                let terms = try DictionarySource.parse(contents[index], file: path, defaultEntity: options.defaultEntity, warnings: &report.warnings)
+                report.sourceTerms += terms.count
+                for term in terms {
+                    try add(term: term.term, identityTerm: nil, entity: term.entity, file: path, line: term.line, warnIfEmpty: true)
+                }
+            }
+        }
+        guard report.spellings > 0 else {
+            throw DictionaryError(.invalidInput, "\(sources.joined(separator: ", ")): no terms found (one term per line, # for comments)")
+        }
+        metadata.entities = entities.sorted()
+        builder.metadata = metadata.encoded()
+        let fingerprint = DictionaryAutomaton.sourceFingerprint(sources: contents, options: metadata.optionBytes())
+        let mode: DictionaryBuilder.Mode = key.map { .hashed(key: $0, saltPath: absolutePath(options.saltPath ?? "")) } ?? .plain
+        let bytes = try builder.build(mode: mode, fingerprint: fingerprint)
+        report.byteCount = bytes.count
+        return (bytes, report)
+    }
+
+    /// Compiles `sources` and writes `output` atomically.
+    @discardableResult
+    public static func build(sources: [String], output: String, options: DictionaryBuildOptions) throws -> DictionaryBuildReport {
+        let (bytes, report) = try compile(sources: sources, options: options)
+        try writeFile(bytes, to: output)
+        return report
+    }
+
+    /// Compares a compiled dictionary with the sources it records: sizes and times first, then
+    /// (when they differ) the sources' bytes against the stored fingerprint.
+    public static func freshness(of automaton: DictionaryAutomaton) -> DictionaryFreshness {
+        guard let metadata = Metadata(decoding: automaton.metadata), !metadata.sources.isEmpty else { return .sourcesUnavailable }
+        var unchanged = true
+        for source in metadata.sources {
+            var status = stat()
+            guard stat(source.path, &status) == 0 else { return .sourcesUnavailable }
+            if Int(status.st_size) != source.size || modificationTime(status) != source.modified { unchanged = false }
+        }
+        if unchanged { return .fresh }
+        var contents: [[UInt8]] = []
+        for source in metadata.sources {
+            guard let bytes = try? readFile(source.path) else { return .sourcesUnavailable }
+            contents.append(bytes)
+        }
+        let fingerprint = DictionaryAutomaton.sourceFingerprint(sources: contents, options: metadata.optionBytes())
+        if fingerprint == automaton.fingerprint { return .fresh }
+        let changed = metadata.sources.first { source in
+            var status = stat()
+            return stat(source.path, &status) != 0 || Int(status.st_size) != source.size || modificationTime(status) != source.modified
+        }
+        return .stale("its source \(changed?.path ?? "list") changed after the build")
+    }
+
+    /// Rebuilds a compiled dictionary from the sources and options it records.
+    public static func rebuild(_ automaton: DictionaryAutomaton, output: String) throws -> DictionaryBuildReport {
+        guard let metadata = Metadata(decoding: automaton.metadata), !metadata.sources.isEmpty else {
+            throw DictionaryError(.stale, "dictionary \(automaton.origin) records no sources: rebuild it with `caviar dict build`")
+        }
+        return try build(sources: metadata.sources.map(\.path), output: output, options: metadata.options)
+    }
+
+    /// The entities a compiled dictionary holds (from its metadata).
+    public static func entities(of automaton: DictionaryAutomaton) -> [EntityType] {
+        Metadata(decoding: automaton.metadata)?.entities ?? []
+    }
+
+    /// Folded bytes as a dictionary key, hashed in one call.
+    struct FoldedKey: Hashable {
+        var bytes: [UInt8]
+
+        func hash(into hasher: inout Hasher) {
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+    }
+
+    // MARK: - Metadata
+
+    /// Line-based text stored in the compiled file: options, sources, entities.
+    struct Metadata {
+        struct Source: Equatable {
+            var path: String
+            var size: Int
+            var modified: Int
+        }
+
+        var options: DictionaryBuildOptions
+        var sources: [Source] = []
+        var entities: [EntityType] = []
+
+        init(options: DictionaryBuildOptions) {
+            self.options = options
+        }
+
+        init?(decoding bytes: [UInt8]) {
+            let text = String(decoding: bytes, as: UTF8.self)
+            var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            guard lines.first == "caviar-dictionary 1" else { return nil }
+            lines.removeFirst()
+            options = DictionaryBuildOptions()
+            for line in lines {
+                guard let space = line.firstIndex(of: " ") else { continue }
+                let field = line[..<space]
+                let rest = String(line[line.index(after: space)...])
+                switch field {
+                case "entity": options.defaultEntity = EntityType(rest)
+                case "csv": options.csvRoles = try? DictionaryCSV.roles(rest)
+                case "salt": options.saltPath = rest
+                case "entities": entities = rest.split(separator: " ").map { EntityType(String($0)) }
+                case "source":
+                    let parts = rest.split(separator: " ", maxSplits: 2).map(String.init)
+                    if parts.count == 3, let size = Int(parts[0]), let modified = Int(parts[1]) {
+                        sources.append(Source(path: parts[2], size: size, modified: modified))
+                    }
+                default: continue
+                }
+            }
+        }
+
+        /// The options as bytes (part of the fingerprint).
+        func optionBytes() -> [UInt8] {
+            var lines = ["entity \(options.defaultEntity.name)"]
+            if let roles = options.csvRoles { lines.append("csv " + roles.map(\.rawValue).joined(separator: ",")) }
+            if let salt = options.saltPath { lines.append("salt \(absolutePath(salt))") }
+            return Array(lines.joined(separator: "\n").utf8)
+        }
+
+        func encoded() -> [UInt8] {
+            var lines = ["caviar-dictionary 1"]
+            lines.append(String(decoding: optionBytes(), as: UTF8.self))
+            lines.append("entities " + entities.map(\.name).joined(separator: " "))
+            for source in sources { lines.append("source \(source.size) \(source.modified) \(source.path)") }
+            return Array(lines.joined(separator: "\n").utf8)
+        }
+    }
+
+    // MARK: - Files
+
+    static func readFile(_ path: String) throws -> [UInt8] {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw DictionaryError(.io, "cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var result: [UInt8] = []
+        var status = stat()
+        if fstat(descriptor, &status) == 0 { result.reserveCapacity(Int(status.st_size)) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let got = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw DictionaryError(.io, "cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            if got == 0 { break }
+            result.append(contentsOf: buffer[0..<got])
+        }
+        return result
+    }
+
+    static func writeFile(_ bytes: [UInt8], to path: String) throws {
+        let temporary = path + ".tmp-\(getpid())"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else {
+            throw DictionaryError(.io, "cannot create \(temporary): \(String(cString: strerror(errno)))")
+        }
+        var written = 0
+        var failure: Int32 = 0
+        bytes.withUnsafeBytes { raw in
+            while written < raw.count {
+                let result = write(descriptor, raw.baseAddress.map { $0 + written }, raw.count - written)
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                written += result
+            }
+        }
+        close(descriptor)
+        guard failure == 0 else {
+            unlink(temporary)
+            throw DictionaryError(.io, "cannot write \(path): \(String(cString: strerror(failure)))")
+        }
+        guard rename(temporary, path) == 0 else {
+            let message = String(cString: strerror(errno))
+            unlink(temporary)
+            throw DictionaryError(.io, "cannot write \(path): \(message)")
+        }
+    }
+
+    static func absolutePath(_ path: String) -> String {
+        guard !path.isEmpty else { return path }
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    static func modificationTime(_ status: stat) -> Int {
+        #if canImport(Darwin)
+        return Int(status.st_mtimespec.tv_sec) * 1_000_000_000 + Int(status.st_mtimespec.tv_nsec)
+        #else
+        return Int(status.st_mtim.tv_sec) * 1_000_000_000 + Int(status.st_mtim.tv_nsec)
+        #endif
+    }
+
+    static func hexadecimal(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}

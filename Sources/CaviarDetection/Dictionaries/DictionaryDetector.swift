@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CaviarCore
+import DictionaryAutomaton
+
+/// Finds the terms of one dictionary (a compiled file, memory-mapped, or a source list compiled
+/// at load) in text: word-bounded, leftmost-longest, with case and diacritic folding (see
+/// `TextFolding`). Every detection carries the term's identity, so that all spellings of one
+/// term, and all variants of one CSV person, share a placeholder.
+public final class DictionaryDetector: TextDetector {
+    /// What to do when a compiled dictionary is older than its sources.
+    public enum StalePolicy: Sendable {
+        /// Rebuild it in place from the recorded sources and options (falls back to an in-memory
+        /// build when the file cannot be written).
+        case rebuild
+        /// Refuse with an error that says how to rebuild.
+        case refuse
+        /// Use it anyway.
+        case ignore
+    }
+
+    public let id: String
+    public let entities: [EntityType]
+    /// The compiled dictionary.
+    public let automaton: DictionaryAutomaton
+    /// Confidence of every detection (user lists are explicit: high).
+    public var confidence: Double = Confidence.high
+    /// Priority of every detection (see `Resolver`).
+    public var priority: Int = 0
+    /// Warnings from an in-memory build or a rebuild (file and line, never the term).
+    public private(set) var warnings: [DictionaryWarning] = []
+
+    let folder = TextFolder()
+    var decoded: [Int: (entity: EntityType, identity: [UInt8])] = [:]
+
+    /// Wraps a loaded automaton; `id` defaults to `dict.<name>`.
+    public init(automaton: DictionaryAutomaton, id: String) {
+        self.automaton = automaton
+        self.id = id
+        let recorded = DictionaryCompiler.entities(of: automaton)
+        entities = recorded.isEmpty ? [EntityType("ORGANISATION_TERM")] : recorded
+    }
+
+    /// Opens a dictionary given on the command line or in a pack: a compiled file (mapped; checked
+    /// for staleness against its recorded sources) or a source list (compiled in memory with
+    /// `options`; large lists should be compiled once with `caviar dict build`).
+    public static func open(path: String, id: String? = nil, options: DictionaryBuildOptions = DictionaryBuildOptions(), stalePolicy: StalePolicy = .rebuild) throws -> DictionaryDetector {
+        let detectorID = id ?? defaultID(for: path)
+        if try isCompiled(path) {
+            var automaton = try DictionaryAutomaton(contentsOf: path, key: options.saltPath.map { try DictionaryAutomaton.key(fromSaltFile: $0) })
+            var warnings: [DictionaryWarning] = []
+            if case .stale(let reason) = DictionaryCompiler.freshness(of: automaton) {
+                switch stalePolicy {
+                case .ignore:
+                    break
+                case .refuse:
+                    throw DictionaryError(.stale, "dictionary \(path) is stale (\(reason)): rebuild it with `caviar dict build`")
+                case .rebuild:
+                    do {
+                        warnings = try DictionaryCompiler.rebuild(automaton, output: path).warnings
+                        automaton = try DictionaryAutomaton(contentsOf: path)
+                    } catch let error as DictionaryError where error.kind == .io {
+                        guard let metadata = DictionaryCompiler.Metadata(decoding: automaton.metadata) else { throw error }
+                        let (bytes, report) = try DictionaryCompiler.compile(sources: metadata.sources.map(\.path), options: metadata.options)
+                        automaton = try DictionaryAutomaton(bytes: bytes, verification: .headerOnly)
+                        warnings = report.warnings
+                    }
+                }
+            }
+            let detector = DictionaryDetector(automaton: automaton, id: detectorID)
+            detector.warnings = warnings
+            return detector
+        }
+        if path.lowercased().hasSuffix(".csv") && options.csvRoles == nil {
+            throw DictionaryError(.invalidInput, "\(path) looks like a CSV export: compile it with `caviar dict build \(path) --csv --columns first,last,email -o FILE` and give FILE")
+        }
+        let (bytes, report) = try DictionaryCompiler.compile(sources: [path], options: options)
+        let automaton = try DictionaryAutomaton(bytes: bytes, verification: .headerOnly)
+        let detector = DictionaryDetector(automaton: automaton, id: detectorID)
+        detector.warnings = report.warnings
+        return detector
+    }
+
+    /// Whether the file starts like a compiled dictionary (its magic, or a prefix of it).
+    static func isCompiled(_ path: String) throws -> Bool {
+        let descriptor = Glibc_open(path)
+        guard descriptor >= 0 else {
+            throw DictionaryError(.io, "cannot open dictionary \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        var head = [UInt8](repeating: 0, count: 8)
+        let got = head.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, 8) }
+        guard got > 0 else { return false }
+        return head[0] == 0x89 && Array(head[0..<got]) == Array([0x89, 0x43, 0x56, 0x44, 0x49, 0x43, 0x54, 0x0A][0..<got])
+    }
+
+    /// `dict.<file name without extension>`, lower-case, `[a-z0-9_-]`.
+    public static func defaultID(for path: String) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let stem = name.split(separator: ".").first.map(String.init) ?? name
+        let cleaned = stem.lowercased().unicodeScalars.map { scalar -> Character in
+            (scalar.isASCII && (CharacterSetASCII.isAlphanumeric(scalar) || scalar == "-" || scalar == "_")) ? Character(scalar) : "_"
+        }
+        return "dict." + (cleaned.isEmpty ? "list" : String(cleaned))
+    }
+
+    public func detect(in text: UnsafeBufferPointer<UInt8>, range: Range<Int>, into results: inout [Detection]) {
+        var found: [DictionaryMatch] = []
+        automaton.matches(in: text, range: range, folder: folder) { found.append($0) }
+        for match in found {
+            let value = decodedValue(match.valueIndex)
+            results.append(Detection(entity: value.entity, detectorID: id, span: match.span, confidence: confidence, priority: priority, identity: value.identity))
+        }
+    }
+
+    func decodedValue(_ index: Int) -> (entity: EntityType, identity: [UInt8]) {
+        if let known = decoded[index] { return known }
+        let bytes = automaton.value(at: index)
+        let separator = bytes.firstIndex(of: 0) ?? bytes.endIndex
+        let name = String(decoding: bytes[..<separator], as: UTF8.self)
+        let identity = separator < bytes.endIndex ? Array(bytes[(separator + 1)...]) : []
+        let value = (EntityType(EntityType.isValidName(name) ? name : "ORGANISATION_TERM"), identity)
+        if decoded.count < 65_536 { decoded[index] = value }
+        return value
+    }
+}
+
+enum CharacterSetASCII {
+    static func isAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9")
+    }
+}
+
+@inline(__always)
+func Glibc_open(_ path: String) -> Int32 {
+    open(path, O_RDONLY)
+}
