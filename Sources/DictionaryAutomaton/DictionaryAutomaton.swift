@@ -127,7 +127,7 @@ public final class DictionaryAutomaton: @unchecked Sendable {
     static func tooShortError(path: String, size: Int, descriptor: Int32) -> DictionaryError {
         var head = [UInt8](repeating: 0, count: 8)
         let got = head.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, 8) }
-        if got == 8 && head == DictionaryFormat.magic {
+        if got > 0 && Array(head[0..<got]) == Array(DictionaryFormat.magic[0..<got]) {
             return DictionaryError(.truncated, "dictionary \(path) is truncated (\(size) bytes): rebuild it with `caviar dict build`")
         }
         return DictionaryError(.notADictionary, "\(path) is not a compiled caviar dictionary (\(size) bytes, no header): give the source list or run `caviar dict build`")

@@ -56,7 +56,8 @@ public enum DictionarySource {
             var content = trimmed(line)
             if content.isEmpty || content.first == 0x23 { continue }
             var entity = defaultEntity
-            if let tab = content.firstIndex(of: 0x09) {
+            if let tab = line.firstIndex(of: 0x09), !trimmed(line[line.startIndex..<tab]).isEmpty {
+                content = line
                 let name = String(decoding: trimmed(content[content.startIndex..<tab]), as: UTF8.self)
                 guard EntityType.isValidName(name) else {
                     throw DictionaryError(.invalidInput, "\(file):\(lineNumber): '\(name.prefix(40))' before the tab is not an entity name: write ENTITY<TAB>term with an upper-case entity such as PERSON or ORGANISATION_TERM")

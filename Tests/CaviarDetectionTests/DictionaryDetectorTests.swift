@@ -1,0 +1,223 @@
+import CaviarCore
+import Foundation
+import Testing
+@testable import CaviarDetection
+@testable import DictionaryAutomaton
+
+private func temporaryFolder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("dict-detector-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+private func write(_ text: String, to url: URL) throws {
+    try Data(text.utf8).write(to: url)
+}
+
+/// (matched text, entity, identity) for every detection.
+private func detections(_ detector: DictionaryDetector, in text: String) -> [String] {
+    let bytes = Array(text.utf8)
+    var results: [Detection] = []
+    bytes.withUnsafeBufferPointer { detector.detect(in: $0, range: 0..<$0.count, into: &results) }
+    return results.map { "\(String(decoding: bytes[$0.span], as: UTF8.self))|\($0.entity)|\(String(decoding: $0.identity ?? [], as: UTF8.self))" }
+}
+
+@Suite struct DictionarySourceTests {
+    @Test func parsesTermsEntitiesCommentsAndLineEndings() throws {
+        var warnings: [DictionaryWarning] = []
+        let source = "\u{FEFF}# codenames\r\nProjet Orion\r\n\n   \nPERSON\tZoë Lefèvre\n  # indented comment\nINTERNAL_REFERENCE\t  REF-2024-17  \nlast line"
+        let terms = try DictionarySource.parse(Array(source.utf8), file: "list.txt", defaultEntity: EntityType("ORGANISATION_TERM"), warnings: &warnings)
+        #expect(terms.map { String(decoding: $0.term, as: UTF8.self) } == ["Projet Orion", "Zoë Lefèvre", "REF-2024-17", "last line"])
+        #expect(terms.map(\.entity.name) == ["ORGANISATION_TERM", "PERSON", "INTERNAL_REFERENCE", "ORGANISATION_TERM"])
+        #expect(terms.map(\.line) == [2, 5, 7, 8])
+        #expect(warnings.isEmpty)
+    }
+
+    @Test(arguments: [
+        ([0x6F, 0x6B, 0x0A, 0x62, 0x61, 0xFF, 0x64, 0x0A] as [UInt8], "list.txt:2: invalid UTF-8 (byte 0xFF at column 3)"),
+        (Array("ok\nPerson\tJean\n".utf8), "list.txt:2: 'Person' before the tab is not an entity name"),
+        (Array("ok\nPERSON\t \n".utf8), "list.txt:2: no term after the tab"),
+        (Array(("ok\n" + String(repeating: "x", count: 2000) + "\n").utf8), "list.txt:2: line of 2000 bytes is longer than 1024"),
+    ])
+    func refusesBadLinesNamingFileAndLine(bytes: [UInt8], message: String) {
+        var warnings: [DictionaryWarning] = []
+        do {
+            _ = try DictionarySource.parse(bytes, file: "list.txt", defaultEntity: EntityType("ORGANISATION_TERM"), warnings: &warnings)
+            Issue.record("accepted: \(message)")
+        } catch let error as DictionaryError {
+            #expect(error.description.hasPrefix(message), "\(error.description)")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func warnsAboutDuplicatesAndTermsWithoutLetters() throws {
+        let folder = try temporaryFolder()
+        let list = folder.appendingPathComponent("list.txt")
+        try write("Orion\n---\nORION\nPERSON\torion\nVega\n", to: list)
+        let (_, report) = try DictionaryCompiler.compile(sources: [list.path], options: DictionaryBuildOptions())
+        #expect(report.sourceTerms == 5)
+        #expect(report.spellings == 2)
+        #expect(report.warnings.map(\.line) == [2, 3, 4])
+        #expect(report.warnings.allSatisfy { $0.file == list.path })
+        #expect(report.warnings[0].message.contains("no letters"))
+        #expect(report.warnings[1].message.contains("duplicate of \(list.path):1"))
+        #expect(report.warnings[2].message.contains("also listed as ORGANISATION_TERM"))
+        // Messages never carry the term.
+        #expect(report.warnings.allSatisfy { !$0.description.lowercased().contains("orion") })
+    }
+
+    @Test func emptyListIsAnError() throws {
+        let folder = try temporaryFolder()
+        let list = folder.appendingPathComponent("empty.txt")
+        try write("# nothing\n\n", to: list)
+        #expect(throws: DictionaryError.self) { try DictionaryCompiler.compile(sources: [list.path], options: DictionaryBuildOptions()) }
+    }
+}
+
+@Suite struct DictionaryDetectorTests {
+    @Test func detectsFoldedTermsWithEntityAndIdentity() throws {
+        let folder = try temporaryFolder()
+        let list = folder.appendingPathComponent("codenames.txt")
+        try write("Projet Orion\nPERSON\tZoë Lefèvre\nMüller AG\n", to: list)
+        let detector = try DictionaryDetector.open(path: list.path)
+        #expect(detector.id == "dict.codenames")
+        #expect(Set(detector.entities) == [EntityType("ORGANISATION_TERM"), EntityType("PERSON")])
+        #expect(detections(detector, in: "Le PROJET-ORION de zoe lefevre, chez Mueller AG; Orion seul.") == [
+            "PROJET-ORION|ORGANISATION_TERM|projet orion",
+            "zoe lefevre|PERSON|zoe lefevre",
+            "Mueller AG|ORGANISATION_TERM|muller ag",
+        ])
+    }
+
+    @Test func compiledFileGivesTheSameDetections() throws {
+        let folder = try temporaryFolder()
+        let list = folder.appendingPathComponent("codenames.txt")
+        let compiled = folder.appendingPathComponent("codenames.dict")
+        try write("Projet Orion\nPERSON\tZoë Lefèvre\n", to: list)
+        try DictionaryCompiler.build(sources: [list.path], output: compiled.path, options: DictionaryBuildOptions())
+        let fromList = try DictionaryDetector.open(path: list.path)
+        let fromFile = try DictionaryDetector.open(path: compiled.path)
+        let text = "zoë LEFÈVRE et le projet Orion"
+        #expect(detections(fromFile, in: text) == detections(fromList, in: text))
+        #expect(detections(fromFile, in: text).count == 2)
+    }
+
+    @Test func csvPeopleVariantsShareOneIdentity() throws {
+        let folder = try temporaryFolder()
+        let csv = folder.appendingPathComponent("staff.csv")
+        try write("Prénom;Nom;E-mail\nJean-Pierre;Dupont;jp.dupont@example.org\n\"Zoë\";\"Lefèvre\";zoe@example.org\n;;\n", to: csv)
+        let options = DictionaryBuildOptions(csvRoles: try DictionaryCSV.roles("first,last,email"))
+        let compiled = folder.appendingPathComponent("staff.dict")
+        let report = try DictionaryCompiler.build(sources: [csv.path], output: compiled.path, options: options)
+        #expect(report.sourceTerms == 2)
+        let detector = try DictionaryDetector.open(path: compiled.path)
+        let text = """
+            Jean-Pierre Dupont, DUPONT Jean-Pierre, Dupont, Jean-Pierre, J. Dupont, J.-P. Dupont, \
+            Herr Dupont, M. Dupont, Sig.ra Dupont, jp.dupont@example.org. Mme Lefevre, zoe@example.org, Dupont alone.
+            """
+        let found = detections(detector, in: text)
+        #expect(found == [
+            "Jean-Pierre Dupont|PERSON|jean pierre dupont",
+            "DUPONT Jean-Pierre|PERSON|jean pierre dupont",
+            "Dupont, Jean-Pierre|PERSON|jean pierre dupont",
+            "J. Dupont|PERSON|jean pierre dupont",
+            "J.-P. Dupont|PERSON|jean pierre dupont",
+            "Herr Dupont|PERSON|jean pierre dupont",
+            "M. Dupont|PERSON|jean pierre dupont",
+            "Sig.ra Dupont|PERSON|jean pierre dupont",
+            "jp.dupont@example.org|PERSON|jean pierre dupont",
+            "Mme Lefevre|PERSON|zoe lefevre",
+            "zoe@example.org|PERSON|zoe lefevre",
+        ])
+    }
+
+    @Test func csvColumnsAreValidated() {
+        #expect(throws: DictionaryError.self) { try DictionaryCSV.roles("first,surname") }
+        #expect(throws: DictionaryError.self) { try DictionaryCSV.roles("email") }
+        #expect((try? DictionaryCSV.roles("-,full,email")) == [.ignore, .full, .email])
+    }
+
+    @Test func hashedDictionaryFindsTheSameSpansAndHidesTerms() throws {
+        let folder = try temporaryFolder()
+        let list = folder.appendingPathComponent("codenames.txt")
+        let salt = folder.appendingPathComponent("salt")
+        try write("Projet Orion\nPERSON\tZoë Lefèvre\nMüller\nO'Brien Consulting\n", to: list)
+        try write("a salt of at least sixteen bytes", to: salt)
+        let plainFile = folder.appendingPathComponent("plain.dict")
+        let hashedFile = folder.appendingPathComponent("hashed.dict")
+        try DictionaryCompiler.build(sources: [list.path], output: plainFile.path, options: DictionaryBuildOptions())
+        try DictionaryCompiler.build(sources: [list.path], output: hashedFile.path, options: DictionaryBuildOptions(saltPath: salt.path))
+        let plain = try DictionaryDetector.open(path: plainFile.path)
+        let hashed = try DictionaryDetector.open(path: hashedFile.path)
+        #expect(hashed.automaton.isHashed)
+        let text = "projet orion, l'Orion, PROJET ORION's, Zoe Lefevre, MUELLER, o’brien consulting, Müllerin"
+        func spans(_ detector: DictionaryDetector) -> [String] {
+            detections(detector, in: text).map { $0.split(separator: "|").prefix(2).joined(separator: "|") }
+        }
+        #expect(spans(hashed) == spans(plain))
+        #expect(spans(plain).count == 5)
+        // Identities are hashes in hashed mode, equal for equal terms.
+        let identities = detections(hashed, in: "projet orion PROJET ORION").map { $0.split(separator: "|")[2] }
+        #expect(identities.count == 2 && identities[0] == identities[1] && identities[0].count == 16)
+        let bytes = try Data(contentsOf: hashedFile)
+        #expect(bytes.range(of: Data("orion".utf8)) == nil)
+        #expect(bytes.range(of: Data("lefevre".utf8)) == nil)
+    }
+
+    @Test func staleCompiledFileIsRebuiltOrRefused() throws {
+        let folder = try temporaryFolder()
+        let list = folder.appendingPathComponent("codenames.txt")
+        let compiled = folder.appendingPathComponent("codenames.dict")
+        try write("Projet Orion\n", to: list)
+        try DictionaryCompiler.build(sources: [list.path], output: compiled.path, options: DictionaryBuildOptions())
+        #expect(DictionaryCompiler.freshness(of: try DictionaryAutomaton(contentsOf: compiled.path)) == .fresh)
+
+        // Same content, new time: still fresh (the fingerprint decides).
+        try write("Projet Orion\n", to: list)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 60)], ofItemAtPath: list.path)
+        #expect(DictionaryCompiler.freshness(of: try DictionaryAutomaton(contentsOf: compiled.path)) == .fresh)
+
+        try write("Projet Orion\nProjet Vega\n", to: list)
+        guard case .stale(let reason) = DictionaryCompiler.freshness(of: try DictionaryAutomaton(contentsOf: compiled.path)) else {
+            Issue.record("a changed source was not noticed")
+            return
+        }
+        #expect(reason.contains(list.lastPathComponent))
+        #expect(throws: DictionaryError.self) { try DictionaryDetector.open(path: compiled.path, stalePolicy: .refuse) }
+        let ignored = try DictionaryDetector.open(path: compiled.path, stalePolicy: .ignore)
+        #expect(detections(ignored, in: "projet vega").isEmpty)
+        let rebuilt = try DictionaryDetector.open(path: compiled.path, stalePolicy: .rebuild)
+        #expect(detections(rebuilt, in: "projet vega") == ["projet vega|ORGANISATION_TERM|projet vega"])
+        #expect(DictionaryCompiler.freshness(of: try DictionaryAutomaton(contentsOf: compiled.path)) == .fresh)
+
+        // A shipped compiled file without its sources is used as is.
+        try FileManager.default.removeItem(at: list)
+        #expect(DictionaryCompiler.freshness(of: try DictionaryAutomaton(contentsOf: compiled.path)) == .sourcesUnavailable)
+    }
+
+    @Test func truncatedCompiledFileIsRefusedNotReadAsAList() throws {
+        let folder = try temporaryFolder()
+        let list = folder.appendingPathComponent("codenames.txt")
+        let compiled = folder.appendingPathComponent("codenames.dict")
+        try write("Projet Orion\n", to: list)
+        try DictionaryCompiler.build(sources: [list.path], output: compiled.path, options: DictionaryBuildOptions())
+        let bytes = try Data(contentsOf: compiled)
+        for length in [3, 100, bytes.count - 1] {
+            try bytes.prefix(length).write(to: compiled)
+            do {
+                _ = try DictionaryDetector.open(path: compiled.path)
+                Issue.record("truncated at \(length) accepted")
+            } catch let error as DictionaryError {
+                #expect(error.kind == .truncated, "\(error)")
+            }
+        }
+    }
+
+    @Test func csvGivenAsAListIsRefusedWithTheFix() throws {
+        let folder = try temporaryFolder()
+        let csv = folder.appendingPathComponent("staff.csv")
+        try write("first,last\nJean,Dupont\n", to: csv)
+        #expect(throws: DictionaryError.self) { try DictionaryDetector.open(path: csv.path) }
+    }
+}
