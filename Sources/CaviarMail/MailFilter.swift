@@ -162,7 +162,7 @@ final class MailWalk {
             return
         }
         let label = e.contentType.string("charset") ?? "us-ascii"
-        guard let charset = MailCharset(label: label) else {
+        guard var charset = MailCharset(label: label) else {
             throw MailError(.unsupported, "\(e.displayPath): charset '\(label)' is not supported (utf-8, us-ascii, iso-8859-1, iso-8859-15, windows-1252); refusing rather than guessing")
         }
         let raw = bytes[e.bodyRange]
@@ -178,6 +178,12 @@ final class MailWalk {
             octets = Array(raw)
         }
         let (lfText, hadCRLF) = ASCII.normalisingCRLF(octets)
+        // 8-bit text under a us-ascii label (or none, as in many patches) that is valid UTF-8 is UTF-8.
+        var relabel = false
+        if charset == .usASCII, lfText.contains(where: { $0 >= 0x80 }), String(validating: lfText, as: UTF8.self) != nil {
+            charset = .utf8
+            relabel = true
+        }
         let text = charset.decode(lfText)
         let isHTML = e.subtype == "html"
         let isFlowed = e.contentType.string("format")?.lowercased() == "flowed"
@@ -229,7 +235,7 @@ final class MailWalk {
             newCharset = .utf8
             encoded = newText
         }
-        if newCharset != charset { changes.charset = newCharset.label }
+        if newCharset != charset || (relabel && encoded.contains(where: { $0 >= 0x80 })) { changes.charset = newCharset.label }
 
         let longestLine = ASCII.lines(encoded).map(\.count).max() ?? 0
         var newCTE = cte

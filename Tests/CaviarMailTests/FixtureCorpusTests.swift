@@ -211,4 +211,9 @@ final class FixtureCorpusTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("message body (text/plain): refused: EU classified marking"), "\(error)")
         }
     }
+    func testUnlabelledEightBitUTF8IsReadAsUTF8() throws {
+        let msg = Array("Subject: patch\n\n+payee: Zoë Lefèvre\n".utf8)
+        let out = try MailFilter(redactor: TestRedactor()).redact(msg)
+        XCTAssertEqual(out.output, Array("Subject: patch\n\n+payee: [PERSON_1]\n".utf8))
+    }
 }
