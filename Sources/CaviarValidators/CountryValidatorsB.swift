@@ -465,10 +465,13 @@ enum Slovakia {
     }
 
     /// IČ DPH (Finančná správa): `[SK]` + 10 digits, first not 0, third digit 2, 3, 4, 7, 8 or 9,
-    /// the number divisible by 11.
+    /// the number divisible by 11; a natural person's 10-digit rodné číslo is accepted as well
+    /// (as python-stdnum does, since the sources disagree on whether persons use it).
     static func isValidDPH(_ c: Candidate) -> Bool {
-        guard let d = CheckBytes.digits(CheckBytes.droppingPrefix(c.compact, "SK")), d.count == 10, d[0] != 0,
-              [2, 3, 4, 7, 8, 9].contains(d[2]) else { return false }
+        let body = CheckBytes.droppingPrefix(c.compact, "SK")
+        guard let d = CheckBytes.digits(body), d.count == 10 else { return false }
+        if isValidRodneCislo(Candidate(raw: body)) { return true }
+        guard d[0] != 0, [2, 3, 4, 7, 8, 9].contains(d[2]) else { return false }
         return CheckBytes.number(d[0...]) % 11 == 0
     }
 }

@@ -390,10 +390,7 @@ VALIDATORS = [
     ('ro_cnp', g_ro_cnp, ro_cnp.is_valid),
     ('ro_cui', g_ro_cui, ro_cui.is_valid),
     ('sk_rodne_cislo', g_sk_rc, sk_rc.is_valid),
-    # stdnum also accepts a rodné číslo as IČ DPH; caviar does not, so the oracle is the
-    # company rule alone (stdnum's checksum plus its format checks).
-    ('sk_dph', g_sk_dph, lambda s: sk_dph.is_valid(s) and sk_dph.checksum(sk_dph.compact(s)) == 0
-     and sk_dph.compact(s)[2] in '234789' and sk_dph.compact(s)[0] != '0'),
+    ('sk_dph', g_sk_dph, sk_dph.is_valid),  # includes stdnum's rodné-číslo fallback, as caviar does
     ('si_emso', g_si_emso, si_emso.is_valid),
     ('si_ddv', g_si_ddv, si_ddv.is_valid),
     ('es_dni', g_es_dni, es_dni.is_valid),
