@@ -18,7 +18,7 @@ extension DictionaryAutomaton {
         var position = range.lowerBound
         var previous = foldedByteBefore(position, in: text, folder: folder)
         let reach = maxDepth + 1
-        let word = TextFolding.wordTable
+        let word = UnsafeBufferPointer(start: TextFolding.wordPointer, count: 256)
         while position < range.upperBound {
             folder.reset(base: position, previous: previous)
             let window = min(Self.chunkSize, range.upperBound - position + 4 * reach + 64)
@@ -32,29 +32,35 @@ extension DictionaryAutomaton {
             let count = folder.count
             let limit = isLast ? count : count - reach
             let folded = folder.folded
-            var index = 0
+            let starts = folder.starts
+            let startCount = folder.startCount
+            var index = 0          // folded index scanned up to (end of the last match)
+            var next = 0           // next word start to try
             var finished = false
-            word.withUnsafeBufferPointer { word in
-                if word[Int(previous)] != 0 {
-                    while index < count && word[Int(folded[index])] != 0 { index += 1 }
-                }
-                while true {
-                    while index < count && word[Int(folded[index])] == 0 { index += 1 }
-                    if index >= limit { break }
-                    if folder.origin(index) >= range.upperBound {
+            do {
+                while next < startCount {
+                    let start = Int(starts[next])
+                    if start < index {
+                        next += 1
+                        continue
+                    }
+                    index = start
+                    if start >= limit { break }
+                    if folder.origin(start) >= range.upperBound {
                         finished = true
                         break
                     }
                     let found = isHashed
-                        ? walkHashed(folded, from: index, count: count, isLast: isLast, word: word)
-                        : walkTrie(folded, from: index, count: count, isLast: isLast, word: word)
+                        ? walkHashed(folded, from: start, count: count, isLast: isLast, word: word)
+                        : walkTrie(folded, from: start, count: count, isLast: isLast, word: word)
                     if found.end > 0 {
                         let spanEnd = found.end < count ? folder.origin(found.end) : stop
-                        report(DictionaryMatch(span: folder.origin(index)..<spanEnd, valueIndex: found.value))
+                        report(DictionaryMatch(span: folder.origin(start)..<spanEnd, valueIndex: found.value))
                         index = found.end
                     }
-                    while index < count && word[Int(folded[index])] != 0 { index += 1 }
+                    next += 1
                 }
+                if next >= startCount { index = count }
             }
             if finished || isLast { return }
             if index >= count {
@@ -118,21 +124,22 @@ extension DictionaryAutomaton {
                 index += 1
                 continue
             }
-            let childStart = Int(truncatingIfNeeded: record & 0xFFFF_FFFF)
-            let childEnd = childStart + childCount
-            guard childEnd <= nodeCount else { break }
-            var child = childStart
+            let block = Int(truncatingIfNeeded: record & 0xFFFF_FFFF)
+            let labelWords = (childCount + 7) >> 3
+            guard block + labelWords + childCount <= nodeCount else { break }
+            let labels = UnsafeRawPointer(nodes + block).assumingMemoryBound(to: UInt8.self)
+            var child = 0
             if childCount <= 8 {
-                while child < childEnd && labels[child] < byte { child += 1 }
+                while child < childCount && labels[child] < byte { child += 1 }
             } else {
-                var upper = childEnd
+                var upper = childCount
                 while child < upper {
                     let middle = (child + upper) >> 1
                     if labels[middle] < byte { child = middle + 1 } else { upper = middle }
                 }
             }
-            guard child < childEnd, labels[child] == byte else { break }
-            node = child
+            guard child < childCount, labels[child] == byte else { break }
+            node = block + labelWords + child
             index += 1
         }
         return best

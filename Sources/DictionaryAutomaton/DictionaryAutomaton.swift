@@ -70,7 +70,6 @@ public final class DictionaryAutomaton: @unchecked Sendable {
     var key: SipHashKey?
 
     let nodes: UnsafePointer<UInt64>
-    let labels: UnsafePointer<UInt8>
     let root: UnsafePointer<UInt32>
     let pairs: UnsafePointer<UInt32>
     let slotHashes: UnsafePointer<UInt64>
@@ -200,7 +199,6 @@ public final class DictionaryAutomaton: @unchecked Sendable {
             try expect(.slotValues, nodeCount * 4)
         } else {
             try expect(.nodes, nodeCount * 8)
-            try expect(.labels, nodeCount)
             try expect(.root, 256 * 4)
             try expect(.pairs, 65_536 * 4)
         }
@@ -208,7 +206,6 @@ public final class DictionaryAutomaton: @unchecked Sendable {
             (body + sections[section.rawValue].offset).assumingMemoryBound(to: type)
         }
         nodes = pointer(.nodes, UInt64.self)
-        labels = pointer(.labels, UInt8.self)
         root = pointer(.root, UInt32.self)
         pairs = pointer(.pairs, UInt32.self)
         slotHashes = pointer(.slotHashes, UInt64.self)

@@ -47,10 +47,29 @@ public struct DictionaryBuilder {
     /// Number of terms added (duplicates included).
     public var termCount: Int { termStarts.count }
 
-    /// Adds a folded term. Throws when the term is empty, longer than 1024 bytes or does not start
-    /// and end with a word byte (fold it with `TextFolding.foldTerm`), or when there are more than
-    /// 16 million distinct values.
-    public mutating func add(folded term: [UInt8], value: [UInt8]) throws {
+    /// Stores a value without interning (the fast path for callers whose values are distinct,
+    /// such as one identity per term); returns its index for `add(folded:valueIndex:)`.
+    public mutating func appendValue(_ value: [UInt8]) throws -> Int {
+        guard values.count < DictionaryFormat.maxValues else {
+            throw DictionaryError(.tooLarge, "more than \(DictionaryFormat.maxValues) distinct values")
+        }
+        values.append(value)
+        return values.count - 1
+    }
+
+    /// Adds a folded term with a value stored by `appendValue`.
+    public mutating func add(folded term: [UInt8], valueIndex: Int) throws {
+        try check(term)
+        guard valueIndex >= 0, valueIndex < values.count else {
+            throw DictionaryError(.invalidInput, "value index \(valueIndex) was not returned by appendValue")
+        }
+        termStarts.append(UInt32(termBytes.count))
+        termLengths.append(UInt16(term.count))
+        termValues.append(UInt32(valueIndex))
+        termBytes.append(contentsOf: term)
+    }
+
+    func check(_ term: [UInt8]) throws {
         guard let first = term.first, let last = term.last else {
             throw DictionaryError(.invalidInput, "empty term: fold terms with TextFolding.foldTerm and skip empty ones")
         }
@@ -60,6 +79,13 @@ public struct DictionaryBuilder {
         guard TextFolding.isWordByte(first), TextFolding.isWordByte(last) else {
             throw DictionaryError(.invalidInput, "term does not start and end with a letter or digit: fold it with TextFolding.foldTerm")
         }
+    }
+
+    /// Adds a folded term. Throws when the term is empty, longer than 1024 bytes or does not start
+    /// and end with a word byte (fold it with `TextFolding.foldTerm`), or when there are more than
+    /// 16 million distinct values.
+    public mutating func add(folded term: [UInt8], value: [UInt8]) throws {
+        try check(term)
         let index: UInt32
         if let known = valueIndex[ValueKey(bytes: value)] {
             index = known
@@ -95,7 +121,6 @@ public struct DictionaryBuilder {
             nodeCount = trie.nodes.count
             indexedTerms = trie.terms
             sections[DictionaryFormat.Section.nodes.rawValue] = Self.bytes(of: trie.nodes)
-            sections[DictionaryFormat.Section.labels.rawValue] = trie.labels
             sections[DictionaryFormat.Section.root.rawValue] = Self.bytes(of: trie.root)
             sections[DictionaryFormat.Section.pairs.rawValue] = Self.bytes(of: trie.pairs)
         case .hashed(let key, let saltPath):
@@ -241,20 +266,20 @@ public struct DictionaryBuilder {
 
     struct Trie {
         var nodes: [UInt64] = []
-        var labels: [UInt8] = []
         var root = [UInt32](repeating: 0, count: 256)
         var pairs = [UInt32](repeating: 0, count: 65_536)
         var terms = 0
     }
 
-    /// Depth-first construction from the sorted terms: the children of a node get consecutive
-    /// ids (one block, labels sorted), and a subtree's blocks are allocated close together.
+    /// Depth-first construction from the sorted terms, interleaved layout: the children of a node
+    /// form one block of 64-bit words, first their labels (8 per word, sorted), then their
+    /// records; a record is `block start (32 bits) | child count (8) | value + 1 (24)`. A step of
+    /// the walk thus reads one record and the labels next to the child records, usually in one
+    /// cache line, and a subtree's blocks are allocated close together.
     func buildTrie(order: [UInt32]) -> Trie {
         var trie = Trie()
-        trie.nodes.reserveCapacity(termBytes.count / 2 + 16)
-        trie.labels.reserveCapacity(termBytes.count / 2 + 16)
+        trie.nodes.reserveCapacity(termBytes.count + 16)
         trie.nodes.append(0)
-        trie.labels.append(0)
         struct Pending { var node: Int; var lower: Int; var upper: Int; var depth: Int }
         var stack = [Pending(node: 0, lower: 0, upper: order.count, depth: 0)]
         var groups: [(byte: UInt8, lower: Int, upper: Int)] = []
@@ -281,12 +306,22 @@ public struct DictionaryBuilder {
                             groups.append((byte, index, end))
                             index = end
                         }
-                        let firstChild = trie.nodes.count
-                        for group in groups {
-                            trie.nodes.append(0)
-                            trie.labels.append(group.byte)
+                        guard !groups.isEmpty else {
+                            trie.nodes[pending.node] = value << 40
+                            continue
                         }
-                        trie.nodes[pending.node] = UInt64(firstChild) | UInt64(groups.count) << 32 | value << 40
+                        let block = trie.nodes.count
+                        let labelWords = (groups.count + 7) >> 3
+                        for word in 0..<labelWords {
+                            var packed: UInt64 = 0
+                            for slot in 0..<8 where word * 8 + slot < groups.count {
+                                packed |= UInt64(groups[word * 8 + slot].byte) << (8 * UInt64(slot))
+                            }
+                            trie.nodes.append(packed)
+                        }
+                        let firstChild = trie.nodes.count
+                        trie.nodes.append(contentsOf: repeatElement(0, count: groups.count))
+                        trie.nodes[pending.node] = UInt64(block) | UInt64(groups.count) << 32 | value << 40
                         for (offset, group) in groups.enumerated().reversed() {
                             stack.append(Pending(node: firstChild + offset, lower: group.lower, upper: group.upper, depth: depth + 1))
                         }
@@ -295,17 +330,20 @@ public struct DictionaryBuilder {
             }
         }
         // Dense tables for the first two bytes of a word.
-        let rootRecord = trie.nodes[0]
-        let rootStart = Int(rootRecord & 0xFFFF_FFFF)
-        let rootCount = Int((rootRecord >> 32) & 0xFF)
-        for child in rootStart..<(rootStart + rootCount) {
-            let first = Int(trie.labels[child])
-            trie.root[first] = UInt32(child)
-            let record = trie.nodes[child]
-            let start = Int(record & 0xFFFF_FFFF)
+        func children(_ node: Int) -> [(label: UInt8, node: Int)] {
+            let record = trie.nodes[node]
             let count = Int((record >> 32) & 0xFF)
-            for grandchild in start..<(start + count) {
-                trie.pairs[first << 8 | Int(trie.labels[grandchild])] = UInt32(grandchild)
+            guard count > 0 else { return [] }
+            let block = Int(record & 0xFFFF_FFFF)
+            let labelWords = (count + 7) >> 3
+            return (0..<count).map { index in
+                (UInt8(truncatingIfNeeded: trie.nodes[block + index >> 3] >> (8 * UInt64(index & 7))), block + labelWords + index)
+            }
+        }
+        for (first, child) in children(0) {
+            trie.root[Int(first)] = UInt32(child)
+            for (second, grandchild) in children(child) {
+                trie.pairs[Int(first) << 8 | Int(second)] = UInt32(grandchild)
             }
         }
         return trie

@@ -18,9 +18,10 @@
 /// 248  headerChecksum 8  Checksum64 of bytes 0..<248
 /// 256  body
 /// ```
-/// Plain sections: 0 nodes (UInt64 per node: children start 32 bits | child count 8 bits |
-/// value+1 24 bits), 1 labels (UInt8 per node: the byte leading to it), 2 root (256 × UInt32
-/// child of the root per byte), 3 pairs (65 536 × UInt32: node after two bytes), 4 value
+/// Plain sections: 0 nodes (UInt64 words; the root record is word 0; the children of a node are
+/// one block: their labels, 8 per word, sorted, then their records; a record is block start
+/// 32 bits | child count 8 bits | value+1 24 bits), 1 unused, 2 root (256 × UInt32: record of
+/// the root's child per byte), 3 pairs (65 536 × UInt32: record after two bytes), 4 value
 /// offsets ((valueCount+1) × UInt64), 5 value bytes. Hashed sections: 0 slot hashes (UInt64),
 /// 1 slot values (UInt32: value+1, 0 for a prefix), 4 and 5 as above. Section 6: the caller's
 /// metadata (opaque bytes). Section 7: salt path (UTF-8) recorded for hashed files.

@@ -32,6 +32,16 @@ public enum TextFolding {
         wordTable[Int(byte)] != 0
     }
 
+    /// `wordTable` and `asciiTable` as permanent raw pointers for the hot loops.
+    nonisolated(unsafe) static let wordPointer: UnsafePointer<UInt8> = permanentCopy(wordTable)
+    nonisolated(unsafe) static let asciiPointer: UnsafePointer<UInt8> = permanentCopy(asciiTable)
+
+    static func permanentCopy(_ table: [UInt8]) -> UnsafePointer<UInt8> {
+        let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: table.count)
+        pointer.initialize(from: table, count: table.count)
+        return UnsafePointer(pointer)
+    }
+
     /// 1 for word bytes of folded text, 0 otherwise.
     static let wordTable: [UInt8] = (0..<256).map { byte in
         (byte >= 0x80 || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)) ? 1 : 0
@@ -159,6 +169,11 @@ public final class TextFolder {
 
     var folded: UnsafeMutablePointer<UInt8>
     var origins: UnsafeMutablePointer<UInt32>
+    /// Folded indices of word starts (a word byte after a non-word byte), recorded while folding
+    /// so that a scanner jumps from word to word without re-reading the bytes.
+    var starts: UnsafeMutablePointer<UInt32>
+    /// Number of entries in `starts`.
+    public private(set) var startCount = 0
     var capacity: Int
 
     /// Creates a folder with room for `capacity` folded bytes (it grows when needed).
@@ -166,17 +181,26 @@ public final class TextFolder {
         self.capacity = max(16, capacity)
         folded = .allocate(capacity: self.capacity)
         origins = .allocate(capacity: self.capacity)
+        starts = .allocate(capacity: self.capacity)
     }
 
     deinit {
         folded.deallocate()
         origins.deallocate()
+        starts.deallocate()
+    }
+
+    /// The folded index of word start number `index` (`0..<startCount`).
+    @inline(__always)
+    public func wordStart(_ index: Int) -> Int {
+        Int(starts[index])
     }
 
     /// Empties the buffer. `base` is the original offset of the next input; `previous` the folded
     /// byte before it (a space at the start of a text).
     public func reset(base: Int, previous: UInt8 = 0x20) {
         count = 0
+        startCount = 0
         self.base = base
         self.previous = previous
     }
@@ -197,11 +221,17 @@ public final class TextFolder {
         // Locals: class properties would cost an exclusivity check per byte.
         let folded = self.folded
         let origins = self.origins
+        let starts = self.starts
         let base = self.base
         var index = start
         var out = count
+        var startsOut = startCount
         var last = previous
-        TextFolding.asciiTable.withUnsafeBufferPointer { ascii in
+        // Raw pointers to the tables: closures over `withUnsafeBufferPointer` would box the
+        // loop's variables.
+        let word = TextFolding.wordPointer
+        let ascii = TextFolding.asciiPointer
+        do {
             while index < end {
                 let lead = input[index]
                 if lead < 0x80 {
@@ -209,6 +239,8 @@ public final class TextFolder {
                     let byte = ascii[Int(lead)]
                     folded[out] = byte
                     origins[out] = UInt32(truncatingIfNeeded: index &- base)
+                    starts[startsOut] = UInt32(truncatingIfNeeded: out)
+                    startsOut &+= Int(word[Int(byte)] & ~word[Int(last)])
                     out &+= (byte != 0x20 || last != 0x20) ? 1 : 0
                     last = byte
                     index &+= 1
@@ -220,11 +252,14 @@ public final class TextFolder {
                 let length = Int(entry >> 24)
                 if length == 4 {
                     for offset in 0..<consumed {
-                        folded[out] = input[index + offset]
+                        let byte = input[index + offset]
+                        folded[out] = byte
                         origins[out] = origin
+                        starts[startsOut] = UInt32(truncatingIfNeeded: out)
+                        startsOut &+= Int(word[Int(byte)] & ~word[Int(last)])
                         out &+= 1
+                        last = byte
                     }
-                    last = input[index + consumed - 1]
                 } else {
                     var packed = entry
                     for _ in 0..<length {
@@ -233,6 +268,8 @@ public final class TextFolder {
                         if byte == 0x20 && last == 0x20 { continue }
                         folded[out] = byte
                         origins[out] = origin
+                        starts[startsOut] = UInt32(truncatingIfNeeded: out)
+                        startsOut &+= Int(word[Int(byte)] & ~word[Int(last)])
                         out &+= 1
                         last = byte
                     }
@@ -241,6 +278,7 @@ public final class TextFolder {
             }
         }
         count = out
+        startCount = startsOut
         previous = last
         return index
     }
@@ -251,12 +289,16 @@ public final class TextFolder {
         while newCapacity < needed { newCapacity *= 2 }
         let newFolded = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         let newOrigins = UnsafeMutablePointer<UInt32>.allocate(capacity: newCapacity)
+        let newStarts = UnsafeMutablePointer<UInt32>.allocate(capacity: newCapacity)
         newFolded.update(from: folded, count: count)
         newOrigins.update(from: origins, count: count)
+        newStarts.update(from: starts, count: startCount)
         folded.deallocate()
         origins.deallocate()
+        starts.deallocate()
         folded = newFolded
         origins = newOrigins
+        starts = newStarts
         capacity = newCapacity
     }
 }

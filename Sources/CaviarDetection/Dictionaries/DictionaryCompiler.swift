@@ -70,7 +70,12 @@ public enum DictionaryCompiler {
         }
         var builder = DictionaryBuilder()
         let scratch = TextFolder(capacity: 4096)
-        var seen: [FoldedKey: (entity: EntityType, file: String, line: Int)] = [:]
+        // Duplicate warnings only (the builder itself keeps the first of equal terms): keyed by
+        // a 64-bit hash of the spelling, which is much cheaper than hashing arrays.
+        var seen: [UInt64: (entity: EntityType, file: Int, line: Int)] = [:]
+        let seenKey = SipHashKey(k0: 0x5EE5, k1: 0xD1C7)
+        var fileIndex = 0
+        var identityValues: [FoldedKey: Int] = [:]
         var entities = Set<EntityType>()
 
         func add(term: [UInt8], identityTerm: [UInt8]?, entity: EntityType, file: String, line: Int, warnIfEmpty: Bool) throws {
@@ -91,21 +96,29 @@ public enum DictionaryCompiler {
                 value += identity
             }
             entities.insert(entity)
+            var valueIndex: Int?
+            if identityTerm != nil, let known = identityValues[FoldedKey(bytes: value)] { valueIndex = known }
             for spelling in spellings {
-                if let earlier = seen[FoldedKey(bytes: spelling)] {
+                let spellingKey = SipHash.hash(spelling, key: seenKey)
+                if let earlier = seen[spellingKey] {
                     if identityTerm == nil && spelling == canonical {
                         let same = earlier.entity == entity ? "duplicate of" : "also listed as \(earlier.entity) at"
-                        report.warnings.append(DictionaryWarning(file: file, line: line, message: "\(same) \(earlier.file):\(earlier.line), the first one is kept"))
+                        report.warnings.append(DictionaryWarning(file: file, line: line, message: "\(same) \(sources[earlier.file]):\(earlier.line), the first one is kept"))
                     }
                     continue
                 }
-                seen[FoldedKey(bytes: spelling)] = (entity, file, line)
-                try builder.add(folded: spelling, value: value)
+                seen[spellingKey] = (entity, fileIndex, line)
+                if valueIndex == nil {
+                    valueIndex = try builder.appendValue(value)
+                    if identityTerm != nil { identityValues[FoldedKey(bytes: value)] = valueIndex }
+                }
+                try builder.add(folded: spelling, valueIndex: valueIndex ?? 0)
                 report.spellings += 1
             }
         }
 
         for (index, path) in sources.enumerated() {
+            fileIndex = index
             if let roles = options.csvRoles {
                 let people = try DictionaryCSV.people(contents[index], file: path, roles: roles, warnings: &report.warnings)
                 report.sourceTerms += people.count
@@ -252,7 +265,8 @@ public enum DictionaryCompiler {
 
     // MARK: - Files
 
-    static func readFile(_ path: String) throws -> [UInt8] {
+    /// Reads a whole file with read(2).
+    public static func readFile(_ path: String) throws -> [UInt8] {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
             throw DictionaryError(.io, "cannot open \(path): \(String(cString: strerror(errno)))")
