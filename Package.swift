@@ -49,13 +49,13 @@ let package = Package(
         .executableTarget(
             name: "caviar",
             dependencies: [
-                "CaviarCore", "CaviarDetection", "CaviarPacks", "CaviarRedaction",
-                "CaviarStreaming", "CaviarSpawn", "DictionaryAutomaton",
+                "CaviarCore", "CaviarDetection", "CaviarPacks", "CaviarRedaction", "CaviarSessions",
+                "CaviarStreaming", "CaviarMail", "CaviarClipboard", "CaviarSpawn", "DictionaryAutomaton",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "caviar-bench",
-            dependencies: ["CaviarCore", "CaviarDetection", "CaviarPacks", "CaviarRedaction", "CaviarStreaming", "DictionaryAutomaton"]),
+            dependencies: ["CaviarCore", "CaviarDetection", "CaviarPacks", "CaviarRedaction", "CaviarStreaming", "CaviarSpawn", "DictionaryAutomaton"]),
         .testTarget(name: "CaviarPCRETests", dependencies: ["CaviarPCRE"]),
         .testTarget(name: "DictionaryAutomatonTests", dependencies: ["DictionaryAutomaton"]),
         .testTarget(name: "CaviarValidatorsTests", dependencies: ["CaviarValidators"]),

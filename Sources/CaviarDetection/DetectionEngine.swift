@@ -95,16 +95,18 @@ public final class DetectionEngine {
         for di in singleLine {
             let d = detectors[di]
             let windows = isGated ? self.windows(for: d, hits: hits, from: pos, until: lineLimit) : [pos..<lineLimit]
+            var resume = [Int](repeating: 0, count: d.patterns.count)
             for w in windows {
-                try runSingleLine(d, buf, window: w, from: pos, limit: lineLimit, partialTail: partialTail, hold: &hold, into: &detections)
+                try runSingleLine(d, buf, window: w, from: pos, limit: lineLimit, partialTail: partialTail, resume: &resume, hold: &hold, into: &detections)
             }
         }
         // Multi-line detectors see the whole buffer, with partial matching until EOF.
         for di in multiLine {
             let d = detectors[di]
             let windows = isGated ? self.windows(for: d, hits: hits, from: pos, until: end) : [pos..<end]
+            var resume = [Int](repeating: 0, count: d.patterns.count)
             for w in windows {
-                try runMultiLine(d, buf, window: w, from: pos, isFinal: isFinal, hold: &hold, into: &detections)
+                try runMultiLine(d, buf, window: w, from: pos, isFinal: isFinal, resume: &resume, hold: &hold, into: &detections)
             }
             if !isFinal {
                 // A trigger cut by the end of the data cannot have been seen: nothing that could
@@ -195,7 +197,7 @@ public final class DetectionEngine {
     }
 
     private func runSingleLine(_ d: RegexDetector, _ buf: UnsafeBufferPointer<UInt8>, window: Range<Int>, from pos: Int, limit: Int,
-                               partialTail: Bool, hold: inout Int, into out: inout [Detection]) throws {
+                               partialTail: Bool, resume: inout [Int], hold: inout Int, into out: inout [Detection]) throws {
         var start = window.lowerBound
         while start < window.upperBound {
             // Each line is its own subject: a single-line match never sees past its line end.
@@ -203,8 +205,10 @@ public final class DetectionEngine {
             let isTail = partialTail && lineStop == limit
             let subject = UnsafeBufferPointer(rebasing: buf[0..<lineStop])
             let windowEnd = min(window.upperBound, lineStop + 1)
-            for pattern in d.patterns {
-                var s = start
+            for (pi, pattern) in d.patterns.enumerated() {
+                // Like one pass over the text: never restart inside an earlier match.
+                var s = max(start, resume[pi])
+                defer { resume[pi] = max(resume[pi], s) }
                 while s < windowEnd && s <= lineStop {
                     let outcome: MatchOutcome
                     do {
@@ -233,10 +237,11 @@ public final class DetectionEngine {
     }
 
     private func runMultiLine(_ d: RegexDetector, _ buf: UnsafeBufferPointer<UInt8>, window: Range<Int>, from pos: Int, isFinal: Bool,
-                              hold: inout Int, into out: inout [Detection]) throws {
+                              resume: inout [Int], hold: inout Int, into out: inout [Detection]) throws {
         let extent = d.maxExtent ?? Int.max
-        for pattern in d.patterns {
-            var s = window.lowerBound
+        for (pi, pattern) in d.patterns.enumerated() {
+            var s = max(window.lowerBound, resume[pi])
+            defer { resume[pi] = max(resume[pi], s) }
             while s < window.upperBound {
                 let outcome: MatchOutcome
                 do {

@@ -38,6 +38,8 @@ public final class RegexDetector: @unchecked Sendable {
     /// Where it was defined, for messages (`patterns/core.yaml:12`).
     public let origin: String
     public let packID: String
+    /// The patterns' source text after fragment substitution (for reports and benchmarks).
+    public var patternSources: [String] = []
 
     public init(id: String, entity: EntityType, patterns: [CompiledPattern], group: Int = 0, trigger: Trigger?,
                 lead: Int = 32, validators: [(name: String, validator: any CandidateValidator)] = [],

@@ -26,7 +26,18 @@ public enum PackCompiler {
         return CompiledPack(raw: raw, detectors: detectors)
     }
 
+    /// Replaces `{NAME}` with the fragment NAME (fragments may use other fragments, up to 8 deep).
     static func substitute(_ pattern: String, fragments: [String: String], file: String, line: Int?, id: String) throws -> String {
+        var text = pattern
+        for _ in 0..<8 {
+            let next = try substituteOnce(text, fragments: fragments, file: file, line: line, id: id)
+            if next == text { return text }
+            text = next
+        }
+        throw PackError(file: file, line: line, detectorID: id, message: "fragments nest more than 8 deep (a fragment refers to itself?)")
+    }
+
+    static func substituteOnce(_ pattern: String, fragments: [String: String], file: String, line: Int?, id: String) throws -> String {
         var out = ""
         var rest = Substring(pattern)
         while let open = rest.firstIndex(of: "{") {
@@ -64,8 +75,10 @@ public enum PackCompiler {
         guard EntityType.isValidName(d.entity) else { throw fail("entity '\(d.entity)' must look like EMAIL or NATIONAL_ID") }
         guard (0...1).contains(d.confidence) else { throw fail("confidence must be between 0 and 1") }
         var patterns: [CompiledPattern] = []
+        var sources: [String] = []
         for p in d.patterns {
             let text = try substitute(p.text, fragments: pack.fragments, file: file, line: p.line, id: d.id)
+            sources.append(d.isCaseless ? "(?i)" + text : text)
             do {
                 let compiled = try CompiledPattern(text, caseless: d.isCaseless)
                 guard d.group <= compiled.captureCount else {
@@ -112,11 +125,13 @@ public enum PackCompiler {
         }
         if let m = d.maxExtent, m <= 0 || m > 1 << 20 { throw fail("max_extent must be between 1 and 1048576 bytes") }
         if let l = d.lead, l < 0 || l > 4096 { throw fail("lead must be between 0 and 4096 bytes") }
-        return RegexDetector(
+        let detector = RegexDetector(
             id: d.id, entity: EntityType(d.entity), patterns: patterns, group: d.group, trigger: trigger, lead: d.lead ?? 32,
             validators: validators, confidence: d.confidence, context: context, priority: d.priority, policy: policy,
             operatorName: d.operatorName, maxExtent: d.maxExtent, allowList: allow,
             origin: "\(file):\(d.line ?? 0)", packID: pack.id)
+        detector.patternSources = sources
+        return detector
     }
 
     static func convert(_ v: ValidatorParameterValue) -> ValidatorParameter {

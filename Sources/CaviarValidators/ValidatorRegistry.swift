@@ -5,6 +5,7 @@ public enum ValidatorRegistry {
         GenericValidators.table,
         CountryValidatorsA.table,
         CountryValidatorsB.table,
+        EntropyValidators.table,
     ]
 
     /// Every registered name, sorted.

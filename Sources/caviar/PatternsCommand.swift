@@ -8,7 +8,7 @@ struct PatternsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patterns",
         abstract: "List detectors and run the packs' own examples.",
-        subcommands: [ListPatterns.self, TestPatterns.self])
+        subcommands: [ListPatterns.self, TestPatterns.self, ImportPatterns.self])
 }
 
 struct ListPatterns: ParsableCommand {
@@ -73,5 +73,63 @@ struct TestPatterns: ParsableCommand {
         out += "\(packs.count) packs, \(detectors) detectors, \(total) examples, \(failed) failures\n"
         try StandardOutput.write(out)
         if failed > 0 { throw ExitCode(1) }
+    }
+}
+
+struct ImportPatterns: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Convert gitleaks (TOML) or Presidio (YAML) rules into a caviar pack.",
+        discussion: """
+        Regexes, keywords (as triggers), secret groups, entropy thresholds, allow-lists, \
+        stopwords, context words and deny-lists are converted; what cannot be converted is listed \
+        on stderr. The pack is compiled before it is written, so a rule PCRE2 rejects is reported \
+        with its line. Add examples, then run `caviar patterns test` on it.
+
+        EXAMPLES
+          caviar patterns import --gitleaks gitleaks.toml -o ~/.config/caviar/packs/gitleaks.yaml
+          caviar patterns import --presidio recognizers.yaml -o packs/presidio.yaml
+        """)
+
+    @Option(name: .long, help: ArgumentHelp("A gitleaks config (TOML).", valueName: "FILE"))
+    var gitleaks: String?
+
+    @Option(name: .long, help: ArgumentHelp("Presidio ad-hoc recognizers (YAML).", valueName: "FILE"))
+    var presidio: String?
+
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Where to write the pack (default: stdout).", valueName: "FILE"))
+    var output: String?
+
+    @Option(name: .long, help: "Pack id of the result.")
+    var pack: String?
+
+    func validate() throws {
+        if (gitleaks == nil) == (presidio == nil) { throw ValidationError("give exactly one of --gitleaks FILE or --presidio FILE") }
+    }
+
+    func run() throws {
+        let source = gitleaks ?? presidio ?? ""
+        guard let data = FileManager.default.contents(atPath: source), let text = String(data: data, encoding: .utf8) else {
+            throw CaviarFailure("cannot read \(source) as UTF-8 text", code: .usage)
+        }
+        let result: ImportResult
+        if gitleaks != nil {
+            do { result = try GitleaksImport.convert(toml: text, packID: pack ?? "imported-gitleaks") } catch let e as GitleaksImport.TOMLError {
+                throw CaviarFailure("\(source):\(e.line): \(e.message)", code: .usage)
+            }
+        } else {
+            result = try PresidioImport.convert(yaml: text, file: source, packID: pack ?? "imported-presidio")
+        }
+        let target = output ?? "<stdout>"
+        _ = try PackCompiler.compile(try RawPack.decode(yaml: result.packYAML, file: target))
+        for note in result.notes { Diagnostics.note("import: \(note)") }
+        Diagnostics.note("import: \(result.converted) rule(s) converted")
+        if let output {
+            guard FileManager.default.createFile(atPath: output, contents: Data(result.packYAML.utf8)) else {
+                throw CaviarFailure("cannot write \(output)")
+            }
+        } else {
+            try StandardOutput.write(result.packYAML)
+        }
     }
 }

@@ -1,0 +1,188 @@
+import CaviarCore
+import CaviarDetection
+import CaviarPacks
+import CaviarRedaction
+import CaviarStreaming
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The core benchmark: throughput on one core with the default packs, peak RSS over a 1 GB
+/// stream, cold start with a 1 KB input, per-line latency through a pipe, and ripgrep on the
+/// same input with the same regexes, side by side.
+enum EngineBench {
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    static func cpuSeconds() -> Double {
+        var ru = rusage()
+        getrusage(RUSAGE_SELF, &ru)
+        return Double(ru.ru_utime.tv_sec) + Double(ru.ru_utime.tv_usec) / 1e6 + Double(ru.ru_stime.tv_sec) + Double(ru.ru_stime.tv_usec) / 1e6
+    }
+
+    static func loadDetectors(packFiles: [String]?) throws -> [RegexDetector] {
+        var lib = PackLibrary()
+        if let packFiles {
+            for f in packFiles { try lib.load(file: f) }
+        } else if let dir = PackLibrary.bundledDirectory() {
+            try lib.load(directory: dir)
+        }
+        return lib.detectors()
+    }
+
+    /// Redacts `path` in-process to /dev/null; returns (MB/s wall, MB/s cpu, findings).
+    static func throughput(path: String, detectors: [RegexDetector]) throws -> (Double, Double, Int) {
+        let engine = try DetectionEngine(detectors: detectors)
+        let devnull = open("/dev/null", O_WRONLY)
+        defer { close(devnull) }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw BenchError("cannot open \(path)") }
+        defer { close(fd) }
+        let size = Double(lseek(fd, 0, SEEK_END))
+        lseek(fd, 0, SEEK_SET)
+        let driver = StreamRedactor(engine: engine, redactor: Redactor(), sink: FileDescriptorSink(fd: devnull))
+        let t0 = now(), c0 = cpuSeconds()
+        try driver.run(fd: fd)
+        let t1 = now(), c1 = cpuSeconds()
+        return (size / 1e6 / (t1 - t0), size / 1e6 / (c1 - c0), driver.findingCount)
+    }
+
+    /// Runs a shell command line, returns (wall seconds, exit status, max RSS of children in KiB).
+    static func shell(_ command: String) -> (Double, Int32, Int) {
+        let t0 = now()
+        var pid: pid_t = 0
+        let args = ["/bin/sh", "-c", command]
+        var cargs = args.map { strdup($0) } + [nil]
+        let rc = posix_spawn(&pid, "/bin/sh", nil, nil, &cargs, environ)
+        for a in cargs { free(a) }
+        guard rc == 0 else { return (0, -1, 0) }
+        var status: Int32 = 0
+        var ru = rusage()
+        wait4(pid, &status, 0, &ru)
+        var children = rusage()
+        getrusage(RUSAGE_CHILDREN, &children)
+        return (now() - t0, (status >> 8) & 0xff, Int(children.ru_maxrss))
+    }
+
+    static func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s.isEmpty ? 0 : s[s.count / 2] }
+
+    /// Per-line latency of the binary in a pipe: write one line, time until its redaction comes back.
+    static func lineLatency(caviar: String, lines: Int) throws -> (Double, Double) {
+        var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0]
+        pipe(&inPipe); pipe(&outPipe)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_addclose(&actions, inPipe[1])
+        posix_spawn_file_actions_addclose(&actions, outPipe[0])
+        var pid: pid_t = 0
+        var cargs = [strdup(caviar), nil]
+        let rc = posix_spawn(&pid, caviar, &actions, nil, &cargs, environ)
+        for a in cargs { free(a) }
+        posix_spawn_file_actions_destroy(&actions)
+        guard rc == 0 else { throw BenchError("cannot start \(caviar)") }
+        close(inPipe[0]); close(outPipe[1])
+        var samples: [Double] = []
+        var buf = [UInt8](repeating: 0, count: 4096)
+        for i in 0..<lines {
+            let line = Array("line \(i): write to jan.kowalski\(i)@example.eu or call +32 470 12 34 56 today\n".utf8)
+            let t0 = now()
+            _ = line.withUnsafeBytes { write(inPipe[1], $0.baseAddress, $0.count) }
+            var got = 0
+            while true {
+                let n = buf.withUnsafeMutableBytes { read(outPipe[0], $0.baseAddress, $0.count) }
+                if n <= 0 { break }
+                got += n
+                if buf[n - 1] == 10 { break }
+            }
+            samples.append((now() - t0) * 1000)
+            usleep(2000)
+        }
+        close(inPipe[1])
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        close(outPipe[0])
+        let sorted = samples.sorted()
+        return (median(samples), sorted[min(sorted.count - 1, sorted.count * 99 / 100)])
+    }
+
+    static func run(arguments: [String]) throws {
+        var sizeMB = 100
+        var caviar = ".build/release/caviar"
+        var corpus: String?
+        var gigabyte = true
+        var i = 0
+        while i < arguments.count {
+            switch arguments[i] {
+            case "--size": i += 1; sizeMB = Int(arguments[i]) ?? sizeMB
+            case "--caviar": i += 1; caviar = arguments[i]
+            case "--corpus": i += 1; corpus = arguments[i]
+            case "--no-gigabyte": gigabyte = false
+            default: throw BenchError("unknown argument \(arguments[i]); usage: caviar-bench [--size MB] [--corpus FILE] [--caviar PATH] [--no-gigabyte] | caviar-bench dict ...")
+            }
+            i += 1
+        }
+        let dir = ".build/bench"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = corpus ?? "\(dir)/corpus-\(sizeMB)MB.txt"
+        if !FileManager.default.fileExists(atPath: path) {
+            var gen = CorpusGenerator()
+            try gen.write(bytes: sizeMB << 20, to: path)
+        }
+        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        var report = "# caviar benchmark\n\ncorpus: \(path) (\(size / 1_000_000) MB), one core, release build\n\n"
+        report += "| measure | value | target |\n|---|---:|---:|\n"
+
+        let all = try loadDetectors(packFiles: nil)
+        let (wall, cpu, found) = try throughput(path: path, detectors: all)
+        report += "| throughput, all shipped packs (\(all.count) detectors) | \(String(format: "%.1f", wall)) MB/s (cpu \(String(format: "%.1f", cpu))), \(found) redactions | >= 150 MB/s |\n"
+        if let dirPath = PackLibrary.bundledDirectory() {
+            let core = try loadDetectors(packFiles: [dirPath + "/core.yaml"])
+            let (w2, c2, f2) = try throughput(path: path, detectors: core)
+            report += "| throughput, core pack only (\(core.count) detectors) | \(String(format: "%.1f", w2)) MB/s (cpu \(String(format: "%.1f", c2))), \(f2) redactions | |\n"
+        }
+
+        if FileManager.default.isExecutableFile(atPath: caviar) {
+            let oneK = "\(dir)/1k.txt"
+            let sample = String(repeating: "Bonjour Jan, IBAN DE89 3704 0044 0532 0130 00, tel +32 470 12 34 56, mail a.b@example.eu. ", count: 12)
+            try String(sample.prefix(1024)).write(toFile: oneK, atomically: true, encoding: .utf8)
+            var starts: [Double] = []
+            for _ in 0..<30 { starts.append(shell("'\(caviar)' < \(oneK) > /dev/null").0 * 1000) }
+            report += "| cold start + 1 KB input (median of 30, incl. /bin/sh) | \(String(format: "%.1f", median(starts))) ms | <= 15 ms |\n"
+            let (p50, p99) = try lineLatency(caviar: caviar, lines: 200)
+            report += "| per-line latency through a pipe (median / p99 of 200) | \(String(format: "%.2f", p50)) / \(String(format: "%.2f", p99)) ms | <= 1 ms |\n"
+            if gigabyte {
+                let copies = max(1, 1_000_000_000 / max(size, 1))
+                let (t, status, rss) = shell("for i in $(seq \(copies)); do cat \(path); done | '\(caviar)' > /dev/null")
+                report += "| peak RSS, \(copies * size / 1_000_000) MB through the binary (\(String(format: "%.0f", Double(copies * size) / 1e6 / t)) MB/s, exit \(status)) | \(rss / 1024) MiB | <= 32 MiB |\n"
+            }
+        } else {
+            report += "| (binary \(caviar) not built: cold start, latency and RSS skipped) | | |\n"
+        }
+
+        // ripgrep with the same regexes where it accepts them.
+        if shell("command -v rg > /dev/null").1 == 0 {
+            var accepted: [String] = []
+            for d in all {
+                for src in d.patternSources {
+                    let f = "\(dir)/one.pat"
+                    try src.write(toFile: f, atomically: true, encoding: .utf8)
+                    if shell("rg --no-unicode -c -f \(f) /dev/null > /dev/null 2>&1").1 == 1 { accepted.append(src) }
+                }
+            }
+            let pats = "\(dir)/rg-patterns.txt"
+            try accepted.joined(separator: "\n").write(toFile: pats, atomically: true, encoding: .utf8)
+            let (t, _, _) = shell("rg --no-unicode -c -f \(pats) \(path) > /dev/null")
+            let ours = try throughput(path: path, detectors: all).0
+            report += "| ripgrep --no-unicode -c, \(accepted.count) of \(all.reduce(0) { $0 + $1.patternSources.count }) regexes | \(String(format: "%.1f", Double(size) / 1e6 / t)) MB/s (caviar again: \(String(format: "%.1f", ours)) MB/s, ratio \(String(format: "%.2f", ours / (Double(size) / 1e6 / t)))) | caviar >= 0.8x |\n"
+        } else {
+            report += "| ripgrep not installed (apt-get install ripgrep) | | |\n"
+        }
+        FileHandle.standardOutput.write(Data(report.utf8))
+    }
+}
