@@ -17,13 +17,14 @@ struct MailCommand: ParsableCommand {
         (they route and thread the mail); check reports names and internal hosts found there.
 
         EXAMPLES
-          caviar mail check draft.eml               exit 1 and a report when something is found
-          caviar mail redact < draft.eml > safe.eml
-          git: .git/hooks/sendemail-validate runs   caviar mail check "$1"
+          caviar mail check draft.eml      exit 1 and a report when something is found
+          caviar mail redact < in.eml > out.eml
+          git hook sendemail-validate:     caviar mail check "$1"
 
         EXIT CODES
-          0 clean / redacted   1 findings (check)   3 refused (attachment, signed or encrypted
-          part, unknown charset, classification marking)   4 malformed message or failure
+          0 clean or redacted     1 findings (check)
+          3 refused: attachment, signed or encrypted part, unknown charset, marking
+          4 malformed message or runtime failure
         """,
         subcommands: [MailCheckCommand.self, MailRedactCommand.self])
 }
