@@ -7,8 +7,10 @@
 ///   `[PERSN_1]` are never restored;
 /// - bracketed (`[…]`, `(…)`, `<…>`, `{…}`, `\[…\]`, either bracket may be lost): any letter case;
 /// - bare (no bracket on either side): only `PERSON_1` or `Person_1`, not preceded by a letter,
-///   digit, `_`, `\` or closing bracket and not followed by an opening bracket (`person_1` is what
-///   code uses for variables: reported, never restored);
+///   digit, `_`, `\` or closing bracket (`person_1` is what code uses for variables: reported,
+///   never restored);
+/// - a token without closing bracket is not one when an opening bracket follows it
+///   (so that a value redacted right after it cannot turn it into a token);
 /// - a line break (with indentation, `>` quote markers or a hyphen before it) may split the
 ///   token, but is only crossed while the text before it is not already a complete placeholder.
 struct PlaceholderScanner {
@@ -134,8 +136,10 @@ struct PlaceholderScanner {
                 end = probe + 1
             }
         }
+        // Not closed and followed by an opening bracket: `PERSON_1[EMAIL_2]` is what redaction makes
+        // of `PERSON_1jean@…`, where no token existed, so it must not become one.
+        if closer == nil, end < count, Self.isOpener(text[end]) { return nil }
         if opener == nil && closer == nil {
-            if end < count, Self.isOpener(text[end]) { return nil }
             if mutation == nil, let underscore = run.lastIndex(of: UInt8(ascii: "_")),
                !Self.isUpperOrTitle(name: Array(run[..<underscore])) {
                 mutation = "lower-case without brackets"
