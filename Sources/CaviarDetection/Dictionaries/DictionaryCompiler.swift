@@ -181,6 +181,28 @@ public enum DictionaryCompiler {
         return .stale("its source \(changed?.path ?? "list") changed after the build")
     }
 
+    /// Creates a salt file of 32 random bytes (mode 0600) unless it exists. Returns whether it
+    /// was created.
+    @discardableResult
+    public static func createSaltFileIfMissing(_ path: String) throws -> Bool {
+        var status = stat()
+        if stat(path, &status) == 0 { return false }
+        var salt = [UInt8](repeating: 0, count: 32)
+        let random = open("/dev/urandom", O_RDONLY)
+        guard random >= 0 else { throw DictionaryError(.io, "cannot open /dev/urandom to create the salt file \(path)") }
+        let got = salt.withUnsafeMutableBytes { read(random, $0.baseAddress, 32) }
+        close(random)
+        guard got == 32 else { throw DictionaryError(.io, "cannot read 32 random bytes for the salt file \(path)") }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else {
+            throw DictionaryError(.io, "cannot create salt file \(path): \(String(cString: strerror(errno)))")
+        }
+        let written = salt.withUnsafeBytes { write(descriptor, $0.baseAddress, 32) }
+        close(descriptor)
+        guard written == 32 else { throw DictionaryError(.io, "cannot write salt file \(path)") }
+        return true
+    }
+
     /// Rebuilds a compiled dictionary from the sources and options it records.
     public static func rebuild(_ automaton: DictionaryAutomaton, output: String) throws -> DictionaryBuildReport {
         guard let metadata = Metadata(decoding: automaton.metadata), !metadata.sources.isEmpty else {
