@@ -233,7 +233,8 @@ def score(docs, results, examples):
                 d[1] += survived
                 if not survived and len(decoy_ex[lab["entity"]]) < examples:
                     os_, oe = output_region(spans, cs, ce)
-                    decoy_ex[lab["entity"]].append({"id": doc["id"], "value": inp[cs:ce], "output": out[os_:oe]})
+                    decoy_ex[lab["entity"]].append({"id": doc["id"], "value": inp[cs:ce], "output": out[os_:oe],
+                                                    "sub": lab.get("sub")})
             for name, pred, _, kind in TARGETS:
                 if pred(lab):
                     groups[name][0] += 1
@@ -256,8 +257,11 @@ def score(docs, results, examples):
                            "target": 100 * t, "met": groups[name][0] == 0 or groups[name][1] >= t * groups[name][0]}
                     for name, _, t, _ in TARGETS},
         "blocks": blocks,
+        # worst cells among entities that are detected at least sometimes (undetected ones are listed apart)
         "worst": sorted(({"entity": e, "lang": lg, "planted": v[0], "leaked": v[1], "recall": pct(v[0] - v[1], v[0])}
-                         for (e, lg), v in lang_ent_miss.items() if v[1]), key=lambda x: (x["recall"], -x["leaked"]))[:15],
+                         for (e, lg), v in lang_ent_miss.items() if v[1] and ent[e][1] + ent[e][2] < ent[e][0]),
+                        key=lambda x: (x["recall"], -x["leaked"]))[:20],
+        "undetected": sorted(e for e, v in ent.items() if v[0] and v[1] + v[2] == v[0]),
         "examples": {"partial": dict(partial_ex), "exact": dict(exact_ex), "decoys_redacted": dict(decoy_ex)},
         "errors": error_ids[:20], "false_blocks": false_block_ids[:50], "missed_blocks": missed_block_ids[:50],
     }
@@ -290,8 +294,10 @@ def markdown(rep, docs_count):
     L.append("|---|---:|---:|---:|")
     for k, v in rep["decoys"].items():
         L.append(f"| {k} | {v['total']} | {v['survived']} | {f(v['survival'])} |")
+    if rep["undetected"]:
+        L.append("\nNever redacted: " + ", ".join(rep["undetected"]))
     if rep["worst"]:
-        L.append("\nWorst entity × language cells:\n")
+        L.append("\nWorst entity × language cells (entities redacted at least once):\n")
         L.append("| entity | lang | planted | leaked | recall % |")
         L.append("|---|---|---:|---:|---:|")
         for x in rep["worst"]:
@@ -316,6 +322,7 @@ def main(argv=None):
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--limit", type=int, default=0, help="score only the first N documents (0 = all)")
     ap.add_argument("--filter", default="", help="regex on document ids (e.g. '^ticket-|^email-fr')")
+    ap.add_argument("--sample", type=int, default=1, help="score every Nth document (1 = all)")
     ap.add_argument("--examples", type=int, default=10, help="example misses kept per entity")
     ap.add_argument("--report", default=os.path.join(HERE, "out", "report.json"))
     ap.add_argument("--timeout", type=float, default=60)
@@ -326,6 +333,8 @@ def main(argv=None):
     docs = load_corpus(args.corpus)
     if args.filter:
         docs = [d for d in docs if re.search(args.filter, d["id"])]
+    if args.sample > 1:
+        docs = docs[::args.sample]
     if args.limit:
         docs = docs[:args.limit]
     if not docs:
