@@ -72,7 +72,14 @@ public enum DictionaryCompiler {
         let scratch = TextFolder(capacity: 4096)
         // Duplicate warnings only (the builder itself keeps the first of equal terms): keyed by
         // a 64-bit hash of the spelling, which is much cheaper than hashing arrays.
-        var seen: [UInt64: (entity: EntityType, file: Int, line: Int)] = [:]
+        var seen: [UInt64: (entity: Int32, file: Int32, line: Int32)] = [:]
+        seen.reserveCapacity(contents.reduce(0) { $0 + $1.count } / 16)
+        var entityNames: [EntityType] = []
+        func entityNumber(_ entity: EntityType) -> Int32 {
+            if let known = entityNames.firstIndex(of: entity) { return Int32(known) }
+            entityNames.append(entity)
+            return Int32(entityNames.count - 1)
+        }
         let seenKey = SipHashKey(k0: 0x5EE5, k1: 0xD1C7)
         var fileIndex = 0
         var identityValues: [FoldedKey: Int] = [:]
@@ -96,18 +103,19 @@ public enum DictionaryCompiler {
                 value += identity
             }
             entities.insert(entity)
+            let entityIndex = entityNumber(entity)
             var valueIndex: Int?
             if identityTerm != nil, let known = identityValues[FoldedKey(bytes: value)] { valueIndex = known }
             for spelling in spellings {
                 let spellingKey = SipHash.hash(spelling, key: seenKey)
                 if let earlier = seen[spellingKey] {
                     if identityTerm == nil && spelling == canonical {
-                        let same = earlier.entity == entity ? "duplicate of" : "also listed as \(earlier.entity) at"
-                        report.warnings.append(DictionaryWarning(file: file, line: line, message: "\(same) \(sources[earlier.file]):\(earlier.line), the first one is kept"))
+                        let same = earlier.entity == entityIndex ? "duplicate of" : "also listed as \(entityNames[Int(earlier.entity)]) at"
+                        report.warnings.append(DictionaryWarning(file: file, line: line, message: "\(same) \(sources[Int(earlier.file)]):\(earlier.line), the first one is kept"))
                     }
                     continue
                 }
-                seen[spellingKey] = (entity, fileIndex, line)
+                seen[spellingKey] = (entityIndex, Int32(truncatingIfNeeded: fileIndex), Int32(truncatingIfNeeded: line))
                 if valueIndex == nil {
                     valueIndex = try builder.appendValue(value)
                     if identityTerm != nil { identityValues[FoldedKey(bytes: value)] = valueIndex }
