@@ -18,16 +18,20 @@ public struct ContextWords: Sendable {
         self.after = after
         self.boost = boost
         self.isRequired = isRequired
+        self.foldedWords = self.words.map { ContextWords.fold(Array($0.utf8)) }
     }
+
+    /// `words` as folded UTF-8 bytes.
+    let foldedWords: [[UInt8]]
 
     /// Whether a context word occurs within the window around `span` of `buf`.
     func isPresent(around span: Range<Int>, in buf: UnsafeBufferPointer<UInt8>) -> Bool {
-        if words.isEmpty { return false }
+        if foldedWords.isEmpty { return false }
         let lo = ContextWords.back(from: span.lowerBound, characters: before, in: buf)
         let hi = ContextWords.forward(from: span.upperBound, characters: after, in: buf)
-        let left = String(decoding: UnsafeBufferPointer(rebasing: buf[lo..<span.lowerBound]), as: UTF8.self).lowercased()
-        let right = String(decoding: UnsafeBufferPointer(rebasing: buf[span.upperBound..<hi]), as: UTF8.self).lowercased()
-        for w in words where ContextWords.containsWord(w, in: left) || ContextWords.containsWord(w, in: right) {
+        let left = ContextWords.fold(UnsafeBufferPointer(rebasing: buf[lo..<span.lowerBound]))
+        let right = ContextWords.fold(UnsafeBufferPointer(rebasing: buf[span.upperBound..<hi]))
+        for w in foldedWords where ContextWords.containsWord(w, in: left) || ContextWords.containsWord(w, in: right) {
             return true
         }
         return false
@@ -52,17 +56,74 @@ public struct ContextWords: Sendable {
         return j
     }
 
-    /// Whole-word containment: the characters around the occurrence are not letters or digits.
-    static func containsWord(_ word: String, in text: String) -> Bool {
-        var searchRange = text.startIndex..<text.endIndex
-        while let r = text.range(of: word, range: searchRange) {
-            let beforeOK = r.lowerBound == text.startIndex || !isWordCharacter(text[text.index(before: r.lowerBound)])
-            let afterOK = r.upperBound == text.endIndex || !isWordCharacter(text[r.upperBound])
-            if beforeOK && afterOK { return true }
-            searchRange = text.index(after: r.lowerBound)..<text.endIndex
+    /// Lower-cases UTF-8 bytes without allocating Strings: ASCII, Latin-1, Latin Extended-A
+    /// (even/odd pairs), basic Greek and Cyrillic capitals. Enough for context words, whose
+    /// own bytes go through the same function.
+    static func fold<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8, C.Index == Int {
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count)
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        while i < end {
+            let b = bytes[i]
+            if b < 0x80 {
+                out.append(b >= 65 && b <= 90 ? b | 0x20 : b)
+                i += 1
+                continue
+            }
+            if i + 1 < end {
+                let c = bytes[i + 1]
+                switch b {
+                case 0xC3 where c >= 0x80 && c <= 0x9E && c != 0x97:
+                    out.append(0xC3); out.append(c + 0x20); i += 2; continue
+                case 0xC4, 0xC5:
+                    // Latin Extended-A: capitals at even code points (U+0100...U+0177), with exceptions ignored.
+                    let cp = (Int(b & 0x1F) << 6) | Int(c & 0x3F)
+                    if cp >= 0x100 && cp <= 0x177 && cp != 0x130 && cp != 0x131 && cp != 0x138 && cp != 0x149 {
+                        let oddStart = (cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E)
+                        let lower = (oddStart ? cp % 2 == 1 : cp % 2 == 0) ? cp + 1 : cp
+                        out.append(UInt8(0xC0 | (lower >> 6))); out.append(UInt8(0x80 | (lower & 0x3F))); i += 2; continue
+                    }
+                case 0xCE where c >= 0x91 && c <= 0x9F:
+                    out.append(0xCE); out.append(c + 0x20); i += 2; continue
+                case 0xCE where c >= 0xA0 && c <= 0xA9:
+                    out.append(0xCF); out.append(c - 0x20); i += 2; continue
+                case 0xD0 where c >= 0x90 && c <= 0x9F:
+                    out.append(0xD0); out.append(c + 0x20); i += 2; continue
+                case 0xD0 where c >= 0xA0 && c <= 0xAF:
+                    out.append(0xD1); out.append(c - 0x20); i += 2; continue
+                default:
+                    break
+                }
+            }
+            out.append(b)
+            i += 1
+        }
+        return out
+    }
+
+    /// Whole-word containment: the bytes around the occurrence are not ASCII letters/digits or
+    /// parts of a non-ASCII character.
+    static func containsWord(_ word: [UInt8], in text: [UInt8]) -> Bool {
+        let n = word.count, m = text.count
+        guard n > 0, n <= m, let first = word.first else { return false }
+        var i = 0
+        while i + n <= m {
+            if text[i] == first {
+                var k = 1
+                while k < n && text[i + k] == word[k] { k += 1 }
+                if k == n {
+                    let beforeOK = i == 0 || !isWordByte(text[i - 1])
+                    let afterOK = i + n == m || !isWordByte(text[i + n])
+                    if beforeOK && afterOK { return true }
+                }
+            }
+            i += 1
         }
         return false
     }
 
-    static func isWordCharacter(_ c: Character) -> Bool { c.isLetter || c.isNumber }
+    @inline(__always) static func isWordByte(_ b: UInt8) -> Bool {
+        (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b >= 0x80
+    }
 }

@@ -7,14 +7,19 @@ final class Prefilter {
     /// Distinct literal/keyword triggers, indexed.
     let literals: [Trigger]
     private let literalIndex: [Trigger: Int]
-    /// For each folded first byte pair, whether some literal starts with it.
-    private var pairBits = [UInt64](repeating: 0, count: 1024)
-    /// For each folded first byte, the literals starting with it (for verification).
-    private var byFirstByte = [[Int]](repeating: [], count: 256)
     /// Single-byte literals: folded byte -> literal indices.
     private var singleByte = [[Int]](repeating: [], count: 256)
     let needsDigits: Bool
     let needsUpper: Bool
+    /// Per folded byte: 1 = a single-byte literal starts with it, 2 = a longer literal does.
+    private var firstByteFlags = [UInt8](repeating: 0, count: 256)
+    private var literalLengths: [Int] = []
+    private var literalBytes: [[UInt8]] = []
+    private var literalIsCaseless: [Bool] = []
+    /// Literals of two bytes or more grouped by their folded first two bytes:
+    /// `pairLiterals[pairStart[key]..<pairStart[key + 1]]`.
+    private var pairStart = [UInt32](repeating: 0, count: 65537)
+    private var pairLiterals: [UInt32] = []
 
     init(triggers: [Trigger]) {
         var lits: [Trigger] = []
@@ -34,21 +39,35 @@ final class Prefilter {
         literalIndex = index
         needsDigits = digits
         needsUpper = upper
+        var byKey: [Int: [UInt32]] = [:]
         for (i, t) in lits.enumerated() {
             let bytes: [UInt8]
             switch t {
             case .literal(let b), .keyword(let b): bytes = b
-            default: continue
+            default: literalLengths.append(1); literalBytes.append([]); literalIsCaseless.append(false); continue
             }
             let f0 = Prefilter.fold(bytes[0])
+            literalLengths.append(bytes.count)
+            if case .keyword = t { literalBytes.append(bytes); literalIsCaseless.append(true) } else {
+                literalBytes.append(bytes); literalIsCaseless.append(false)
+            }
+            if bytes.count >= 2 { byKey[Int(f0) << 8 | Int(Prefilter.fold(bytes[1])), default: []].append(UInt32(i)) }
             if bytes.count == 1 {
                 singleByte[Int(f0)].append(i)
+                firstByteFlags[Int(f0)] |= 1
             } else {
-                let key = Int(f0) << 8 | Int(Prefilter.fold(bytes[1]))
-                pairBits[key >> 6] |= 1 << UInt64(key & 63)
-                byFirstByte[Int(f0)].append(i)
+                firstByteFlags[Int(f0)] |= 2
             }
         }
+        var offset: UInt32 = 0
+        for key in 0..<65536 {
+            pairStart[key] = offset
+            if let list = byKey[key] {
+                pairLiterals += list
+                offset += UInt32(list.count)
+            }
+        }
+        pairStart[65536] = offset
     }
 
     @inline(__always) static func fold(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
@@ -147,43 +166,57 @@ final class Prefilter {
     private func scanLiterals(_ buf: UnsafeBufferPointer<UInt8>, region: Range<Int>, end: Int, into hits: inout Hits) {
         let stop = region.upperBound
         var i = region.lowerBound
-        while i < stop {
-            let f0 = Prefilter.fold(buf[i])
-            let singles = singleByte[Int(f0)]
-            if !singles.isEmpty {
-                for li in singles where matches(literals[li], buf, at: i, end: end) {
-                    hits.literal[li].append(i..<(i + 1))
-                }
-            }
-            if i + 1 < end {
-                let key = Int(f0) << 8 | Int(Prefilter.fold(buf[i + 1]))
-                if pairBits[key >> 6] & (1 << UInt64(key & 63)) != 0 {
-                    for li in byFirstByte[Int(f0)] where matches(literals[li], buf, at: i, end: end) {
-                        let n: Int
-                        switch literals[li] {
-                        case .literal(let b), .keyword(let b): n = b.count
-                        default: n = 1
+        pairStart.withUnsafeBufferPointer { starts in
+          pairLiterals.withUnsafeBufferPointer { pairLits in
+            firstByteFlags.withUnsafeBufferPointer { flags in
+              Prefilter.foldTable.withUnsafeBufferPointer { fold in
+                while i < stop {
+                    let f0 = fold[Int(buf[i])]
+                    let flag = flags[Int(f0)]
+                    if flag != 0 {
+                        if flag & 1 != 0 {
+                            for li in singleByte[Int(f0)] where verify(li, buf, at: i, end: end, fold: fold) {
+                                hits.literal[li].append(i..<(i + 1))
+                            }
                         }
-                        hits.literal[li].append(i..<(i + n))
+                        if flag & 2 != 0, i + 1 < end {
+                            let key = Int(f0) << 8 | Int(fold[Int(buf[i + 1])])
+                            var k = Int(starts[key])
+                            let kEnd = Int(starts[key + 1])
+                            while k < kEnd {
+                                let li = Int(pairLits[k])
+                                if verify(li, buf, at: i, end: end, fold: fold) {
+                                    hits.literal[li].append(i..<(i + literalBytes[li].count))
+                                }
+                                k += 1
+                            }
+                        }
                     }
+                    i += 1
                 }
+              }
             }
-            i += 1
+          }
         }
     }
 
-    @inline(__always) private func matches(_ t: Trigger, _ buf: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> Bool {
-        switch t {
-        case .literal(let b):
-            guard i + b.count <= end else { return false }
-            for k in 0..<b.count where buf[i + k] != b[k] { return false }
+    /// Whether literal `li` occurs at `i` (keywords compared ASCII case-insensitively).
+    @inline(__always) private func verify(_ li: Int, _ buf: UnsafeBufferPointer<UInt8>, at i: Int, end: Int,
+                                          fold: UnsafeBufferPointer<UInt8>) -> Bool {
+        return literalBytes[li].withUnsafeBufferPointer { b in
+            let n = b.count
+            guard i + n <= end else { return false }
+            if literalIsCaseless[li] {
+                for k in 0..<n where fold[Int(buf[i + k])] != b[k] { return false }
+            } else {
+                for k in 0..<n where buf[i + k] != b[k] { return false }
+            }
             return true
-        case .keyword(let b):
-            guard i + b.count <= end else { return false }
-            for k in 0..<b.count where Prefilter.fold(buf[i + k]) != b[k] { return false }
-            return true
-        default:
-            return false
         }
     }
+
+    /// ASCII lower-casing table.
+    static let foldTable: [UInt8] = (0...255).map { UInt8($0) >= 65 && UInt8($0) <= 90 ? UInt8($0) | 0x20 : UInt8($0) }
+
+
 }

@@ -30,11 +30,36 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses the pack syntax: `lit:X`, `ilit:X`, `digits:N`, `upper:N`, joined with ` & `.
     public static func parse(_ text: String) throws -> Trigger {
-        let alternatives = text.components(separatedBy: " | ")
+        let alternatives = split(text, on: " | ")
         if alternatives.count > 1 { return .any(try alternatives.map(parse)) }
-        let parts = text.components(separatedBy: " & ").map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = split(text, on: " & ")
         if parts.count > 1 { return .all(try parts.map(parseOne)) }
-        return try parseOne(text.trimmingCharacters(in: .whitespaces))
+        return try parseOne(trim(text))
+    }
+
+    /// Splits on a separator and trims spaces (without Foundation: this runs for every detector at start-up).
+    static func split(_ text: String, on separator: String) -> [String] {
+        let t = Array(text.utf8), sep = Array(separator.utf8)
+        var parts: [String] = []
+        var start = 0, i = 0
+        while i + sep.count <= t.count {
+            if t[i..<(i + sep.count)].elementsEqual(sep) {
+                parts.append(trim(String(decoding: t[start..<i], as: UTF8.self)))
+                i += sep.count
+                start = i
+            } else {
+                i += 1
+            }
+        }
+        parts.append(trim(String(decoding: t[start...], as: UTF8.self)))
+        return parts
+    }
+
+    static func trim(_ s: String) -> String {
+        var sub = Substring(s)
+        while sub.first == " " { sub = sub.dropFirst() }
+        while sub.last == " " { sub = sub.dropLast() }
+        return String(sub)
     }
 
     static func parseOne(_ text: String) throws -> Trigger {
@@ -51,7 +76,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
             guard value.utf8.allSatisfy({ $0 < 0x80 }) else {
                 throw TriggerError("keyword trigger '\(value)' must be ASCII (case folding is ASCII only); use lit: for non-ASCII text")
             }
-            return .keyword(Array(value.lowercased().utf8))
+            return .keyword(value.utf8.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 })
         case "digits", "upper":
             guard let n = Int(value), n >= 1, n <= 64 else {
                 throw TriggerError("trigger '\(text)': expected a count between 1 and 64")

@@ -69,7 +69,10 @@ public enum PackCompiler {
         func fail(_ message: String, line: Int? = d.line) -> PackError {
             PackError(file: file, line: line, detectorID: d.id, message: message)
         }
-        guard d.id.range(of: "^[a-z0-9][a-z0-9_.-]*$", options: .regularExpression) != nil else {
+        let idBytes = Array(d.id.utf8)
+        let isValidID = !idBytes.isEmpty && idBytes.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 46 || $0 == 45 }
+            && idBytes[0] != 46 && idBytes[0] != 45 && idBytes[0] != 95
+        guard isValidID else {
             throw fail("detector ids are lower-case letters, digits, '.', '_' and '-'")
         }
         guard EntityType.isValidName(d.entity) else { throw fail("entity '\(d.entity)' must look like EMAIL or NATIONAL_ID") }

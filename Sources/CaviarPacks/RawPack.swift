@@ -1,3 +1,4 @@
+import CaviarCore
 import Yams
 
 /// Stage one of loading: the pack as written, every key checked, nothing compiled yet.
@@ -72,7 +73,7 @@ extension RawPack {
         if let f = top["fragments"] {
             guard let m = f.mapping else { throw r.fail(f, "fragments must be a mapping of NAME: regex") }
             for (k, v) in m {
-                guard let name = k.string, name.range(of: "^[A-Z][A-Z0-9_]*$", options: .regularExpression) != nil else {
+                guard let name = k.string, EntityType.isValidName(name) else {
                     throw r.fail(k, "fragment names must be upper-case like SEP")
                 }
                 fragments[name] = try r.string(v, "fragment \(name)")

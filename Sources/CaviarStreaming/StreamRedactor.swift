@@ -102,8 +102,11 @@ public final class StreamRedactor {
             var isLongLine = false
             if !isFinal {
                 var nl = end
-                var i = end
-                while i > pos { i -= 1; if buffer[i] == 10 { nl = i + 1; break } }
+                let from = pos
+                buffer.withUnsafeBufferPointer { p in
+                    var i = end
+                    while i > from { i -= 1; if p[i] == 10 { nl = i + 1; break } }
+                }
                 if nl < end || (end > pos && buffer[end - 1] == 10) {
                     segmentEnd = nl
                 } else if end - pos >= maxLine {
@@ -134,11 +137,12 @@ public final class StreamRedactor {
     func emit(_ raw: [Detection], upTo hold: Int) throws {
         let threshold = engine.minConfidence
         var candidates = raw.filter { $0.confidence >= threshold }
+        candidates.sort { $0.span.lowerBound < $1.span.lowerBound }
+        var cursorPosition = LineCursor(line: line, lineStart: lineStart - base, scanned: pos)
         for d in candidates where policies[d.detectorID] == .block {
-            let (l, c) = position(of: d.span.lowerBound)
+            let (l, c) = buffer.withUnsafeBufferPointer { cursorPosition.advance(to: d.span.lowerBound, in: $0) }
             throw PolicyRefusal(reason: "\(d.entity.name) found by \(d.detectorID) (policy: block)", location: "line \(l), column \(c)")
         }
-        candidates.sort { $0.span.lowerBound < $1.span.lowerBound }
         let resolved = Resolver.resolve(candidates)
         var out: [UInt8] = []
         out.reserveCapacity(hold - pos + 64)
@@ -152,42 +156,36 @@ public final class StreamRedactor {
             case .warn, .keep: replacement = value
             }
             if let findings {
-                let (l, c) = position(of: d.span.lowerBound)
+                let (l, c) = buffer.withUnsafeBufferPointer { cursorPosition.advance(to: d.span.lowerBound, in: $0) }
                 let absolute = (base + d.span.lowerBound)..<(base + d.span.upperBound)
                 findings.found(Finding(entity: d.entity, detectorID: d.detectorID, span: absolute, confidence: d.confidence,
                                        replacement: replacement), value: value, policy: policy, line: l, column: c)
             }
             if policy == .redact || policy == .block { findingCount += 1 }
             if sink != nil {
-                out += buffer[cursor..<d.span.lowerBound]
+                buffer.withUnsafeBufferPointer { p in out.append(contentsOf: UnsafeBufferPointer(rebasing: p[cursor..<d.span.lowerBound])) }
                 out += replacement
             }
             cursor = d.span.upperBound
         }
         if let sink {
-            out += buffer[cursor..<hold]
+            buffer.withUnsafeBufferPointer { p in out.append(contentsOf: UnsafeBufferPointer(rebasing: p[cursor..<hold])) }
             try sink.write(out)
         }
         advanceLines(to: hold)
         pos = hold
     }
 
-    /// Line (1-based) and column (1-based, in characters) of a buffer offset at or after `pos`.
-    func position(of i: Int) -> (Int, Int) {
-        var l = line
-        var ls = lineStart - base
-        var j = pos
-        while j < i { if buffer[j] == 10 { l += 1; ls = j + 1 }; j += 1 }
-        var col = 1
-        var k = max(ls, 0)
-        while k < i { if buffer[k] & 0xC0 != 0x80 { col += 1 }; k += 1 }
-        return (l, col)
-    }
-
     func advanceLines(to hold: Int) {
         guard findings != nil || tracksLines else { return }
-        var j = pos
-        while j < hold { if buffer[j] == 10 { line += 1; lineStart = base + j + 1 }; j += 1 }
+        var l = line, ls = lineStart
+        let b = base
+        buffer.withUnsafeBufferPointer { p in
+            var j = pos
+            while j < hold { if p[j] == 10 { l += 1; ls = b + j + 1 }; j += 1 }
+        }
+        line = l
+        lineStart = ls
     }
 
     func compact() {
@@ -198,5 +196,25 @@ public final class StreamRedactor {
             base += drop
             pos -= drop
         }
+    }
+}
+
+/// Walks forward through the buffer once per emitted region to give line and column numbers
+/// (1-based; columns count characters) without rescanning from the region start per finding.
+struct LineCursor {
+    var line: Int
+    /// Buffer index of the current line's first byte (may be negative when it was compacted away).
+    var lineStart: Int
+    var scanned: Int
+
+    mutating func advance(to i: Int, in p: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
+        while scanned < i {
+            if p[scanned] == 10 { line += 1; lineStart = scanned + 1 }
+            scanned += 1
+        }
+        var col = 1
+        var k = max(lineStart, 0)
+        while k < i { if p[k] & 0xC0 != 0x80 { col += 1 }; k += 1 }
+        return (line, col)
     }
 }

@@ -20,7 +20,7 @@ enum EngineBench {
 
     static func cpuSeconds() -> Double {
         var ru = rusage()
-        getrusage(RUSAGE_SELF, &ru)
+        getrusage(__rusage_who_t(0), &ru)
         return Double(ru.ru_utime.tv_sec) + Double(ru.ru_utime.tv_usec) / 1e6 + Double(ru.ru_stime.tv_sec) + Double(ru.ru_stime.tv_usec) / 1e6
     }
 
@@ -64,7 +64,7 @@ enum EngineBench {
         var ru = rusage()
         wait4(pid, &status, 0, &ru)
         var children = rusage()
-        getrusage(RUSAGE_CHILDREN, &children)
+        getrusage(__rusage_who_t(-1), &children)
         return (now() - t0, (status >> 8) & 0xff, Int(children.ru_maxrss))
     }
 

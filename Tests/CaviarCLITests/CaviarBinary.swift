@@ -35,22 +35,24 @@ enum CaviarBinary {
         environment["XDG_CONFIG_HOME"] = environment["CAVIAR_TEST_CONFIG_HOME"] ?? "/nonexistent-caviar-config"
         for (k, v) in env { environment[k] = v }
         p.environment = environment
-        let inPipe = Pipe(), outPipe = Pipe(), errPipe = Pipe()
-        p.standardInput = inPipe
-        p.standardOutput = outPipe
-        p.standardError = errPipe
-        try p.run()
-        let writer = Thread {
-            inPipe.fileHandleForWriting.write(stdin)
-            try? inPipe.fileHandleForWriting.close()
+        // stdin and stderr go through temporary files, so no second thread is needed.
+        let tmp = FileManager.default.temporaryDirectory
+        let inFile = tmp.appendingPathComponent("caviar-in-\(UUID().uuidString)")
+        let errFile = tmp.appendingPathComponent("caviar-err-\(UUID().uuidString)")
+        try stdin.write(to: inFile)
+        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: inFile)
+            try? FileManager.default.removeItem(at: errFile)
         }
-        writer.start()
-        var errData = Data()
-        let errReader = Thread { errData = errPipe.fileHandleForReading.readDataToEndOfFile() }
-        errReader.start()
+        let outPipe = Pipe()
+        p.standardInput = try FileHandle(forReadingFrom: inFile)
+        p.standardOutput = outPipe
+        p.standardError = try FileHandle(forWritingTo: errFile)
+        try p.run()
         let out = outPipe.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        while errReader.isExecuting { usleep(1000) }
+        let errData = (try? Data(contentsOf: errFile)) ?? Data()
         return Result(status: p.terminationStatus, stdout: out, stderr: String(decoding: errData, as: UTF8.self))
     }
 }
