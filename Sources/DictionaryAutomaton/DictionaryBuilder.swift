@@ -79,6 +79,11 @@ public struct DictionaryBuilder {
         guard TextFolding.isWordByte(first), TextFolding.isWordByte(last) else {
             throw DictionaryError(.invalidInput, "term does not start and end with a letter or digit: fold it with TextFolding.foldTerm")
         }
+        // Folded text holds only [a-z0-9], space, apostrophe and bytes >= 0x80 (so a trie node
+        // has at most 166 children, within the record's 8-bit count).
+        guard term.allSatisfy({ $0 >= 0x80 || $0 == 0x20 || $0 == 0x27 || TextFolding.isWordByte($0) }) else {
+            throw DictionaryError(.invalidInput, "term holds bytes that folding never produces: fold it with TextFolding.foldTerm")
+        }
     }
 
     /// Adds a folded term. Throws when the term is empty, longer than 1024 bytes or does not start

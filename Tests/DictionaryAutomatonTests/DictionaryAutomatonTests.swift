@@ -156,3 +156,12 @@ let matchCases: [MatchCase] = [
         #expect(throws: DictionaryError.self) { try builder.add(folded: [UInt8](repeating: 0x61, count: 2000), value: []) }
     }
 }
+
+@Suite struct DictionaryBuilderInputTests {
+    @Test func builderRefusesBytesFoldingNeverProduces() {
+        var builder = DictionaryBuilder()
+        #expect(throws: DictionaryError.self) { try builder.add(folded: Array("Dupont".utf8), value: []) }
+        #expect(throws: DictionaryError.self) { try builder.add(folded: Array("a-b".utf8), value: []) }
+        #expect(throws: Never.self) { try builder.add(folded: Array("o'brien dupont".utf8), value: []) }
+    }
+}
