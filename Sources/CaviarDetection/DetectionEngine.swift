@@ -51,11 +51,11 @@ public final class DetectionEngine {
         self.minConfidence = minConfidence
         self.globalAllow = globalAllow
         prefilter = Prefilter(triggers: detectors.compactMap(\.trigger))
-        let maxCaptures = detectors.flatMap { $0.patterns.map(\.captureCount) }.max() ?? 0
+        let maxCaptures = detectors.map(\.maxCaptureCount).max() ?? 0
         matcher = try Matcher(maxCaptures: max(maxCaptures, 1), matchLimit: matchLimit)
         singleLine = detectors.indices.filter { !detectors[$0].spansLines }
         multiLine = detectors.indices.filter { detectors[$0].spansLines }
-        let lookbehind = detectors.flatMap { $0.patterns.map(\.maxLookbehind) }.max() ?? 0
+        let lookbehind = detectors.map(\.maxLookbehind).max() ?? 0
         let lead = detectors.map(\.lead).max() ?? 0
         // Characters can be 4 bytes; keep room for lookbehind, lead and context windows.
         leftContext = max(1024, 4 * lookbehind + lead + 16)
@@ -95,7 +95,7 @@ public final class DetectionEngine {
         for di in singleLine {
             let d = detectors[di]
             let windows = isGated ? self.windows(for: d, hits: hits, from: pos, until: lineLimit) : [pos..<lineLimit]
-            var resume = [Int](repeating: 0, count: d.patterns.count)
+            var resume = [Int](repeating: 0, count: d.patternCount)
             for w in windows {
                 try runSingleLine(d, buf, window: w, from: pos, limit: lineLimit, partialTail: partialTail, resume: &resume, hold: &hold, into: &detections)
             }
@@ -104,7 +104,7 @@ public final class DetectionEngine {
         for di in multiLine {
             let d = detectors[di]
             let windows = isGated ? self.windows(for: d, hits: hits, from: pos, until: end) : [pos..<end]
-            var resume = [Int](repeating: 0, count: d.patterns.count)
+            var resume = [Int](repeating: 0, count: d.patternCount)
             for w in windows {
                 try runMultiLine(d, buf, window: w, from: pos, isFinal: isFinal, resume: &resume, hold: &hold, into: &detections)
             }
@@ -205,7 +205,7 @@ public final class DetectionEngine {
             let isTail = partialTail && lineStop == limit
             let subject = UnsafeBufferPointer(rebasing: buf[0..<lineStop])
             let windowEnd = min(window.upperBound, lineStop + 1)
-            for (pi, pattern) in d.patterns.enumerated() {
+            for (pi, pattern) in try d.patterns().enumerated() {
                 // Like one pass over the text: never restart inside an earlier match.
                 var s = max(start, resume[pi])
                 defer { resume[pi] = max(resume[pi], s) }
@@ -239,7 +239,7 @@ public final class DetectionEngine {
     private func runMultiLine(_ d: RegexDetector, _ buf: UnsafeBufferPointer<UInt8>, window: Range<Int>, from pos: Int, isFinal: Bool,
                               resume: inout [Int], hold: inout Int, into out: inout [Detection]) throws {
         let extent = d.maxExtent ?? Int.max
-        for (pi, pattern) in d.patterns.enumerated() {
+        for (pi, pattern) in try d.patterns().enumerated() {
             var s = max(window.lowerBound, resume[pi])
             defer { resume[pi] = max(resume[pi], s) }
             while s < window.upperBound {

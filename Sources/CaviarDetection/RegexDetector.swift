@@ -18,7 +18,14 @@ public enum DetectorPolicy: String, Sendable, CaseIterable {
 public final class RegexDetector: @unchecked Sendable {
     public let id: String
     public let entity: EntityType
-    public let patterns: [CompiledPattern]
+    /// Compiled patterns; nil until first use for detectors loaded lazily from the pack cache.
+    private var compiled: [CompiledPattern]?
+    /// Number of patterns, capture counts and lookbehinds, known without compiling.
+    public let patternCount: Int
+    public let maxCaptureCount: Int
+    public let maxLookbehind: Int
+    /// Whether patterns are compiled with PCRE2_CASELESS (lazy detectors compile from `patternSources`).
+    let isCaseless: Bool
     /// Capture group that is the sensitive part (0 = whole match).
     public let group: Int
     /// Nil when the detector has no trigger and runs ungated.
@@ -48,7 +55,11 @@ public final class RegexDetector: @unchecked Sendable {
                 allowList: AllowList? = nil, origin: String = "", packID: String = "") {
         self.id = id
         self.entity = entity
-        self.patterns = patterns
+        self.compiled = patterns
+        self.patternCount = patterns.count
+        self.maxCaptureCount = patterns.map(\.captureCount).max() ?? 0
+        self.maxLookbehind = patterns.map(\.maxLookbehind).max() ?? 0
+        self.isCaseless = false
         self.group = group
         self.trigger = trigger
         self.lead = lead
@@ -62,6 +73,48 @@ public final class RegexDetector: @unchecked Sendable {
         self.allowList = allowList
         self.origin = origin
         self.packID = packID
+    }
+
+    /// A detector whose patterns are compiled on first use (their sources were validated when
+    /// the pack cache was written). `sources` are final PCRE2 patterns (fragments substituted).
+    public init(lazySources sources: [String], caseless: Bool, maxCaptureCount: Int, maxLookbehind: Int, id: String, entity: EntityType,
+                group: Int, trigger: Trigger?, lead: Int, validators: [(name: String, validator: any CandidateValidator)],
+                confidence: Double, context: ContextWords?, priority: Int, policy: DetectorPolicy, operatorName: String?,
+                maxExtent: Int?, allowList: AllowList?, origin: String, packID: String) {
+        self.id = id
+        self.entity = entity
+        self.compiled = nil
+        self.patternSources = sources
+        self.patternCount = sources.count
+        self.maxCaptureCount = maxCaptureCount
+        self.maxLookbehind = maxLookbehind
+        self.isCaseless = caseless
+        self.group = group
+        self.trigger = trigger
+        self.lead = lead
+        self.validators = validators
+        self.confidence = confidence
+        self.context = context
+        self.priority = priority
+        self.policy = policy
+        self.operatorName = operatorName
+        self.maxExtent = maxExtent
+        self.allowList = allowList
+        self.origin = origin
+        self.packID = packID
+    }
+
+    /// The compiled patterns, compiling (and JIT-compiling) them on first use.
+    public func patterns() throws -> [CompiledPattern] {
+        if let compiled { return compiled }
+        var out: [CompiledPattern] = []
+        for source in patternSources {
+            do { out.append(try CompiledPattern(source, caseless: isCaseless)) } catch let e as PatternCompileError {
+                throw DetectorFailure(detectorID: id, origin: origin, offset: 0, message: "pattern no longer compiles (\(e)); delete the pack cache")
+            }
+        }
+        compiled = out
+        return out
     }
 
     public var spansLines: Bool { maxExtent != nil }

@@ -14,14 +14,16 @@ public struct CompiledPack {
 /// Stage two of loading: fragments substituted, regexes compiled with PCRE2, triggers parsed,
 /// validators built. Every error names file, line and detector.
 public enum PackCompiler {
-    public static func compile(_ raw: RawPack) throws -> CompiledPack {
+    /// - Parameter lazyMetrics: when given (from the pack cache), per detector (max captures,
+    ///   max lookbehind); regexes are then compiled on first use instead of now.
+    public static func compile(_ raw: RawPack, lazyMetrics: [(Int, Int)]? = nil) throws -> CompiledPack {
         var detectors: [RegexDetector] = []
         var seen = Set<String>()
-        for d in raw.detectors {
+        for (i, d) in raw.detectors.enumerated() {
             guard seen.insert(d.id).inserted else {
                 throw PackError(file: raw.file, line: d.line, detectorID: d.id, message: "duplicate detector id in this pack")
             }
-            detectors.append(try compile(d, pack: raw))
+            detectors.append(try compile(d, pack: raw, lazy: lazyMetrics.map { $0[i] }))
         }
         return CompiledPack(raw: raw, detectors: detectors)
     }
@@ -64,7 +66,7 @@ public enum PackCompiler {
         return out
     }
 
-    static func compile(_ d: RawDetector, pack: RawPack) throws -> RegexDetector {
+    static func compile(_ d: RawDetector, pack: RawPack, lazy: (Int, Int)? = nil) throws -> RegexDetector {
         let file = pack.file
         func fail(_ message: String, line: Int? = d.line) -> PackError {
             PackError(file: file, line: line, detectorID: d.id, message: message)
@@ -82,6 +84,7 @@ public enum PackCompiler {
         for p in d.patterns {
             let text = try substitute(p.text, fragments: pack.fragments, file: file, line: p.line, id: d.id)
             sources.append(d.isCaseless ? "(?i)" + text : text)
+            if lazy != nil { continue }
             do {
                 let compiled = try CompiledPattern(text, caseless: d.isCaseless)
                 guard d.group <= compiled.captureCount else {
@@ -128,6 +131,13 @@ public enum PackCompiler {
         }
         if let m = d.maxExtent, m <= 0 || m > 1 << 20 { throw fail("max_extent must be between 1 and 1048576 bytes") }
         if let l = d.lead, l < 0 || l > 4096 { throw fail("lead must be between 0 and 4096 bytes") }
+        if let (captures, lookbehind) = lazy {
+            return RegexDetector(
+                lazySources: sources, caseless: false, maxCaptureCount: captures, maxLookbehind: lookbehind, id: d.id,
+                entity: EntityType(d.entity), group: d.group, trigger: trigger, lead: d.lead ?? 32, validators: validators,
+                confidence: d.confidence, context: context, priority: d.priority, policy: policy, operatorName: d.operatorName,
+                maxExtent: d.maxExtent, allowList: allow, origin: "\(file):\(d.line ?? 0)", packID: pack.id)
+        }
         let detector = RegexDetector(
             id: d.id, entity: EntityType(d.entity), patterns: patterns, group: d.group, trigger: trigger, lead: d.lead ?? 32,
             validators: validators, confidence: d.confidence, context: context, priority: d.priority, policy: policy,

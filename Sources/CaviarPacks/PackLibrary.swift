@@ -56,7 +56,12 @@ public struct PackLibrary {
 
     /// Loads and compiles one pack file and adds it.
     public mutating func load(file: String) throws {
-        let pack = try PackCompiler.compile(try PackLibrary.decode(file: file))
+        try add(try PackCompiler.compile(try PackLibrary.decode(file: file)))
+    }
+
+    /// Adds a compiled pack; pack and detector ids must be new.
+    public mutating func add(_ pack: CompiledPack) throws {
+        let file = pack.raw.file
         if let other = packs.first(where: { $0.id == pack.id }) {
             throw PackError(file: file, line: nil, message: "pack id '\(pack.id)' is already used by \(other.raw.file)")
         }
@@ -67,9 +72,9 @@ public struct PackLibrary {
         packs.append(pack)
     }
 
-    /// Loads every pack file in `directory`.
-    public mutating func load(directory: String) throws {
-        for f in try PackLibrary.packFiles(in: directory) { try load(file: f) }
+    /// Loads every pack file in `directory` (through `cache` when given).
+    public mutating func load(directory: String, cache: PackCache? = nil) throws {
+        try load(files: try PackLibrary.packFiles(in: directory), cache: cache)
     }
 
     /// All detectors of the packs that are enabled: by default those with `enabled: true`,

@@ -44,7 +44,7 @@ struct EngineOptions: ParsableArguments {
             guard let dir = PackLibrary.bundledDirectory() else {
                 throw CaviarFailure("cannot find the shipped patterns directory; set CAVIAR_PATTERNS=/path/to/patterns or use --no-default-packs --packs DIR", code: .usage)
             }
-            try library.load(directory: dir)
+            try library.load(directory: dir, cache: PackCache.defaultPath.map(PackCache.init))
         }
         for dir in config.packDirectories + packs {
             var isDir: ObjCBool = false

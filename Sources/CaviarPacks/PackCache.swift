@@ -1,0 +1,255 @@
+import CaviarDetection
+import CaviarPCRE
+import Foundation
+
+/// A binary cache of decoded and validated packs, so that a run does not parse YAML or compile
+/// regexes it will not use: start-up is what a clipboard hotkey feels.
+///
+/// Each entry is keyed by the pack file's path, size and a 64-bit FNV-1a hash of its bytes;
+/// the file carries the cache format and PCRE2 version. Only packs that compiled completely are
+/// cached, and their detectors then compile their regexes on first use. A missing, stale,
+/// foreign or damaged cache is ignored and rewritten (0600, temp file + rename).
+public struct PackCache {
+    public let path: String
+    static let magic = Array("CAVPACK3".utf8)
+
+    public init(path: String) { self.path = path }
+
+    /// `$XDG_CACHE_HOME/caviar/packs.bin`, else `~/.cache/caviar/packs.bin`; nil without a home.
+    public static var defaultPath: String? {
+        let env = ProcessInfo.processInfo.environment
+        if env["CAVIAR_NO_PACK_CACHE"] != nil { return nil }
+        if let x = env["XDG_CACHE_HOME"], !x.isEmpty { return x + "/caviar/packs.bin" }
+        if let h = env["HOME"], !h.isEmpty { return h + "/.cache/caviar/packs.bin" }
+        return nil
+    }
+
+    struct Entry {
+        var file: String
+        var size: Int
+        var hash: UInt64
+        var raw: RawPack
+        /// Per detector: (max capture count, max lookbehind) over its patterns.
+        var metrics: [(Int, Int)]
+    }
+
+    static func fnv1a(_ data: Data) -> UInt64 {
+        var h: UInt64 = 0xcbf29ce484222325
+        data.withUnsafeBytes { p in
+            for b in p { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        }
+        return h
+    }
+
+    func read() -> [String: Entry] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [:] }
+        var r = BinaryReader(data: [UInt8](data))
+        guard r.bytes(PackCache.magic.count) == PackCache.magic, r.string() == PCRE2Library.version else { return [:] }
+        var out: [String: Entry] = [:]
+        let n = r.int()
+        guard n >= 0 && n < 10_000 else { return [:] }
+        for _ in 0..<n {
+            let file = r.string(), size = r.int(), hash = r.uint64()
+            let raw = r.rawPack()
+            let m = r.int()
+            guard m >= 0 && m < 100_000 else { return [:] }
+            var metrics: [(Int, Int)] = []
+            for _ in 0..<m { metrics.append((r.int(), r.int())) }
+            if r.failed { return [:] }
+            out[file] = Entry(file: file, size: size, hash: hash, raw: raw, metrics: metrics)
+        }
+        return r.failed ? [:] : out
+    }
+
+    func write(_ entries: [Entry]) {
+        var w = BinaryWriter()
+        w.bytes(PackCache.magic)
+        w.string(PCRE2Library.version)
+        w.int(entries.count)
+        for e in entries {
+            w.string(e.file); w.int(e.size); w.uint64(e.hash)
+            w.rawPack(e.raw)
+            w.int(e.metrics.count)
+            for (c, l) in e.metrics { w.int(c); w.int(l) }
+        }
+        let dir = (path as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let tmp = path + ".tmp-\(getpid())"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return }
+        var ok = true
+        w.out.withUnsafeBytes { p in
+            var off = 0
+            while off < p.count {
+                let k = Foundation.write(fd, p.baseAddress.map { $0 + off }, p.count - off)
+                if k <= 0 { ok = false; break }
+                off += k
+            }
+        }
+        close(fd)
+        if ok { rename(tmp, path) } else { unlink(tmp) }
+    }
+}
+
+extension PackLibrary {
+    /// Loads pack files through the cache: unchanged files come from it (regexes compiled on
+    /// first use), changed files are decoded and compiled in full and the cache is rewritten.
+    public mutating func load(files: [String], cache: PackCache?) throws {
+        guard let cache else {
+            for f in files { try load(file: f) }
+            return
+        }
+        let cached = cache.read()
+        var entries: [PackCache.Entry] = []
+        var changed = cached.count != files.count
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw PackError(file: file, line: nil, message: "cannot read the file")
+            }
+            let hash = PackCache.fnv1a(data)
+            if let e = cached[file], e.size == data.count, e.hash == hash, e.metrics.count == e.raw.detectors.count {
+                try add(try PackCompiler.compile(e.raw, lazyMetrics: e.metrics))
+                entries.append(e)
+            } else {
+                guard let text = String(data: data, encoding: .utf8) else {
+                    throw PackError(file: file, line: nil, message: "the file is not valid UTF-8")
+                }
+                let raw = try RawPack.decode(yaml: text, file: file)
+                let pack = try PackCompiler.compile(raw)
+                try add(pack)
+                entries.append(PackCache.Entry(file: file, size: data.count, hash: hash, raw: raw,
+                                               metrics: pack.detectors.map { ($0.maxCaptureCount, $0.maxLookbehind) }))
+                changed = true
+            }
+        }
+        if changed { cache.write(entries) }
+    }
+}
+
+/// Little-endian binary encoding for the cache.
+struct BinaryWriter {
+    var out: [UInt8] = []
+    mutating func bytes(_ b: [UInt8]) { out += b }
+    mutating func uint64(_ v: UInt64) { for i in 0..<8 { out.append(UInt8((v >> (8 * UInt64(i))) & 0xFF)) } }
+    mutating func int(_ v: Int) { uint64(UInt64(bitPattern: Int64(v))) }
+    mutating func optInt(_ v: Int?) { int(v.map { $0 } ?? Int.min) }
+    mutating func double(_ v: Double) { uint64(v.bitPattern) }
+    mutating func bool(_ v: Bool) { out.append(v ? 1 : 0) }
+    mutating func string(_ s: String) { let b = Array(s.utf8); int(b.count); out += b }
+    mutating func optString(_ s: String?) { bool(s != nil); if let s { string(s) } }
+    mutating func strings(_ a: [String]) { int(a.count); a.forEach { string($0) } }
+
+    mutating func rawPack(_ p: RawPack) {
+        string(p.file); string(p.id); string(p.description); bool(p.isEnabledByDefault)
+        int(p.fragments.count)
+        for (k, v) in p.fragments.sorted(by: { $0.key < $1.key }) { string(k); string(v) }
+        int(p.detectors.count)
+        for d in p.detectors { detector(d) }
+    }
+
+    mutating func detector(_ d: RawDetector) {
+        string(d.id); optInt(d.line); string(d.entity); optString(d.description)
+        int(d.patterns.count)
+        for p in d.patterns { string(p.text); optInt(p.line) }
+        bool(d.isCaseless); int(d.group); optString(d.trigger); optInt(d.lead)
+        int(d.validators.count)
+        for v in d.validators {
+            string(v.name); optInt(v.line)
+            int(v.parameters.count)
+            for (k, value) in v.parameters.sorted(by: { $0.key < $1.key }) {
+                string(k)
+                switch value {
+                case .scalar(let s): bool(false); string(s)
+                case .list(let l): bool(true); strings(l)
+                }
+            }
+        }
+        double(d.confidence)
+        int(d.contextWords.count)
+        for (k, v) in d.contextWords.sorted(by: { $0.key < $1.key }) { string(k); strings(v) }
+        int(d.contextBefore); int(d.contextAfter); double(d.contextBoost); bool(d.contextRequired)
+        int(d.priority); optString(d.policy); optString(d.operatorName); optInt(d.maxExtent)
+        strings(d.allowValues); strings(d.allowRegexes)
+        for list in [d.matchExamples, d.noMatchExamples] {
+            int(list.count)
+            for e in list { string(e.text); optInt(e.line) }
+        }
+    }
+}
+
+struct BinaryReader {
+    let data: [UInt8]
+    var i = 0
+    var failed = false
+
+    init(data: [UInt8]) { self.data = data }
+
+    mutating func bytes(_ n: Int) -> [UInt8] {
+        guard n >= 0, i + n <= data.count else { failed = true; return [] }
+        defer { i += n }
+        return Array(data[i..<(i + n)])
+    }
+    mutating func uint64() -> UInt64 {
+        guard i + 8 <= data.count else { failed = true; return 0 }
+        var v: UInt64 = 0
+        for k in 0..<8 { v |= UInt64(data[i + k]) << (8 * UInt64(k)) }
+        i += 8
+        return v
+    }
+    mutating func int() -> Int { Int(Int64(bitPattern: uint64())) }
+    mutating func optInt() -> Int? { let v = int(); return v == Int.min ? nil : v }
+    mutating func double() -> Double { Double(bitPattern: uint64()) }
+    mutating func bool() -> Bool { guard i < data.count else { failed = true; return false }; i += 1; return data[i - 1] != 0 }
+    mutating func string() -> String {
+        let n = int()
+        guard n >= 0, n < 1 << 24 else { failed = true; return "" }
+        return String(decoding: bytes(n), as: UTF8.self)
+    }
+    mutating func optString() -> String? { bool() ? string() : nil }
+    mutating func count() -> Int { let n = int(); if n < 0 || n > 1 << 20 { failed = true; return 0 }; return n }
+    mutating func strings() -> [String] { (0..<count()).map { _ in string() } }
+
+    mutating func rawPack() -> RawPack {
+        let file = string(), id = string(), description = string(), enabled = bool()
+        var fragments: [String: String] = [:]
+        for _ in 0..<count() { let k = string(); fragments[k] = string() }
+        var detectors: [RawDetector] = []
+        for _ in 0..<count() where !failed { detectors.append(detector()) }
+        return RawPack(file: file, id: id, description: description, isEnabledByDefault: enabled, fragments: fragments, detectors: detectors)
+    }
+
+    mutating func detector() -> RawDetector {
+        let id = string(), line = optInt(), entity = string(), description = optString()
+        var patterns: [(text: String, line: Int?)] = []
+        for _ in 0..<count() { let t = string(); patterns.append((t, optInt())) }
+        let caseless = bool(), group = int(), trigger = optString(), lead = optInt()
+        var validators: [RawValidator] = []
+        for _ in 0..<count() {
+            let name = string(), vline = optInt()
+            var params: [String: ValidatorParameterValue] = [:]
+            for _ in 0..<count() {
+                let k = string()
+                params[k] = bool() ? .list(strings()) : .scalar(string())
+            }
+            validators.append(RawValidator(name: name, parameters: params, line: vline))
+        }
+        let confidence = double()
+        var words: [String: [String]] = [:]
+        for _ in 0..<count() { let k = string(); words[k] = strings() }
+        let before = int(), after = int(), boost = double(), required = bool()
+        let priority = int(), policy = optString(), op = optString(), extent = optInt()
+        let allowValues = strings(), allowRegexes = strings()
+        var examples: [[RawExample]] = []
+        for _ in 0..<2 {
+            var list: [RawExample] = []
+            for _ in 0..<count() { let t = string(); list.append(RawExample(text: t, line: optInt())) }
+            examples.append(list)
+        }
+        return RawDetector(id: id, line: line, entity: entity, description: description, patterns: patterns, isCaseless: caseless,
+                           group: group, trigger: trigger, lead: lead, validators: validators, confidence: confidence,
+                           contextWords: words, contextBefore: before, contextAfter: after, contextBoost: boost,
+                           contextRequired: required, priority: priority, policy: policy, operatorName: op, maxExtent: extent,
+                           allowValues: allowValues, allowRegexes: allowRegexes, matchExamples: examples[0],
+                           noMatchExamples: examples.count > 1 ? examples[1] : [])
+    }
+}
