@@ -132,12 +132,13 @@ enum Belgium {
     }
 
     /// BTW / TVA / enterprise number (KBO/BCE): 10 digits starting 0 or 1 (old 9-digit form gets
-    /// a leading 0); last 2 digits = 97 − (first 8 mod 97).
+    /// a leading 0); last 2 digits = 97 − (first 8 mod 97), checked as (first 8 + last 2) ≡ 0
+    /// (mod 97) so that the check value 98 (≡ 1) is accepted as the VIES/stdnum checks do.
     static func vat(_ v: [UInt8]) -> Bool {
         var b = dropPrefix(v, "BE")
         if b.count == 9 { b = [48] + b }
         guard b.count == 10, let d = digitValues(b), d[0] <= 1 else { return false }
-        return 97 - number(d[..<8]) % 97 == d[8] * 10 + d[9]
+        return (number(d[..<8]) + d[8] * 10 + d[9]) % 97 == 0
     }
 }
 

@@ -134,6 +134,14 @@ final class CountryATests: XCTestCase {
         XCTAssertTrue(uid.isValid(Candidate(raw: Array(String(u.dropFirst(2)).utf8))))
     }
 
+    /// Belgian VAT check value 98 is congruent to 1 and accepted (seen in the eval corpus).
+    func testBelgianVATCheckValue98() throws {
+        let vat = try ValidatorRegistry.make(name: "be_vat")
+        XCTAssertTrue(vat.isValid(Candidate(raw: Array("BE0841542898".utf8))))
+        XCTAssertTrue(vat.isValid(Candidate(raw: Array("BE0841542801".utf8))))
+        XCTAssertFalse(vat.isValid(Candidate(raw: Array("BE0841542897".utf8))))
+    }
+
     func testFinnishCenturySignsAreRead() throws {
         let hetu = try ValidatorRegistry.make(name: "fi_hetu")
         // 131052-308T is the public example of the Population Register Centre.
