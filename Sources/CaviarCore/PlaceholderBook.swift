@@ -6,6 +6,15 @@
 public protocol PlaceholderBook: AnyObject {
     /// The number for `value` (the exact original bytes) under `entity`, allocated on first sight.
     func number(for value: [UInt8], entity: EntityType) throws -> Int
+    /// The number for `identity` (what makes two mentions the same), remembering `original`
+    /// (the text as written) as what a restore writes back.
+    func number(for identity: [UInt8], entity: EntityType, original: [UInt8]) throws -> Int
+}
+
+extension PlaceholderBook {
+    public func number(for identity: [UInt8], entity: EntityType, original: [UInt8]) throws -> Int {
+        try number(for: identity, entity: entity)
+    }
 }
 
 /// A placeholder book that keeps its numbers in memory for one run only.

@@ -40,7 +40,7 @@ public struct OperatorError: Error, Sendable, CustomStringConvertible {
 
 /// Produces realistic substitutes for values and remembers them (implemented by sessions).
 public protocol SurrogateProvider: AnyObject {
-    func surrogate(for value: [UInt8], entity: EntityType) throws -> [UInt8]
+    func surrogate(for identity: [UInt8], entity: EntityType, original: [UInt8]) throws -> [UInt8]
 }
 
 /// Turns detections into replacement bytes: operator per detector, else per entity type, else
@@ -70,7 +70,7 @@ public final class Redactor {
     public func replacement(for d: Detection, value: [UInt8]) throws -> [UInt8] {
         switch operatorFor(d) {
         case .placeholder:
-            let n = try book.number(for: d.identity ?? value, entity: d.entity)
+            let n = try book.number(for: d.identity ?? value, entity: d.entity, original: value)
             return Array(Placeholder.text(entity: d.entity, number: n).utf8)
         case .mask(let c, let keepLast):
             let s = String(decoding: value, as: UTF8.self)
@@ -88,7 +88,7 @@ public final class Redactor {
             guard let surrogates else {
                 throw OperatorError("the surrogate operator needs a session (--session NAME)")
             }
-            return try surrogates.surrogate(for: d.identity ?? value, entity: d.entity)
+            return try surrogates.surrogate(for: d.identity ?? value, entity: d.entity, original: value)
         }
     }
 }

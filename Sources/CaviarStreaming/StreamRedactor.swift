@@ -13,6 +13,14 @@ public protocol FindingSink: AnyObject {
     func found(_ finding: Finding, value: [UInt8], policy: DetectorPolicy, line: Int, column: Int)
 }
 
+/// Wraps the numbering of each emitted region (a session saves its new mappings once per region
+/// and the region is written only after the save succeeded).
+public protocol NumberingTransaction: AnyObject {
+    /// Placeholder-shaped text already in the input keeps its number reserved.
+    func reserve(in text: [UInt8]) throws
+    func perform(_ body: () throws -> Void) throws
+}
+
 /// The streaming driver: reads chunks, scans up to the safe point, replaces, writes, and keeps
 /// only an unfinished tail plus a little left context. Memory is bounded by the longest line
 /// limit plus the hold-back limit, independent of input size.
@@ -21,6 +29,8 @@ public final class StreamRedactor {
     public let redactor: Redactor
     let sink: (any ByteSink)?
     public weak var findings: (any FindingSink)?
+    /// When set, replacements of each region are computed inside one transaction.
+    public var numbering: (any NumberingTransaction)?
     let policies: [String: DetectorPolicy]
 
     /// A line longer than this is finalised piecewise (partial matching at the cut).
@@ -144,17 +154,29 @@ public final class StreamRedactor {
             throw PolicyRefusal(reason: "\(d.entity.name) found by \(d.detectorID) (policy: block)", location: "line \(l), column \(c)")
         }
         let resolved = Resolver.resolve(candidates)
+        var replacements: [[UInt8]] = []
+        replacements.reserveCapacity(resolved.count)
+        let computeReplacements = {
+            if let numbering = self.numbering {
+                try numbering.reserve(in: Array(self.buffer[self.pos..<hold]))
+            }
+            for d in resolved {
+                let policy = self.policies[d.detectorID] ?? .redact
+                let value = Array(self.buffer[d.span])
+                switch policy {
+                case .redact, .block: replacements.append(try self.redactor.replacement(for: d, value: value))
+                case .warn, .keep: replacements.append(value)
+                }
+            }
+        }
+        if let numbering { try numbering.perform(computeReplacements) } else { try computeReplacements() }
         var out: [UInt8] = []
         out.reserveCapacity(hold - pos + 64)
         var cursor = pos
-        for d in resolved {
+        for (index, d) in resolved.enumerated() {
             let policy = policies[d.detectorID] ?? .redact
             let value = Array(buffer[d.span])
-            let replacement: [UInt8]
-            switch policy {
-            case .redact, .block: replacement = try redactor.replacement(for: d, value: value)
-            case .warn, .keep: replacement = value
-            }
+            let replacement = replacements[index]
             if let findings {
                 let (l, c) = buffer.withUnsafeBufferPointer { cursorPosition.advance(to: d.span.lowerBound, in: $0) }
                 let absolute = (base + d.span.lowerBound)..<(base + d.span.upperBound)

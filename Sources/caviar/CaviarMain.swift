@@ -62,6 +62,7 @@ enum CaviarMain {
             Diagnostics.error(e.description)
             exit(CaviarExit.failure.rawValue)
         } catch {
+            if Caviar.exitCode(for: error) == .success { Caviar.exit(withError: error) }
             if isArgumentParserError(error) {
                 Diagnostics.write(Caviar.fullMessage(for: error) + "\n")
                 exit(CaviarExit.usage.rawValue)

@@ -25,6 +25,9 @@ struct EngineOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Redact detections at or above this confidence (0-1, default 0.5).", valueName: "X"))
     var minConfidence: Double?
 
+    @Option(name: .long, help: ArgumentHelp("Add a dictionary for this run: a term list or a compiled .dict file (repeatable). See `caviar dict build`.", valueName: "FILE"))
+    var dict: [String] = []
+
     func validate() throws {
         if let m = minConfidence, !(0...1).contains(m) { throw ValidationError("--min-confidence must be between 0 and 1") }
     }
@@ -79,8 +82,19 @@ struct EngineOptions: ParsableArguments {
         } catch {
             throw PackError(file: config.file ?? "config", line: nil, message: "invalid allow regex: \(error)")
         }
-        return try DetectionEngine(detectors: detectors, minConfidence: minConfidence ?? config.minConfidence ?? Confidence.defaultThreshold,
-                                   globalAllow: allow)
+        let engine = try DetectionEngine(detectors: detectors, minConfidence: minConfidence ?? config.minConfidence ?? Confidence.defaultThreshold,
+                                         globalAllow: allow)
+        for path in config.dictionaries + dict {
+            do {
+                let detector = try DictionaryDetector.open(path: path)
+                detector.warnings.forEach { Diagnostics.warning($0.description) }
+                if let only = EngineOptions.entityList(only), !detector.entities.contains(where: { only.contains($0.name) }) { continue }
+                engine.addTextDetector(detector)
+            } catch {
+                throw CaviarFailure("dictionary \(path): \(error)", code: .usage)
+            }
+        }
+        return engine
     }
 
     /// Operators from the config.
