@@ -203,13 +203,11 @@ final class MailWalk {
         let kind = e.isAttachment ? "\(e.displayPath), attachment" : e.displayPath
         let result = try engine(detection, location: kind)
         guard !result.findings.isEmpty else { return }
+        let textLines = LineIndex(html == nil ? detection : text)
         for f in result.findings {
-            let line: Int
-            if let h = html, let src = h.sources[f.span.lowerBound] {
-                line = 1 + text[..<src.lowerBound].reduce(0) { $1 == ASCII.lf ? $0 + 1 : $0 }
-            } else {
-                line = 1 + detection[..<min(f.span.lowerBound, detection.count)].reduce(0) { $1 == ASCII.lf ? $0 + 1 : $0 }
-            }
+            var offset = min(f.span.lowerBound, detection.count)
+            if let h = html, f.span.lowerBound < h.sources.count, let src = h.sources[f.span.lowerBound] { offset = src.lowerBound }
+            let line = textLines.line(at: offset)
             report.findings.append(MailFinding(location: "\(kind) line \(line)", entity: f.entity, detectorID: f.detectorID, isRoutingHeader: false))
         }
         guard isRedacting && !readOnly else { return }
@@ -314,5 +312,24 @@ final class MailWalk {
             pos = edit.range.upperBound
         }
         return Self.applying(sorted.map { ($0.range, $0.bytes) }, to: bytes)
+    }
+}
+
+/// Line numbers for byte offsets: one pass to index, a binary search per lookup.
+struct LineIndex {
+    private var starts: [Int] = [0]
+
+    init(_ text: [UInt8]) {
+        for (i, b) in text.enumerated() where b == ASCII.lf { starts.append(i + 1) }
+    }
+
+    /// The 1-based line holding `offset`.
+    func line(at offset: Int) -> Int {
+        var lo = 0, hi = starts.count
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if starts[mid] <= offset { lo = mid } else { hi = mid }
+        }
+        return lo + 1
     }
 }
