@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "CaviarRedactionTests", dependencies: ["CaviarRedaction"]),
         .testTarget(name: "CaviarSessionsTests", dependencies: ["CaviarSessions"]),
         .testTarget(name: "CaviarStreamingTests", dependencies: ["CaviarStreaming", "CaviarPacks"]),
-        .testTarget(name: "CaviarMailTests", dependencies: ["CaviarMail"]),
+        .testTarget(name: "CaviarMailTests", dependencies: ["CaviarMail"], exclude: ["fixtures"]),
         .testTarget(name: "CaviarClipboardTests", dependencies: ["CaviarClipboard"]),
         .testTarget(name: "CaviarCLITests", dependencies: []),
     ]

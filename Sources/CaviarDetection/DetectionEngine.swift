@@ -43,6 +43,7 @@ public final class DetectionEngine {
     public let leftContext: Int
     let maxLiteralLength: Int
     let maxMultiLineLead: Int
+    var wholeMatches: [Range<Int>] = []
 
     public init(detectors: [RegexDetector], textDetectors: [any TextDetector] = [], minConfidence: Double = Confidence.defaultThreshold,
                 globalAllow: AllowList? = nil, matchLimit: UInt32 = 1_000_000) throws {
@@ -88,8 +89,12 @@ public final class DetectionEngine {
         let lineLimit = partialTail ? end : segmentEnd
         var hold = lineLimit
         var detections: [Detection] = []
+        // Whole-match extents: the hold point may not split one, or a capture-group detector
+        // whose context lies before the hold would lose its match in the next round.
+        wholeMatches.removeAll(keepingCapacity: true)
 
         let hits = prefilter.scan(buf, region: max(0, pos - 64)..<end)
+        indexNewlines(buf, from: pos, to: end)
 
         // Single-line detectors.
         for di in singleLine {
@@ -134,6 +139,10 @@ public final class DetectionEngine {
             changed = false
             for det in detections where det.span.lowerBound < hold && det.span.upperBound > hold {
                 hold = det.span.lowerBound
+                changed = true
+            }
+            for w in wholeMatches where w.lowerBound < hold && w.upperBound > hold {
+                hold = w.lowerBound
                 changed = true
             }
         }
@@ -189,11 +198,28 @@ public final class DetectionEngine {
         }
     }
 
+    /// Offsets of every `\n` in the region being scanned, so that finding a line's end is a
+    /// binary search rather than a walk (a walk per window is quadratic on long lines).
+    var newlines: [Int] = []
+
+    func indexNewlines(_ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int) {
+        newlines.removeAll(keepingCapacity: true)
+        var j = from
+        while j < to {
+            if buf[j] == 10 { newlines.append(j) }
+            j += 1
+        }
+    }
+
     /// End of the line containing `i` (the offset of its `\n`, or `limit`).
     @inline(__always) func lineEnd(_ buf: UnsafeBufferPointer<UInt8>, from i: Int, limit: Int) -> Int {
-        var j = i
-        while j < limit && buf[j] != 10 { j += 1 }
-        return j
+        var lo = 0, hi = newlines.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if newlines[mid] < i { lo = mid + 1 } else { hi = mid }
+        }
+        if lo < newlines.count { return min(newlines[lo], limit) }
+        return limit
     }
 
     private func runSingleLine(_ d: RegexDetector, _ buf: UnsafeBufferPointer<UInt8>, window: Range<Int>, from pos: Int, limit: Int,
@@ -224,6 +250,7 @@ public final class DetectionEngine {
                         s = windowEnd
                     case .match(let groups):
                         guard let whole = groups[0] else { s = windowEnd; continue }
+                        wholeMatches.append(whole)
                         if let span = groups.count > d.group ? groups[d.group] : nil, !span.isEmpty, span.lowerBound >= pos,
                            let det = try d.evaluate(span: span, in: buf, matcher: matcher, globalAllow: globalAllow) {
                             out.append(det)
@@ -262,6 +289,7 @@ public final class DetectionEngine {
                 case .match(let groups):
                     guard let whole = groups[0] else { s = window.upperBound; continue }
                     if whole.count > extent { s = whole.lowerBound + 1; continue }
+                    wholeMatches.append(whole)
                     if let span = groups.count > d.group ? groups[d.group] : nil, !span.isEmpty, span.lowerBound >= pos,
                        let det = try d.evaluate(span: span, in: buf, matcher: matcher, globalAllow: globalAllow) {
                         out.append(det)

@@ -229,14 +229,21 @@ struct LineCursor {
     var lineStart: Int
     var scanned: Int
 
+    /// Column bookkeeping: characters counted up to `columnAt` on the current line.
+    var columnAt = Int.min
+    var column = 1
+
     mutating func advance(to i: Int, in p: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
         while scanned < i {
             if p[scanned] == 10 { line += 1; lineStart = scanned + 1 }
             scanned += 1
         }
-        var col = 1
-        var k = max(lineStart, 0)
-        while k < i { if p[k] & 0xC0 != 0x80 { col += 1 }; k += 1 }
-        return (line, col)
+        // Columns are counted incrementally along the line (findings come in order).
+        if columnAt < lineStart || columnAt > i {
+            columnAt = max(lineStart, 0)
+            column = 1
+        }
+        while columnAt < i { if p[columnAt] & 0xC0 != 0x80 { column += 1 }; columnAt += 1 }
+        return (line, column)
     }
 }

@@ -57,7 +57,12 @@ final class StreamingTests: XCTestCase {
         XCTAssertNotEqual(whole, input, "the corpus has sensitive data; something must be redacted")
         for chunk in [1, 2, 3, 7, 64, 4096] {
             let out = try StreamingTests.redact(input, chunk: chunk, engine: engine)
-            XCTAssertEqual(out, whole, "chunk size \(chunk) changed the output")
+            if out != whole {
+                let at = (0..<min(out.count, whole.count)).first { out[$0] != whole[$0] } ?? min(out.count, whole.count)
+                XCTFail("chunk size \(chunk) changed the output at byte \(at): "
+                        + String(decoding: out[max(0, at - 40)..<min(out.count, at + 40)], as: UTF8.self).debugDescription + " vs "
+                        + String(decoding: whole[max(0, at - 40)..<min(whole.count, at + 40)], as: UTF8.self).debugDescription)
+            }
         }
     }
 
@@ -67,7 +72,7 @@ final class StreamingTests: XCTestCase {
         for i in 0..<3000 { input += Array("word\(i) mail\(i)@example.org card 4111 1111 1111 1111 ".utf8) }
         let whole = try StreamingTests.redact(input, chunk: 0, engine: engine)
         for chunk in [7, 4096, 65536] {
-            XCTAssertEqual(try StreamingTests.redact(input, chunk: chunk, engine: engine, maxLine: 1024), whole, "chunk \(chunk)")
+            XCTAssertTrue(try StreamingTests.redact(input, chunk: chunk, engine: engine, maxLine: 1024) == whole, "chunk \(chunk) changed the output")
         }
         XCTAssertFalse(String(decoding: whole, as: UTF8.self).contains("@example.org"))
     }
@@ -95,7 +100,7 @@ final class StreamingTests: XCTestCase {
                 cursor = f.span.upperBound
             }
             rebuilt += input[cursor...]
-            XCTAssertEqual(out, rebuilt)
+            XCTAssertTrue(out == rebuilt, "output is not the input with the reported spans replaced")
         }
     }
 
