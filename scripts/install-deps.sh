@@ -5,7 +5,7 @@
 set -euo pipefail
 pkgs=(libpcre2-dev pkg-config)
 if [ "${1:-}" = "--test" ]; then
-  pkgs+=(xvfb xclip xsel wl-clipboard sway libnotify-bin dbus-x11 neomutt msmtp python3-aiosmtpd git git-email
+  pkgs+=(xvfb xclip xsel wl-clipboard sway libnotify-bin dbus-x11 dbus dunst neomutt msmtp python3-aiosmtpd git git-email
          libmailtools-perl ripgrep python3-yaml)
 fi
 missing=()

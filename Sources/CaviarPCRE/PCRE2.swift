@@ -96,7 +96,8 @@ public final class Matcher {
         }
         self.context = context
         pcre2_set_match_limit_8(context, matchLimit)
-        jitStack = pcre2_jit_stack_create_8(32 * 1024, 4 * 1024 * 1024, nil)
+        // Address space is reserved up to the maximum but only touched as deep repeats need it.
+        jitStack = pcre2_jit_stack_create_8(32 * 1024, 64 * 1024 * 1024, nil)
         if let jitStack { pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack)) }
         ovectorPairs = maxCaptures + 1
         guard let md = pcre2_match_data_create_8(UInt32(ovectorPairs), nil) else {
