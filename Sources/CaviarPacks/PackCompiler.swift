@@ -150,12 +150,13 @@ public enum PackCompiler {
     static func convert(_ v: ValidatorParameterValue) -> ValidatorParameter {
         switch v {
         case .scalar(let s):
-            if let i = Int(s) { return .int(i) }
+            // Only canonical integers: "012" stays a string (letter maps, suffixes).
+            if let i = Int(s), String(i) == s { return .int(i) }
             if let d = Double(s) { return .double(d) }
             if s == "true" || s == "false" { return .bool(s == "true") }
             return .string(s)
         case .list(let items):
-            let ints = items.compactMap { Int($0) }
+            let ints = items.compactMap { item in Int(item).flatMap { String($0) == item ? $0 : nil } }
             return ints.count == items.count ? .ints(ints) : .strings(items)
         }
     }
