@@ -30,12 +30,12 @@ public struct NameLexicon: Sendable {
     public var stopWords: Set<UInt64> = []
 
     /// The files read from a names directory, by field.
-    static let files: [(String, WritableKeyPath<NameLexicon, Set<UInt64>>)] = [
+    static var files: [(String, WritableKeyPath<NameLexicon, Set<UInt64>>)] { [
         ("first-names.txt", \.firstNames), ("ambiguous.txt", \.ambiguous), ("titles.txt", \.titles),
         ("postnominal-titles.txt", \.postnominalTitles), ("greetings.txt", \.greetings),
         ("signoffs.txt", \.signoffs), ("field-labels.txt", \.fieldLabels),
         ("particles.txt", \.particles), ("stop-words.txt", \.stopWords),
-    ]
+    ] }
 
     public init() {}
 

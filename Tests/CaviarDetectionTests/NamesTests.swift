@@ -1,0 +1,220 @@
+import XCTest
+import CaviarCore
+@testable import CaviarDetection
+
+/// Person names: cue kinds in many EU languages, ambiguous names, learning, identities, config.
+final class NamesTests: XCTestCase {
+    static let patterns: String = {
+        let file = URL(fileURLWithPath: #filePath)
+        return file.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("patterns").path
+    }()
+
+    static let lexicon: NameLexicon = {
+        do { return try NameLexicon(directory: patterns + "/names") } catch { fatalError("\(error)") }
+    }()
+
+    func detector(_ configuration: PersonNameDetector.Configuration = .init()) -> PersonNameDetector {
+        PersonNameDetector(lexicon: Self.lexicon, configuration: configuration)
+    }
+
+    /// Runs `detector` on the whole text (document mode); returns (found text, identity).
+    func find(_ text: String, _ detector: PersonNameDetector? = nil) -> [(String, String)] {
+        let bytes = Array(text.utf8)
+        var results: [Detection] = []
+        let d = detector ?? self.detector()
+        bytes.withUnsafeBufferPointer { d.detect(in: $0, range: 0..<$0.count, into: &results) }
+        return results.sorted { $0.span.lowerBound < $1.span.lowerBound }.map {
+            (String(decoding: bytes[$0.span], as: UTF8.self), String(decoding: $0.identity ?? [], as: UTF8.self))
+        }
+    }
+
+    func names(_ text: String, _ detector: PersonNameDetector? = nil) -> [String] {
+        find(text, detector).map(\.0)
+    }
+
+    func assertFinds(_ text: String, _ expected: [String], file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(names(text), expected, text, file: file, line: line)
+    }
+
+    // MARK: Titles
+
+    func testTitlesInManyLanguages() {
+        assertFinds("Please ask Mr Howarth about it.", ["Howarth"])
+        assertFinds("Nous avons vu M. Dupont et Mme Lefèvre hier.", ["Dupont", "Lefèvre"])
+        assertFinds("Frau Howarth erinnerte daran, dass Herr Özdemir fehlt.", ["Howarth", "Özdemir"])
+        assertFinds("La Sig.ra Bianchi e il Dott. Rossi sono arrivati.", ["Bianchi", "Rossi"])
+        assertFinds("El Sr. García y la Sra. Pérez firmaron.", ["García", "Pérez"])
+        assertFinds("De heer is Dhr. Jansen, en Mevr. van Dijk komt later.", ["Jansen", "van Dijk"])
+        assertFinds("Pan Kowalski i Pani Nowak byli obecni.", ["Kowalski", "Nowak"])
+        assertFinds("Mötet leddes av fru Lindqvist.", ["Lindqvist"])
+        assertFinds("Kokousta johti herra Virtanen.", ["Virtanen"])
+        assertFinds("Az ülést van den Nuwenhuysen úr vezette, Kovács asszony is jelen volt.", ["van den Nuwenhuysen", "Kovács"])
+        assertFinds("Ο κ. Παπαδόπουλος ήρθε.", ["Παπαδόπουλος"])
+        assertFinds("Domnul Popescu a sosit.", ["Popescu"])
+    }
+
+    func testTitleWithoutCapitalisedNameIsNothing() {
+        assertFinds("Mr and Mrs are titles; Dr is short for doctor.", [])
+        assertFinds("Il pan di Spagna è buono.", [])
+        // Lower-case short titles are ordinary words.
+        assertFinds("The fr version and the hr department.", [])
+    }
+
+    // MARK: Greetings and sign-offs
+
+    func testGreetings() {
+        assertFinds("Dear Anna,\n\nthe report is late.", ["Anna"])
+        assertFinds("Bonjour Zoë,\nvoici le dossier.", ["Zoë"])
+        assertFinds("Liebe Frau Weber,\nanbei die Unterlagen.", ["Weber"])
+        assertFinds("Caro Blanka,\nSi prega di rispondere.", ["Blanka"])
+        assertFinds("Tisztelt Vakarė!\nIrodám zárva.", ["Vakarė"])
+        assertFinds("Dragă Anatolie,\nmulțumesc.", ["Anatolie"])
+        assertFinds("Godmorgen Alberte,\nTil sagen.", ["Alberte"])
+        assertFinds("Prezada César,\nObrigado.", ["César"])
+        assertFinds("Hello Ms Roden,\n\nThe Paris Agreement was mentioned.", ["Roden"])
+    }
+
+    func testGreetingNegatives() {
+        assertFinds("Dear colleagues,\nthe meeting moved.", [])
+        assertFinds("Dear All,\nthe meeting moved.", [])
+        assertFinds("Hello world program", [])
+    }
+
+    func testSignatures() {
+        assertFinds("Thanks for the files.\n\nMit freundlichen Grüßen\nJürgen Bauer\nEuropean Commission\n", ["Jürgen Bauer"])
+        assertFinds("Vedi allegato.\n\nUn saluto,\nViridiana Raurica\nCellulare: +39 333\n", ["Viridiana Raurica"])
+        assertFinds("Z poważaniem,\nKaja Pałyga\n", ["Kaja Pałyga"])
+        assertFinds("Bien à vous,\nLUC WAGNER\nBanque centrale européenne\n", ["LUC WAGNER"])
+        assertFinds("Cordiali saluti,\nNATHALIE HOFFMANN\n", ["NATHALIE HOFFMANN"])
+    }
+
+    func testSignatureNegatives() {
+        // An institution after a name line is not a second name; a heading is not a signature.
+        assertFinds("Best regards,\nEuropean Commission\n", [])
+        assertFinds("Introduction\nProject Overview\n", [])
+    }
+
+    // MARK: Fields and chat
+
+    func testHeaderAndFormFields() {
+        XCTAssertEqual(find("From: Zoë Lefèvre <zoe.lefevre@example.eu>\nTo: Nikolai Thaler <n@x.eu>\nSubject: Budget Review\n").map(\.0),
+                       ["Zoë Lefèvre", "Nikolai Thaler"])
+        assertFinds("Nombre: Matyáš Vítek\nNúmero de personal: 123", ["Matyáš Vítek"])
+        assertFinds("Anställd: Luana Neureiter\n", ["Luana Neureiter"])
+        assertFinds("Empleado/a: Íngrid Guerrero\n", ["Íngrid Guerrero"])
+        assertFinds("Requerente: Λήδα Βαβάση (lida@example.com)\n", ["Λήδα Βαβάση"])
+        assertFinds("Teilnehmende: MACE Grégoire, PETEK Drago, Anne Bettendorf\n", ["MACE Grégoire", "PETEK Drago", "Anne Bettendorf"])
+        assertFinds("Résztvevők: Kovács Sándor, KANERVA Tuula\n", ["Kovács Sándor", "KANERVA Tuula"])
+        // The subject line is not a person field.
+        assertFinds("Subject: Annual Report\n", [])
+    }
+
+    func testSurnameFirstIdentityIsGivenNameFirst() {
+        let found = find("Deltagere: BETTENDORF Nathalie\n")
+        XCTAssertEqual(found.map(\.1), ["nathalie bettendorf"])
+    }
+
+    func testChatSpeakers() {
+        assertFinds("[09:07] Anne Kremer: kannst du das prüfen?\n[09:08] Veijo Räsänen: ok\n", ["Anne Kremer", "Veijo Räsänen"])
+        assertFinds("Anna: can you check?\nTomasz: done\n", ["Anna", "Tomasz"])
+        assertFinds("Note: the system is down.\n", [])
+    }
+
+    // MARK: List-only forms and ambiguity
+
+    func testPlainFirstnameLastname() {
+        assertFinds("For the file: Meelis Kivilo asked for a copy.", ["Meelis Kivilo"])
+        assertFinds("Bryan Fonseca vai apresentar os resultados.", ["Bryan Fonseca"])
+        assertFinds("Gestern hat Lucy van Saksen angerufen.", ["Lucy van Saksen"])
+        assertFinds("SOPHY SANTINO signed.", ["SOPHY SANTINO"])
+        assertFinds("Present: DUPONT Jean.", ["DUPONT Jean"])
+    }
+
+    func testAmbiguousNamesNeedACue() {
+        assertFinds("The Paris Agreement was mentioned, as was the rose garden.", [])
+        assertFinds("We will meet in Paris in May. Grace Period ends in April.", [])
+        assertFinds("Rose Street and Victoria Station are near.", [])
+        assertFinds("Mark Twain wrote books.", [])
+        // With a cue they are names.
+        assertFinds("Dear Rose,\nthanks.", ["Rose"])
+        assertFinds("Ms Grace was there.", ["Grace"])
+    }
+
+    func testPlacesMonthsAndInstitutionsSurvive() {
+        assertFinds("The meeting is in Luxembourg at the Court of Justice of the European Union.", [])
+        assertFinds("Il prossimo incontro è a Bruxelles il 12 Maggio.", [])
+        assertFinds("Christian Democrats and the European Parliament agreed.", [])
+    }
+
+    // MARK: Learning
+
+    func testLearnedFromEmailCoversSurnameAndInitials() {
+        let text = "Dupont asked first.\nContact: jean.dupont@example.eu\nLater J. Dupont and Mr Dupont agreed; Jean Dupont signed."
+        let found = find(text)
+        XCTAssertEqual(found.map(\.0), ["Dupont", "J. Dupont", "Dupont", "Jean Dupont"])
+        XCTAssertEqual(Set(found.map(\.1)), ["jean dupont"])
+    }
+
+    func testLearnedFromSignatureAndHeader() {
+        let text = "To: Agnieszka Wiśniewska <a@x.eu>\n\nWiśniewska will present. Ask A. Wiśniewska.\n"
+        let found = find(text)
+        XCTAssertEqual(found.map(\.0), ["Agnieszka Wiśniewska", "Wiśniewska", "A. Wiśniewska"])
+        XCTAssertEqual(Set(found.map(\.1)), ["agnieszka wisniewska"])
+    }
+
+    func testStreamingLearnsFromThePointOfLearning() {
+        let d = detector()
+        let lines = ["Novak called.\n", "From: Petra Novak <p@x.eu>\n", "Novak again.\n"]
+        var text: [UInt8] = []
+        var reported: [String] = []
+        for line in lines {
+            let start = text.count
+            text += Array(line.utf8)
+            var results: [Detection] = []
+            text.withUnsafeBufferPointer { d.detect(in: $0, range: start..<$0.count, into: &results) }
+            reported += results.map { String(decoding: text[$0.span], as: UTF8.self) }
+        }
+        XCTAssertEqual(reported, ["Petra Novak", "Novak"])
+    }
+
+    func testLearningCanBeTurnedOff() {
+        let text = "From: Petra Novak <p@x.eu>\nNovak again.\n"
+        XCTAssertEqual(names(text, detector(.init(learn: false))), ["Petra Novak"])
+    }
+
+    func testOneIdentityForAllSpellings() {
+        let found = find("From: Jürgen Müller <j@x.eu>\nHerr Müller said J. Müller agreed; MÜLLER Jürgen too.\n")
+        XCTAssertEqual(found.count, 4)
+        XCTAssertEqual(Set(found.map(\.1)), ["jurgen muller"])
+    }
+
+    // MARK: Configuration
+
+    func testAllowListKeepsPublicFigures() {
+        let d = detector(.init(allow: ["Ursula von der Leyen"]))
+        XCTAssertEqual(names("Ursula von der Leyen met Frau von der Leyen and Anna Schmidt.", d), ["Anna Schmidt"])
+    }
+
+    func testDenyListAlwaysRedacts() {
+        let d = detector(.init(deny: ["Orion Blackwood"]))
+        XCTAssertEqual(names("the blackwood file; Blackwood agreed.", d), ["blackwood", "Blackwood"])
+    }
+
+    func testConfigurationFromSettings() throws {
+        let c = try PersonNameDetector.Configuration(settings: ["enabled": "false", "allow": "A B\n# comment\n C D ", "learn": "no"])
+        XCTAssertFalse(c.enabled)
+        XCTAssertFalse(c.learn)
+        XCTAssertEqual(c.allow, ["A B", "C D"])
+        XCTAssertThrowsError(try PersonNameDetector.Configuration(settings: ["learn": "maybe"]))
+        XCTAssertEqual(names("Dear Anna,\n", detector(c)), [])
+    }
+
+    func testBundledListIsNotFromFakerAndIsSmall() throws {
+        let text = try String(contentsOfFile: Self.patterns + "/names/first-names.txt", encoding: .utf8)
+        let lines = text.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        XCTAssertGreaterThan(lines.count, 10_000)
+        XCTAssertLessThan(lines.count, 60_000)
+        XCTAssertTrue(text.contains("nam_dict.txt"))
+    }
+}
