@@ -342,7 +342,7 @@ public final class PersonNameDetector: TextDetector {
             let token = tokens[j]
             if token.isCapitalised {
                 if token.isLetter, !(j + 1 < tokens.count && dotSpaceBefore(text, j + 1)) { break }
-                if words > 0 || j > k, lexicon.stopWords.contains(hash(text, j)) { break }
+                if words > 0 || j > k, lexicon.stopWords.contains(hash(text, j)) || isTitle(text, j) { break }
                 words += 1
                 j += 1
                 end = j
@@ -424,6 +424,7 @@ public final class PersonNameDetector: TextDetector {
             var p = last + 1
             guard spaceBefore(text, p) else { break }
             while p < tokens.count, isTitle(text, p) { p += 1 }
+            guard p < tokens.count, !lexicon.stopWords.contains(hash(text, p)) else { return }
             let end = nameRun(text, from: p)
             if end > p {
                 let after = nextByte(text, after: end - 1)
@@ -532,12 +533,12 @@ public final class PersonNameDetector: TextDetector {
     func isTitle(_ text: UnsafeBufferPointer<UInt8>, _ k: Int) -> Bool {
         let token = tokens[k]
         let length = token.end - token.start
-        guard length <= 14, token.isCapitalised || length >= 4 else { return false }
-        guard k + 1 < tokens.count, tokens[k + 1].isCapitalised || isParticle(text, k + 1) || tokens[k + 1].isLetter == false else { return false }
-        if token.isLetter {
-            // "M. Dupont", "G. Novak", "κ. Παπαδόπουλος": a one-letter title needs its dot.
-            guard dotSpaceBefore(text, k + 1) else { return false }
-        }
+        guard length <= 14, k + 1 < tokens.count, tokens[k + 1].isCapitalised || (token.isCapitalised && isParticle(text, k + 1)) else { return false }
+        let dotted = dotSpaceBefore(text, k + 1)
+        // "M. Dupont", "G. Novak": a one-letter title needs its dot; a short lower-case word
+        // ("fr", "me") is a title only with its dot.
+        if token.isLetter, !dotted { return false }
+        guard token.isCapitalised || length >= 3 || dotted else { return false }
         return lexicon.titles.contains(hash(text, k))
     }
 
@@ -546,7 +547,7 @@ public final class PersonNameDetector: TextDetector {
         guard k + 1 < tokens.count else { return }
         let next = tokens[k + 1]
         let nextJoins = spaceBefore(text, k + 1) || dotSpaceBefore(text, k + 1)
-        if nextJoins, next.isCapitalised || isParticle(text, k + 1) {
+        if nextJoins || tokens[k + 1].start == tokens[k].end + 1, next.isCapitalised || isParticle(text, k + 1) || text[tokens[k].end] == 0x2E {
             var p = k + 1
             // "Sig.ra", "Dott.ssa", "Sr.ª" written as two tokens.
             if let title = titleEnd(text, k) {
