@@ -84,6 +84,20 @@ struct EngineOptions: ParsableArguments {
         }
         let engine = try DetectionEngine(detectors: detectors, minConfidence: minConfidence ?? config.minConfidence ?? Confidence.defaultThreshold,
                                          globalAllow: allow)
+        // Person names: bundled first names and cues (patterns/names), configured by `names:`.
+        let wantsNames = EngineOptions.entityList(only).map { $0.contains("PERSON") } ?? true
+            && !(EngineOptions.entityList(except)?.contains("PERSON") ?? false)
+        if wantsNames, !noDefaultPacks, let dir = PackLibrary.bundledDirectory() {
+            let names: PersonNameDetector.Configuration
+            do { names = try PersonNameDetector.Configuration(settings: config.sections["names"] ?? [:]) } catch {
+                throw CaviarFailure("\(config.file ?? "config"): names: \(error)", code: .usage)
+            }
+            if names.enabled {
+                do { engine.addTextDetector(try PersonNameDetector.makeDefault(patternsDirectory: dir, configuration: names)) } catch {
+                    throw CaviarFailure("person names (\(dir)/names): \(error)", code: .usage)
+                }
+            }
+        }
         for path in config.dictionaries + dict {
             do {
                 let detector = try DictionaryDetector.open(path: path)
