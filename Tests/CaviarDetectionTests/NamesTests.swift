@@ -128,6 +128,7 @@ final class NamesTests: XCTestCase {
         assertFinds("Bryan Fonseca vai apresentar os resultados.", ["Bryan Fonseca"])
         assertFinds("Gestern hat Lucy van Saksen angerufen.", ["Lucy van Saksen"])
         assertFinds("SOPHY SANTINO signed.", ["SOPHY SANTINO"])
+        assertFinds("Transfer it to Simonas Vaitkus's account.", ["Simonas Vaitkus"])
         assertFinds("Present: DUPONT Jean.", ["DUPONT Jean"])
     }
 

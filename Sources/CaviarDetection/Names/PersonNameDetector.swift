@@ -218,7 +218,12 @@ public final class PersonNameDetector: TextDetector {
                 if isLower { lower += 1 }
                 index += length
             }
-            tokens.append(Token(start: start, end: index, isCapitalised: firstUpper, isAllCaps: upper >= 2 && lower == 0, isLetter: letters == 1 && firstUpper))
+            // A possessive "Dupont's" / "Dupont’s" is not part of the name.
+            var end = index
+            if end - start >= 4, text[end - 1] | 0x20 == 0x73 {
+                if text[end - 2] == 0x27 { end -= 2 } else if end - start >= 6, text[end - 2] == 0x99, text[end - 3] == 0x80, text[end - 4] == 0xE2 { end -= 4 }
+            }
+            tokens.append(Token(start: start, end: end, isCapitalised: firstUpper, isAllCaps: upper >= 2 && lower == 0, isLetter: letters == 1 && firstUpper))
         }
     }
 
