@@ -1,6 +1,7 @@
 import XCTest
 import CaviarCore
 @testable import CaviarDetection
+import DictionaryAutomaton
 
 /// Person names: cue kinds in many EU languages, ambiguous names, learning, identities, config.
 final class NamesTests: XCTestCase {
@@ -209,6 +210,23 @@ final class NamesTests: XCTestCase {
         XCTAssertEqual(c.allow, ["A B", "C D"])
         XCTAssertThrowsError(try PersonNameDetector.Configuration(settings: ["learn": "maybe"]))
         XCTAssertEqual(names("Dear Anna,\n", detector(c)), [])
+    }
+
+    /// `CAVIAR_UPDATE_NAMES=1 swift test --filter NamesTests` rewrites patterns/names/first-names.hashes.
+    func testCompiledFirstNamesAreUpToDate() throws {
+        if ProcessInfo.processInfo.environment["CAVIAR_UPDATE_NAMES"] == "1" {
+            try NameLexicon.compileFirstNames(directory: Self.patterns + "/names")
+        }
+        let lexicon = try NameLexicon(directory: Self.patterns + "/names")
+        XCTAssertTrue(lexicon.usesCompiledFirstNames, "first-names.hashes is stale: run CAVIAR_UPDATE_NAMES=1 swift test --filter NamesTests")
+        // The compiled table holds the same names as folding the list.
+        let text = try String(contentsOfFile: Self.patterns + "/names/first-names.txt", encoding: .utf8)
+        let folded = NameLexicon.hashLines(Array(text.utf8), folder: TextFolder())
+        XCTAssertEqual(lexicon.firstNames.count, folded.count)
+        XCTAssertTrue(folded.allSatisfy { lexicon.firstNames.contains($0) })
+        // A foreign or truncated file is refused.
+        XCTAssertNil(SortedHashes(compiled: Array("CVNAMES1".utf8) + [1, 2, 3], source: Array(text.utf8)))
+        XCTAssertNil(SortedHashes(compiled: [UInt8](repeating: 0, count: 40), source: Array(text.utf8)))
     }
 
     func testBundledListIsNotFromFakerAndIsSmall() throws {

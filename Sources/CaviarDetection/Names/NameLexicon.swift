@@ -10,8 +10,9 @@ import DictionaryAutomaton
 /// 64-bit hashes of folded terms (see `TextFolding`), so that loading is one pass over small
 /// text files and a lookup is a hash of the folded token.
 public struct NameLexicon: Sendable {
-    /// First names (bundled list, `first-names.txt`).
-    public var firstNames: Set<UInt64> = []
+    /// First names (bundled list, `first-names.txt`; loaded from `first-names.hashes` when that
+    /// file matches the list).
+    public var firstNames = SortedHashes()
     /// First names that are also ordinary words, places or months: need a cue.
     public var ambiguous: Set<UInt64> = []
     /// Titles written before a name (`titles.txt`).
@@ -31,17 +32,48 @@ public struct NameLexicon: Sendable {
 
     /// The files read from a names directory, by field.
     static var files: [(String, WritableKeyPath<NameLexicon, Set<UInt64>>)] { [
-        ("first-names.txt", \.firstNames), ("ambiguous.txt", \.ambiguous), ("titles.txt", \.titles),
+        ("ambiguous.txt", \.ambiguous), ("titles.txt", \.titles),
         ("postnominal-titles.txt", \.postnominalTitles), ("greetings.txt", \.greetings),
         ("signoffs.txt", \.signoffs), ("field-labels.txt", \.fieldLabels),
         ("particles.txt", \.particles), ("stop-words.txt", \.stopWords),
     ] }
 
+    /// Whether the first names came from the compiled `first-names.hashes` (false: folded at load).
+    public private(set) var usesCompiledFirstNames = false
+
+    /// Name of the compiled first-name table next to `first-names.txt`.
+    public static let compiledName = "first-names.hashes"
+
     public init() {}
+
+    /// Writes `first-names.hashes` for the `first-names.txt` of `directory` (development time:
+    /// run after changing the list; `NamesTests` fails while it is stale).
+    public static func compileFirstNames(directory: String) throws {
+        let listPath = directory + "/first-names.txt"
+        guard let list = readWholeFile(listPath) else { throw NameDetectorError("names: cannot read \(listPath)") }
+        let table = SortedHashes(Array(hashLines(list, folder: TextFolder(capacity: 256))))
+        let bytes = table.compiled(source: list)
+        let path = directory + "/" + compiledName
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw NameDetectorError("names: cannot write \(path)") }
+        defer { close(fd) }
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == bytes.count else { throw NameDetectorError("names: short write to \(path)") }
+    }
 
     /// Loads every list from `directory` (normally `<patterns>/names`).
     public init(directory: String) throws {
         let folder = TextFolder(capacity: 256)
+        let listPath = directory + "/first-names.txt"
+        guard let list = readWholeFile(listPath) else {
+            throw NameDetectorError("names: cannot read \(listPath); reinstall the patterns directory or point --patterns at it")
+        }
+        if let compiled = readWholeFile(directory + "/" + Self.compiledName), let table = SortedHashes(compiled: compiled, source: list) {
+            firstNames = table
+            usesCompiledFirstNames = true
+        } else {
+            firstNames = SortedHashes(Array(Self.hashLines(list, folder: folder)))
+        }
         for (file, key) in Self.files {
             let path = directory + "/" + file
             guard let bytes = readWholeFile(path) else {
@@ -129,4 +161,66 @@ func readWholeFile(_ path: String) -> [UInt8]? {
 public struct NameDetectorError: Error, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// A sorted table of 64-bit term hashes: loads without hashing or rehashing, looks up by binary search.
+public struct SortedHashes: Sendable {
+    var values: [UInt64] = []
+
+    public init() {}
+
+    init(_ hashes: [UInt64]) { values = hashes.sorted() }
+
+    /// Format: "CVNAMES1", UInt64 FNV-1a of the source list, UInt64 count, sorted UInt64s (little-endian).
+    static let magic: [UInt8] = Array("CVNAMES1".utf8)
+
+    /// Reads a compiled table; nil when it is foreign, truncated or made from another source list.
+    init?(compiled bytes: [UInt8], source: [UInt8]) {
+        guard bytes.count >= 24, Array(bytes[0..<8]) == Self.magic else { return nil }
+        func word(_ offset: Int) -> UInt64 {
+            var value: UInt64 = 0
+            for index in 0..<8 { value |= UInt64(bytes[offset + index]) << (8 * index) }
+            return value
+        }
+        guard word(8) == NameLexicon.hash(ofFolded: source) else { return nil }
+        let count = Int(truncatingIfNeeded: word(16))
+        guard count >= 0, bytes.count == 24 + 8 * count else { return nil }
+        var values = [UInt64](repeating: 0, count: count)
+        values.withUnsafeMutableBytes { target in
+            bytes.withUnsafeBytes { source in
+                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[24...]))
+            }
+        }
+        #if _endian(big)
+        values = values.map { UInt64(littleEndian: $0) }
+        #endif
+        // Refuse an unsorted table rather than mis-read it.
+        for index in values.indices.dropFirst() where values[index - 1] > values[index] { return nil }
+        self.values = values
+    }
+
+    func compiled(source: [UInt8]) -> [UInt8] {
+        var bytes = Self.magic
+        func append(_ value: UInt64) { for index in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * index))) } }
+        append(NameLexicon.hash(ofFolded: source))
+        append(UInt64(values.count))
+        for value in values { append(value) }
+        return bytes
+    }
+
+    /// Number of names.
+    public var count: Int { values.count }
+
+    @inline(__always)
+    public func contains(_ hash: UInt64) -> Bool {
+        var lower = 0
+        var upper = values.count
+        while lower < upper {
+            let middle = (lower + upper) >> 1
+            let value = values[middle]
+            if value == hash { return true }
+            if value < hash { lower = middle + 1 } else { upper = middle }
+        }
+        return false
+    }
 }
