@@ -119,6 +119,7 @@ final class NamesTests: XCTestCase {
     func testChatSpeakers() {
         assertFinds("[09:07] Anne Kremer: kannst du das prüfen?\n[09:08] Veijo Räsänen: ok\n", ["Anne Kremer", "Veijo Räsänen"])
         assertFinds("Anna: can you check?\nTomasz: done\n", ["Anna", "Tomasz"])
+        assertFinds("[09:00] kundato: ok\n[09:21] Nair Pinheiro: ok\n[10:28] Tobiáš: slides?\n", ["Nair Pinheiro", "Tobiáš"])
         assertFinds("Note: the system is down.\n", [])
     }
 

@@ -389,7 +389,7 @@ public final class PersonNameDetector: TextDetector {
     func findCued(_ text: UnsafeBufferPointer<UInt8>, scanStart: Int) {
         var k = 0
         while k < tokens.count {
-            if startsLine(text, k, scanStart) {
+            if startsLine(text, k, scanStart) || afterBracket(text, k, scanStart) {
                 lineCues(text, k, scanStart: scanStart)
             }
             if !claimed[k] { tokenCues(text, k) }
@@ -447,6 +447,13 @@ public final class PersonNameDetector: TextDetector {
             if end - k == 1, !lexicon.firstNames.contains(hash(text, k)) { return }
             if followsSignoff(text, k, scanStart: scanStart) { emit(text, k, end, confidence: cueConfidence) }
         }
+    }
+
+    /// Whether token `k` follows `]` and spaces (a chat time prefix `[10:02] `).
+    func afterBracket(_ text: UnsafeBufferPointer<UInt8>, _ k: Int, _ scanStart: Int) -> Bool {
+        var index = tokens[k].start - 1
+        while index >= scanStart, text[index] == 0x20 { index -= 1 }
+        return index >= scanStart && text[index] == 0x5D
     }
 
     func lineBegin(_ text: UnsafeBufferPointer<UInt8>, _ index: Int, _ scanStart: Int) -> Int {
