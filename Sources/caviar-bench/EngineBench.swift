@@ -138,8 +138,8 @@ enum EngineBench {
         let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         func emit(_ line: String) { FileHandle.standardOutput.write(Data(line.utf8)) }
         var report = "# caviar benchmark\n\ncorpus: \(path) (\(size / 1_000_000) MB), one core, release build\n\n"
-        emit("| measure | value | target |\n|---|---:|---:|\n")
         emit(report); report = ""
+        emit("| measure | value | target |\n|---|---:|---:|\n")
 
         let all = try loadDetectors(packFiles: nil)
         let (wall, cpu, found) = try throughput(path: path, detectors: all)
