@@ -4,6 +4,7 @@
 # shipped packs' own examples, and the labelled evaluation against its targets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/install-deps.sh --test     # no-op when everything is installed
 swift build
 swift build -c release
 .build/debug/caviar patterns test
