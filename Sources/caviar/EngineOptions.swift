@@ -25,6 +25,9 @@ struct EngineOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Redact detections at or above this confidence (0-1, default 0.5).", valueName: "X"))
     var minConfidence: Double?
 
+    @Flag(name: .long, help: "Detect person names without a list (bundled EU first names + cues); also `names: {enabled: true}` in the config.")
+    var names = false
+
     @Option(name: .long, help: ArgumentHelp("Add a dictionary for this run: a term list or a compiled .dict file (repeatable). See `caviar dict build`.", valueName: "FILE"))
     var dict: [String] = []
 
@@ -92,7 +95,11 @@ struct EngineOptions: ParsableArguments {
             do { names = try PersonNameDetector.Configuration(settings: config.sections["names"] ?? [:]) } catch {
                 throw CaviarFailure("\(config.file ?? "config"): names: \(error)", code: .usage)
             }
-            if names.enabled {
+            // Off unless asked for: name heuristics change far more of a text than the
+            // pattern packs, so a user opts in (flag or config) until their recall and
+            // precision meet the targets (README, "Measured").
+            let asked = self.names || (config.sections["names"]?["enabled"] != nil && names.enabled)
+            if asked {
                 do { engine.addTextDetector(try PersonNameDetector.makeDefault(patternsDirectory: dir, configuration: names)) } catch {
                     throw CaviarFailure("person names (\(dir)/names): \(error)", code: .usage)
                 }
