@@ -1,7 +1,7 @@
 /// CaviarClipboard: read, transform and write back the system clipboard through the platform's
 /// helper programs (wl-clipboard, xclip/xsel, pbcopy/pbpaste, PowerShell, or user commands).
 ///
-/// Helpers are launched with CaviarSpawn (never `Foundation.Process`, which hangs on the daemons
+/// Helpers are launched with CaviarSpawn (never Foundation's process class, which hangs on the daemons
 /// these tools fork); writers get `/dev/null` as stdout and stderr; every call has a timeout.
 /// Bytes are preserved exactly: no trailing newline is added or removed.
 

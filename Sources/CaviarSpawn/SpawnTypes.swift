@@ -1,7 +1,7 @@
 /// CaviarSpawn: launch a helper program with `posix_spawn` + `waitpid`, feed it bytes, collect its
 /// output, with a timeout on every call.
 ///
-/// Why not `Foundation.Process`: on Linux it learns that a child exited through a socket it leaves
+/// Why not Foundation's process class: on Linux it learns that a child exited through a socket it leaves
 /// open in the child, so a helper that forks a daemon (xclip, xsel, wl-copy) makes it hang forever
 /// (INTEGRATIONS.md 1.4). Here the parent learns of the exit from `waitpid` alone, and captured
 /// pipes are drained only until the direct child has exited.
