@@ -60,7 +60,7 @@ final class SessionIntegrationTests: XCTestCase {
             let data = Data(input.utf8)
             let redacted = try redact(data, session: "random")
             for value in values where input.contains(value) {
-                XCTAssertFalse(String(decoding: redacted, as: UTF8.self).contains(value), "round \(round): a value survived redaction")
+                XCTAssertFalse(String(decoding: redacted, as: UTF8.self).contains(value), "round \(round): \(value) survived redaction in \(input.debugDescription)")
             }
             let restored = try restore(redacted, session: "random")
             XCTAssertEqual(restored.status, 0, restored.stderr)
