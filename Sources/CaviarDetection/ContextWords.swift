@@ -27,10 +27,19 @@ public struct ContextWords: Sendable {
             while f.last == 32 { f = f.dropLast() }
             return Array(f)
         }.filter { !$0.isEmpty }
+        self.byFirstByte = ContextWords.index(self.foldedWords)
     }
 
     /// `words` folded by the one shared table (case, diacritics, punctuation as space).
     let foldedWords: [[UInt8]]
+    /// Indices into `foldedWords` by first byte, so a window is walked once rather than once per word.
+    let byFirstByte: [[Int]]
+
+    static func index(_ words: [[UInt8]]) -> [[Int]] {
+        var table = [[Int]](repeating: [], count: 256)
+        for (i, w) in words.enumerated() { if let f = w.first { table[Int(f)].append(i) } }
+        return table
+    }
 
     /// Whether a context word occurs within the window around `span` of `buf`.
     func isPresent(around span: Range<Int>, in buf: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -39,8 +48,25 @@ public struct ContextWords: Sendable {
         let hi = ContextWords.forward(from: span.upperBound, characters: after, in: buf)
         let left = TextFolding.fold(Array(buf[lo..<span.lowerBound]))
         let right = TextFolding.fold(Array(buf[span.upperBound..<hi]))
-        for w in foldedWords where ContextWords.containsWord(w, in: left) || ContextWords.containsWord(w, in: right) {
-            return true
+        return containsAnyWord(in: left) || containsAnyWord(in: right)
+    }
+
+    /// Whether any folded word occurs as a whole word in `text`: one walk over its word starts.
+    func containsAnyWord(in text: [UInt8]) -> Bool {
+        let m = text.count
+        var i = 0
+        while i < m {
+            if i == 0 || !ContextWords.isWordByte(text[i - 1]) {
+                for wi in byFirstByte[Int(text[i])] {
+                    let w = foldedWords[wi]
+                    let n = w.count
+                    guard i + n <= m else { continue }
+                    var k = 1
+                    while k < n && text[i + k] == w[k] { k += 1 }
+                    if k == n && (i + n == m || !ContextWords.isWordByte(text[i + n])) { return true }
+                }
+            }
+            i += 1
         }
         return false
     }
@@ -62,27 +88,6 @@ public struct ContextWords: Sendable {
             count += 1
         }
         return j
-    }
-
-    /// Whole-word containment: the bytes around the occurrence are not ASCII letters/digits or
-    /// parts of a non-ASCII character.
-    static func containsWord(_ word: [UInt8], in text: [UInt8]) -> Bool {
-        let n = word.count, m = text.count
-        guard n > 0, n <= m, let first = word.first else { return false }
-        var i = 0
-        while i + n <= m {
-            if text[i] == first {
-                var k = 1
-                while k < n && text[i + k] == word[k] { k += 1 }
-                if k == n {
-                    let beforeOK = i == 0 || !isWordByte(text[i - 1])
-                    let afterOK = i + n == m || !isWordByte(text[i + n])
-                    if beforeOK && afterOK { return true }
-                }
-            }
-            i += 1
-        }
-        return false
     }
 
     @inline(__always) static func isWordByte(_ b: UInt8) -> Bool {

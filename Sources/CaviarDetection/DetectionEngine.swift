@@ -63,6 +63,8 @@ public final class DetectionEngine {
         maxLiteralLength = prefilter.literals.map { t -> Int in
             if case .literal(let b) = t { return b.count }
             if case .keyword(let b) = t { return b.count }
+            if case .wordStart(.literal(let b)) = t { return b.count + 1 }
+            if case .wordStart(.keyword(let b)) = t { return b.count + 1 }
             return 0
         }.max() ?? 0
         maxMultiLineLead = multiLine.map { detectors[$0].lead }.max() ?? 0
@@ -182,7 +184,7 @@ public final class DetectionEngine {
 
     func triggerHits(_ t: Trigger, _ hits: Prefilter.Hits) -> [Range<Int>] {
         switch t {
-        case .literal, .keyword:
+        case .literal, .keyword, .wordStart:
             guard let i = prefilter.index(of: t) else { return [] }
             return hits.literal[i]
         case .digits(let n):

@@ -16,6 +16,8 @@ final class Prefilter {
     private var literalLengths: [Int] = []
     private var literalBytes: [[UInt8]] = []
     private var literalIsCaseless: [Bool] = []
+    /// The hit counts only where the byte before it does not continue a word.
+    private var literalAtWordStart: [Bool] = []
     /// Literals of two bytes or more grouped by their folded first two bytes:
     /// `pairLiterals[pairStart[key]..<pairStart[key + 1]]`.
     private var pairStart = [UInt32](repeating: 0, count: 65537)
@@ -27,7 +29,7 @@ final class Prefilter {
         var digits = false, upper = false
         func visit(_ t: Trigger) {
             switch t {
-            case .literal, .keyword:
+            case .literal, .keyword, .wordStart:
                 if index[t] == nil { index[t] = lits.count; lits.append(t) }
             case .digits: digits = true
             case .upper: upper = true
@@ -41,16 +43,22 @@ final class Prefilter {
         needsUpper = upper
         var byKey: [Int: [UInt32]] = [:]
         for (i, t) in lits.enumerated() {
-            let bytes: [UInt8]
+            let bytes: [UInt8], caseless: Bool, wordStart: Bool
             switch t {
-            case .literal(let b), .keyword(let b): bytes = b
-            default: literalLengths.append(1); literalBytes.append([]); literalIsCaseless.append(false); continue
+            case .literal(let b): bytes = b; caseless = false; wordStart = false
+            case .keyword(let b): bytes = b; caseless = true; wordStart = false
+            case .wordStart(.literal(let b)): bytes = b; caseless = false; wordStart = true
+            case .wordStart(.keyword(let b)): bytes = b; caseless = true; wordStart = true
+            default:
+                // Not a leaf the parser produces; never matches.
+                literalLengths.append(1); literalBytes.append([0xFF, 0xFF]); literalIsCaseless.append(false); literalAtWordStart.append(false)
+                continue
             }
             let f0 = Prefilter.fold(bytes[0])
             literalLengths.append(bytes.count)
-            if case .keyword = t { literalBytes.append(bytes); literalIsCaseless.append(true) } else {
-                literalBytes.append(bytes); literalIsCaseless.append(false)
-            }
+            literalBytes.append(bytes)
+            literalIsCaseless.append(caseless)
+            literalAtWordStart.append(wordStart)
             if bytes.count >= 2 { byKey[Int(f0) << 8 | Int(Prefilter.fold(bytes[1])), default: []].append(UInt32(i)) }
             if bytes.count == 1 {
                 singleByte[Int(f0)].append(i)
@@ -203,6 +211,7 @@ final class Prefilter {
     /// Whether literal `li` occurs at `i` (keywords compared ASCII case-insensitively).
     @inline(__always) private func verify(_ li: Int, _ buf: UnsafeBufferPointer<UInt8>, at i: Int, end: Int,
                                           fold: UnsafeBufferPointer<UInt8>) -> Bool {
+        if literalAtWordStart[li], i > 0, Trigger.isWordByte(buf[i - 1]) { return false }
         return literalBytes[li].withUnsafeBufferPointer { b in
             let n = b.count
             guard i + n <= end else { return false }

@@ -8,6 +8,10 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
     case literal([UInt8])
     /// ASCII case-insensitive bytes (stored lower-cased).
     case keyword([UInt8])
+    /// A literal or keyword that begins a word: the byte before it is not an ASCII letter, digit
+    /// or `_` (a non-ASCII character before it keeps the hit, so the check can only drop hits
+    /// that a regex requiring a word start could never match).
+    case wordStart(Trigger)
     /// A digit run (single or double separators allowed between digits) with at least N digits.
     case digits(Int)
     /// A run of `[A-Z0-9]` of at least N characters containing an upper-case letter.
@@ -21,6 +25,9 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .literal(let b): return "lit:\(String(decoding: b, as: UTF8.self))"
         case .keyword(let b): return "ilit:\(String(decoding: b, as: UTF8.self))"
+        case .wordStart(.literal(let b)): return "word:\(String(decoding: b, as: UTF8.self))"
+        case .wordStart(.keyword(let b)): return "iword:\(String(decoding: b, as: UTF8.self))"
+        case .wordStart(let t): return "word(\(t))"
         case .digits(let n): return "digits:\(n)"
         case .upper(let n): return "upper:\(n)"
         case .all(let ts): return ts.map(\.description).joined(separator: " & ")
@@ -28,7 +35,8 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Parses the pack syntax: `lit:X`, `ilit:X`, `digits:N`, `upper:N`, joined with ` & `.
+    /// Parses the pack syntax: `lit:X`, `ilit:X`, `word:X`, `iword:X`, `digits:N`, `upper:N`,
+    /// joined with ` & ` or ` | `.
     public static func parse(_ text: String) throws -> Trigger {
         let alternatives = split(text, on: " | ")
         if alternatives.count > 1 { return .any(try alternatives.map(parse)) }
@@ -64,7 +72,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
 
     static func parseOne(_ text: String) throws -> Trigger {
         guard let colon = text.firstIndex(of: ":") else {
-            throw TriggerError("trigger '\(text)' has no kind; use lit:, ilit:, digits: or upper:")
+            throw TriggerError("trigger '\(text)' has no kind; use lit:, ilit:, word:, iword:, digits: or upper:")
         }
         let kind = text[..<colon], value = String(text[text.index(after: colon)...])
         switch kind {
@@ -77,23 +85,37 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
                 throw TriggerError("keyword trigger '\(value)' must be ASCII (case folding is ASCII only); use lit: for non-ASCII text")
             }
             return .keyword(value.utf8.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 })
+        case "word", "iword":
+            let inner = try parseOne((kind == "word" ? "lit:" : "ilit:") + value)
+            if let first = value.utf8.first, first < 0x80, Trigger.isWordByte(first) == false {
+                throw TriggerError("trigger '\(text)' starts with a character that cannot begin a word; use lit: or ilit:")
+            }
+            return .wordStart(inner)
         case "digits", "upper":
             guard let n = Int(value), n >= 1, n <= 64 else {
                 throw TriggerError("trigger '\(text)': expected a count between 1 and 64")
             }
             return kind == "digits" ? .digits(n) : .upper(n)
         default:
-            throw TriggerError("unknown trigger kind '\(kind)'; use lit:, ilit:, digits: or upper:")
+            throw TriggerError("unknown trigger kind '\(kind)'; use lit:, ilit:, word:, iword:, digits: or upper:")
         }
     }
 
     /// All literal and keyword leaves.
     var literals: [Trigger] {
         switch self {
-        case .literal, .keyword: return [self]
+        case .literal, .keyword, .wordStart: return [self]
         case .digits, .upper: return []
         case .all(let ts), .any(let ts): return ts.flatMap(\.literals)
         }
+    }
+}
+
+extension Trigger {
+    /// ASCII letters, digits and `_`: a byte that continues a word. Bytes of non-ASCII
+    /// characters are not counted (a word-start check must never drop a real word start).
+    @inline(__always) static func isWordByte(_ b: UInt8) -> Bool {
+        (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 95
     }
 }
 

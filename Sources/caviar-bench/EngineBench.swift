@@ -51,6 +51,33 @@ enum EngineBench {
         return (size / 1e6 / (t1 - t0), size / 1e6 / (c1 - c0), driver.findingCount)
     }
 
+    /// Per-detector cost: each detector alone over the corpus (the first `limitMB` of it), most
+    /// expensive first, so that pack work goes where the time goes.
+    static func perDetector(path: String, limitMB: Int, top: Int) throws {
+        let all = try loadDetectors(packFiles: nil)
+        let cut = ".build/bench/per-detector-\(limitMB)MB.txt"
+        if !FileManager.default.fileExists(atPath: cut) {
+            guard let h = FileHandle(forReadingAtPath: path) else { throw BenchError("cannot open \(path)") }
+            let data = h.readData(ofLength: limitMB << 20)
+            try data.write(to: URL(fileURLWithPath: cut))
+        }
+        var rows: [(String, Double, Int)] = []
+        var total = 0.0
+        for d in all {
+            let (_, cpu, found) = try throughput(path: cut, detectors: [d])
+            let seconds = Double(limitMB << 20) / 1e6 / cpu
+            total += seconds
+            rows.append((d.id, seconds, found))
+        }
+        rows.sort { $0.1 > $1.1 }
+        func emit(_ line: String) { FileHandle.standardOutput.write(Data(line.utf8)) }
+        emit("| detector | cpu ms per MB | share | redactions |\n|---|---:|---:|---:|\n")
+        for (id, seconds, found) in rows.prefix(top) {
+            emit("| \(id) | \(String(format: "%.1f", seconds * 1000 / Double(limitMB))) | \(String(format: "%.1f", seconds / total * 100)) % | \(found) |\n")
+        }
+        emit("| all \(all.count) detectors, one by one | \(String(format: "%.1f", total * 1000 / Double(limitMB))) | 100 % | |\n")
+    }
+
     /// Runs a shell command line, returns (wall seconds, exit status, max RSS of children in KiB).
     static func shell(_ command: String) -> (Double, Int32, Int) {
         let t0 = now()

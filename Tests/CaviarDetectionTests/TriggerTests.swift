@@ -1,0 +1,62 @@
+import CaviarCore
+import CaviarPCRE
+@testable import CaviarDetection
+import XCTest
+
+/// Word-start triggers (`word:`, `iword:`): they drop only hits glued to a preceding ASCII
+/// letter, digit or `_`, and gating on them never loses a match of a regex that needs a word start.
+final class TriggerTests: XCTestCase {
+    func testParsesWordKindsAndRoundTripsTheirDescription() throws {
+        // Surrounding spaces are not part of a trigger (packs align lists with them).
+        XCTAssertEqual(try Trigger.parse("iword:Rue ").description, "iword:rue")
+        XCTAssertEqual(try Trigger.parse("word:Út ").description, "word:Út")
+        XCTAssertEqual(try Trigger.parse("iword:via | lit:Straße").description, "any[iword:via, lit:Straße]")
+        XCTAssertThrowsError(try Trigger.parse("word:-x")) { error in
+            XCTAssertTrue("\(error)".contains("cannot begin a word"), "\(error)")
+        }
+        XCTAssertThrowsError(try Trigger.parse("iword:é")) { error in
+            XCTAssertTrue("\(error)".contains("must be ASCII"), "\(error)")
+        }
+        XCTAssertThrowsError(try Trigger.parse("wort:x"))
+    }
+
+    func hits(_ trigger: String, _ text: String) throws -> [Range<Int>] {
+        let t = try Trigger.parse(trigger)
+        let prefilter = Prefilter(triggers: [t])
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBufferPointer { buf in
+            let h = prefilter.scan(buf, region: 0..<buf.count)
+            guard let i = prefilter.index(of: t) else { return [] }
+            return h.literal[i]
+        }
+    }
+
+    func testWordStartDropsOnlyGluedHits() throws {
+        // "lawful. " ends in "ul. " but is no street word; "ul. Długa" is.
+        XCTAssertEqual(try hits("iword:ul. ", "lawful. ul. Długa 5, UL. Krótka"), [8..<11, 22..<25])
+        XCTAssertEqual(try hits("ilit:ul. ", "lawful. ul. Długa 5"), [4..<7, 8..<11])
+        // Start of the buffer, punctuation, digits and underscores before the hit.
+        XCTAssertEqual(try hits("word:via ", "via a (via b) 3via c _via d"), [0..<3, 7..<10])
+        // A non-ASCII character before the hit keeps it: the prefilter does not decode letters.
+        XCTAssertEqual(try hits("word:via ", "«via Roma» évia x"), [2..<5, 15..<18])
+    }
+
+    func testGatingOnAWordTriggerFindsWhatTheUngatedRegexFinds() throws {
+        let detector = RegexDetector(id: "t.street", entity: EntityType("ADDRESS"),
+                                     patterns: [try CompiledPattern("(?<![\\p{L}\\p{N}_])(?i:rue|via) [\\p{Lu}][\\p{L}]+ \\d{1,4}")],
+                                     trigger: try Trigger.parse("iword:rue | iword:via "), lead: 0, confidence: 0.9)
+        let text = Array("Larue Haute 3; rue Haute 5; «via Appia 12»; Bolivia Norte 4; VIA Roma 1\n".utf8)
+        func run(gated: Bool) throws -> [String] {
+            let engine = try DetectionEngine(detectors: [detector])
+            engine.isGated = gated
+            return try text.withUnsafeBufferPointer { buf in
+                try engine.scan(buf, from: 0, segmentEnd: buf.count, isFinal: true).detections.map {
+                    String(decoding: text[$0.span], as: UTF8.self)
+                }
+            }
+        }
+        let ungated = try run(gated: false)
+        XCTAssertEqual(ungated, ["rue Haute 5", "via Appia 12", "VIA Roma 1"])
+        XCTAssertEqual(try run(gated: true), ungated)
+    }
+}
