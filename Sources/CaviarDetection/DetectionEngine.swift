@@ -116,10 +116,15 @@ public final class DetectionEngine {
                 try runMultiLine(d, buf, window: w, from: pos, isFinal: isFinal, resume: &resume, hold: &hold, into: &detections)
             }
             if !isFinal {
-                // A trigger cut by the end of the data cannot have been seen: nothing that could
-                // contain it may be finalised.
+                // A match whose trigger has not arrived yet (or is cut by the end of the data)
+                // may start up to `lead` bytes before it. Rather than hold those bytes blindly
+                // (which held every line of an interactive pipe), ask the regex: only a start
+                // where a match is still in progress at the end of the data is held.
                 let uncertain = uncertainStart(buf, hits: hits, lineStart: segmentEnd)
-                hold = min(hold, max(pos, uncertain - d.lead))
+                let lo = max(pos, uncertain - d.lead)
+                if lo < uncertain, let open = try openMatchStart(d, buf, from: lo, below: uncertain) {
+                    hold = min(hold, max(pos, open))
+                }
             }
         }
         if partialTail {
@@ -263,6 +268,34 @@ public final class DetectionEngine {
             }
             start = lineStop + 1
         }
+    }
+
+    /// The earliest start in `[from, below)` from which a match of `d` could still be in
+    /// progress at the end of `buf` (PCRE2 partial-hard, ungated), or nil if there is none.
+    func openMatchStart(_ d: RegexDetector, _ buf: UnsafeBufferPointer<UInt8>, from: Int, below: Int) throws -> Int? {
+        var earliest: Int?
+        for pattern in try d.patterns() {
+            var s = from
+            while s < below {
+                let outcome: MatchOutcome
+                do {
+                    outcome = try matcher.match(pattern, in: buf, from: s, startLimit: below - 1, partial: true)
+                } catch let f as MatchFailure {
+                    throw DetectorFailure(detectorID: d.id, origin: d.origin, offset: s, message: f.message)
+                }
+                switch outcome {
+                case .noMatch:
+                    s = below
+                case .partial(let ps):
+                    earliest = min(earliest ?? ps, ps)
+                    s = below
+                case .match(let groups):
+                    // A complete match was seen by the gated pass; a partial one may still start after its start.
+                    s = (groups[0]?.lowerBound ?? s) + 1
+                }
+            }
+        }
+        return earliest
     }
 
     private func runMultiLine(_ d: RegexDetector, _ buf: UnsafeBufferPointer<UInt8>, window: Range<Int>, from pos: Int, isFinal: Bool,

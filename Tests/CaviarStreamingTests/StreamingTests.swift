@@ -104,6 +104,26 @@ final class StreamingTests: XCTestCase {
         }
     }
 
+    /// In an interactive pipe a finished line goes out at once, unless a multi-line match
+    /// could still be in progress at its end (a street line that a postcode line may follow).
+    func testFinishedLinesAreNotHeldUnlessAMatchIsStillOpen() throws {
+        let engine = try StreamingTests.engine()
+        let sink = MemorySink()
+        let driver = StreamRedactor(engine: engine, redactor: Redactor(), sink: sink)
+        var expected: [UInt8] = []
+        for line in ["Bonjour, ceci est un test.\n", "The meeting is at 10:00 in room 3.\n", "Wir sehen uns am Montag.\n"] {
+            try driver.feed(Array(line.utf8))
+            expected += Array(line.utf8)
+            XCTAssertEqual(String(decoding: sink.bytes, as: UTF8.self), String(decoding: expected, as: UTF8.self), "a finished line was held back")
+        }
+        try driver.feed(Array("Hauptstraße 5\n".utf8))
+        XCTAssertEqual(sink.bytes, expected, "a street line that a postcode line may complete must wait")
+        try driver.feed(Array("10115 Berlin\n".utf8))
+        try driver.finish()
+        let out = String(decoding: sink.bytes[expected.count...], as: UTF8.self)
+        XCTAssertFalse(out.contains("Hauptstraße") || out.contains("10115"), out)
+    }
+
     func testGatedEqualsUngatedOverEveryShippedDetector() throws {
         let gated = try StreamingTests.engine()
         let ungated = try StreamingTests.engine()
