@@ -44,6 +44,11 @@ public final class DetectionEngine {
     let maxLiteralLength: Int
     let maxMultiLineLead: Int
     var wholeMatches: [Range<Int>] = []
+    /// Each detector's trigger as an index into `distinctTriggers`: detectors that share a
+    /// trigger (many share `digits:N`) share its sorted hit list within one scan.
+    let triggerSlot: [Int?]
+    let distinctTriggers: [Trigger]
+    var triggerHitCache: [[Range<Int>]?] = []
 
     public init(detectors: [RegexDetector], textDetectors: [any TextDetector] = [], minConfidence: Double = Confidence.defaultThreshold,
                 globalAllow: AllowList? = nil, matchLimit: UInt32 = 1_000_000) throws {
@@ -68,6 +73,15 @@ public final class DetectionEngine {
             return 0
         }.max() ?? 0
         maxMultiLineLead = multiLine.map { detectors[$0].lead }.max() ?? 0
+        var slots: [Trigger: Int] = [:], distinct: [Trigger] = []
+        triggerSlot = detectors.map { d in
+            guard let t = d.trigger else { return nil }
+            if let i = slots[t] { return i }
+            slots[t] = distinct.count
+            distinct.append(t)
+            return distinct.count - 1
+        }
+        distinctTriggers = distinct
     }
 
     public func addTextDetector(_ detector: any TextDetector) { textDetectors.append(detector) }
@@ -96,12 +110,13 @@ public final class DetectionEngine {
         wholeMatches.removeAll(keepingCapacity: true)
 
         let hits = prefilter.scan(buf, region: max(0, pos - 64)..<end)
+        triggerHitCache = [[Range<Int>]?](repeating: nil, count: distinctTriggers.count)
         indexNewlines(buf, from: pos, to: end)
 
         // Single-line detectors.
         for di in singleLine {
             let d = detectors[di]
-            let windows = isGated ? self.windows(for: d, hits: hits, from: pos, until: lineLimit) : [pos..<lineLimit]
+            let windows = isGated ? self.windows(for: di, hits: hits, from: pos, until: lineLimit) : [pos..<lineLimit]
             var resume = [Int](repeating: 0, count: d.patternCount)
             for w in windows {
                 try runSingleLine(d, buf, window: w, from: pos, limit: lineLimit, partialTail: partialTail, resume: &resume, hold: &hold, into: &detections)
@@ -110,7 +125,7 @@ public final class DetectionEngine {
         // Multi-line detectors see the whole buffer, with partial matching until EOF.
         for di in multiLine {
             let d = detectors[di]
-            let windows = isGated ? self.windows(for: d, hits: hits, from: pos, until: end) : [pos..<end]
+            let windows = isGated ? self.windows(for: di, hits: hits, from: pos, until: end) : [pos..<end]
             var resume = [Int](repeating: 0, count: d.patternCount)
             for w in windows {
                 try runMultiLine(d, buf, window: w, from: pos, isFinal: isFinal, resume: &resume, hold: &hold, into: &detections)
@@ -168,11 +183,19 @@ public final class DetectionEngine {
     }
 
     /// Where matches of `d` may start: `[hit − lead, hit end]` for each hit, merged, clipped to `[from, until)`.
-    func windows(for d: RegexDetector, hits: Prefilter.Hits, from: Int, until: Int) -> [Range<Int>] {
-        guard let trigger = d.trigger else { return from < until ? [from..<until] : [] }
-        var raw = triggerHits(trigger, hits)
+    func windows(for di: Int, hits: Prefilter.Hits, from: Int, until: Int) -> [Range<Int>] {
+        let d = detectors[di]
+        guard let slot = triggerSlot[di] else { return from < until ? [from..<until] : [] }
+        let raw: [Range<Int>]
+        if let cached = triggerHitCache[slot] {
+            raw = cached
+        } else {
+            var list = triggerHits(distinctTriggers[slot], hits)
+            list.sort { $0.lowerBound < $1.lowerBound }
+            triggerHitCache[slot] = list
+            raw = list
+        }
         if raw.isEmpty { return [] }
-        raw.sort { $0.lowerBound < $1.lowerBound }
         var out: [Range<Int>] = []
         for h in raw {
             let lo = max(from, h.lowerBound - d.lead)

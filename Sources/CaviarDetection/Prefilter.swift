@@ -8,20 +8,20 @@ final class Prefilter {
     let literals: [Trigger]
     private let literalIndex: [Trigger: Int]
     /// Single-byte literals: folded byte -> literal indices.
-    private var singleByte = [[Int]](repeating: [], count: 256)
+    private let singleByte: [[Int]]
     let needsDigits: Bool
     let needsUpper: Bool
     /// Per folded byte: 1 = a single-byte literal starts with it, 2 = a longer literal does.
-    private var firstByteFlags = [UInt8](repeating: 0, count: 256)
-    private var literalLengths: [Int] = []
-    private var literalBytes: [[UInt8]] = []
-    private var literalIsCaseless: [Bool] = []
+    private let firstByteFlags: [UInt8]
+    private let literalLengths: [Int]
+    private let literalBytes: [[UInt8]]
+    private let literalIsCaseless: [Bool]
     /// The hit counts only where the byte before it does not continue a word.
-    private var literalAtWordStart: [Bool] = []
+    private let literalAtWordStart: [Bool]
     /// Literals of two bytes or more grouped by their folded first two bytes:
     /// `pairLiterals[pairStart[key]..<pairStart[key + 1]]`.
-    private var pairStart = [UInt32](repeating: 0, count: 65537)
-    private var pairLiterals: [UInt32] = []
+    private let pairStart: [UInt32]
+    private let pairLiterals: [UInt32]
 
     init(triggers: [Trigger]) {
         var lits: [Trigger] = []
@@ -41,6 +41,12 @@ final class Prefilter {
         literalIndex = index
         needsDigits = digits
         needsUpper = upper
+        var singleByte = [[Int]](repeating: [], count: 256)
+        var firstByteFlags = [UInt8](repeating: 0, count: 256)
+        var literalLengths: [Int] = [], literalBytes: [[UInt8]] = []
+        var literalIsCaseless: [Bool] = [], literalAtWordStart: [Bool] = []
+        var pairStart = [UInt32](repeating: 0, count: 65537)
+        var pairLiterals: [UInt32] = []
         var byKey: [Int: [UInt32]] = [:]
         for (i, t) in lits.enumerated() {
             let bytes: [UInt8], caseless: Bool, wordStart: Bool
@@ -76,6 +82,14 @@ final class Prefilter {
             }
         }
         pairStart[65536] = offset
+        self.singleByte = singleByte
+        self.firstByteFlags = firstByteFlags
+        self.literalLengths = literalLengths
+        self.literalBytes = literalBytes
+        self.literalIsCaseless = literalIsCaseless
+        self.literalAtWordStart = literalAtWordStart
+        self.pairStart = pairStart
+        self.pairLiterals = pairLiterals
     }
 
     @inline(__always) static func fold(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }

@@ -37,12 +37,15 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses the pack syntax: `lit:X`, `ilit:X`, `word:X`, `iword:X`, `digits:N`, `upper:N`,
     /// joined with ` & ` or ` | `.
+    /// The text of `lit:`, `ilit:`, `word:` and `iword:` is taken verbatim, spaces included
+    /// (`ilit:gade ` is the Danish street suffix before its house number, which must not fire
+    /// inside `vergadering`); the separators ` | ` and ` & ` consume one space on each side.
     public static func parse(_ text: String) throws -> Trigger {
         let alternatives = split(text, on: " | ")
         if alternatives.count > 1 { return .any(try alternatives.map(parse)) }
         let parts = split(text, on: " & ")
         if parts.count > 1 { return .all(try parts.map(parseOne)) }
-        return try parseOne(trim(text))
+        return try parseOne(text)
     }
 
     /// Splits on a separator and trims spaces (without Foundation: this runs for every detector at start-up).
@@ -52,14 +55,14 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         var start = 0, i = 0
         while i + sep.count <= t.count {
             if t[i..<(i + sep.count)].elementsEqual(sep) {
-                parts.append(trim(String(decoding: t[start..<i], as: UTF8.self)))
+                parts.append(String(decoding: t[start..<i], as: UTF8.self))
                 i += sep.count
                 start = i
             } else {
                 i += 1
             }
         }
-        parts.append(trim(String(decoding: t[start...], as: UTF8.self)))
+        parts.append(String(decoding: t[start...], as: UTF8.self))
         return parts
     }
 
@@ -70,7 +73,10 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         return String(sub)
     }
 
-    static func parseOne(_ text: String) throws -> Trigger {
+    static func parseOne(_ raw: String) throws -> Trigger {
+        // Leading spaces and the kind are never significant; a literal's text is.
+        var text = Substring(raw)
+        while text.first == " " { text = text.dropFirst() }
         guard let colon = text.firstIndex(of: ":") else {
             throw TriggerError("trigger '\(text)' has no kind; use lit:, ilit:, word:, iword:, digits: or upper:")
         }
@@ -92,7 +98,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
             }
             return .wordStart(inner)
         case "digits", "upper":
-            guard let n = Int(value), n >= 1, n <= 64 else {
+            guard let n = Int(trim(value)), n >= 1, n <= 64 else {
                 throw TriggerError("trigger '\(text)': expected a count between 1 and 64")
             }
             return kind == "digits" ? .digits(n) : .upper(n)

@@ -7,9 +7,10 @@ import XCTest
 /// letter, digit or `_`, and gating on them never loses a match of a regex that needs a word start.
 final class TriggerTests: XCTestCase {
     func testParsesWordKindsAndRoundTripsTheirDescription() throws {
-        // Surrounding spaces are not part of a trigger (packs align lists with them).
-        XCTAssertEqual(try Trigger.parse("iword:Rue ").description, "iword:rue")
-        XCTAssertEqual(try Trigger.parse("word:Út ").description, "word:Út")
+        // A literal's spaces are part of it; the separators take one space on each side.
+        XCTAssertEqual(try Trigger.parse("iword:Rue ").description, "iword:rue ")
+        XCTAssertEqual(try Trigger.parse("  digits:3 ").description, "digits:3")
+        XCTAssertEqual(try Trigger.parse("word:Út").description, "word:Út")
         XCTAssertEqual(try Trigger.parse("iword:via | lit:Straße").description, "any[iword:via, lit:Straße]")
         XCTAssertThrowsError(try Trigger.parse("word:-x")) { error in
             XCTAssertTrue("\(error)".contains("cannot begin a word"), "\(error)")
@@ -33,12 +34,12 @@ final class TriggerTests: XCTestCase {
 
     func testWordStartDropsOnlyGluedHits() throws {
         // "lawful. " ends in "ul. " but is no street word; "ul. Długa" is.
-        XCTAssertEqual(try hits("iword:ul. ", "lawful. ul. Długa 5, UL. Krótka"), [8..<11, 22..<25])
-        XCTAssertEqual(try hits("ilit:ul. ", "lawful. ul. Długa 5"), [4..<7, 8..<11])
+        XCTAssertEqual(try hits("iword:ul. ", "lawful. ul. Długa 5, UL. Krótka"), [8..<12, 22..<26])
+        XCTAssertEqual(try hits("ilit:ul. ", "lawful. ul. Długa 5"), [4..<8, 8..<12])
         // Start of the buffer, punctuation, digits and underscores before the hit.
-        XCTAssertEqual(try hits("word:via ", "via a (via b) 3via c _via d"), [0..<3, 7..<10])
+        XCTAssertEqual(try hits("word:via ", "via a (via b) 3via c _via d"), [0..<4, 7..<11])
         // A non-ASCII character before the hit keeps it: the prefilter does not decode letters.
-        XCTAssertEqual(try hits("word:via ", "«via Roma» évia x"), [2..<5, 15..<18])
+        XCTAssertEqual(try hits("word:via ", "«via Roma» évia x"), [2..<6, 15..<19])
     }
 
     func testGatingOnAWordTriggerFindsWhatTheUngatedRegexFinds() throws {
