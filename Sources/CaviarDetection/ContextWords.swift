@@ -4,7 +4,7 @@ import Foundation
 /// Context words around a candidate, in any language, matched case-insensitively as whole words
 /// within a window counted in characters (so it works the same for every script).
 public struct ContextWords: Sendable {
-    /// Lower-cased words (NFC), any language.
+    /// The words as written in the pack (any language; compared after folding).
     public let words: [String]
     public let before: Int
     public let after: Int
@@ -12,47 +12,36 @@ public struct ContextWords: Sendable {
     public let boost: Double
     /// Candidates without a context word are dropped.
     public let isRequired: Bool
+    /// Folded on first use: most detectors never see a candidate in a short input, and folding
+    /// every word of every pack was a fifth of the start-up time.
+    let table: FoldedWordTable
 
     public init(words: [String], before: Int = 60, after: Int = 30, boost: Double = 0.3, isRequired: Bool = false) {
-        self.words = Array(Set(words.map { $0.lowercased() })).filter { !$0.isEmpty }.sorted()
+        self.words = words.filter { !$0.isEmpty }
         self.before = before
         self.after = after
         self.boost = boost
         self.isRequired = isRequired
-        // Folding turns punctuation into a space: "tlf." folds to "tlf ", which must still match
-        // "tlf. 33", so spaces at the ends of a word are not part of it.
-        self.foldedWords = self.words.map { word in
-            var f = TextFolding.fold(word)[...]
-            while f.first == 32 { f = f.dropFirst() }
-            while f.last == 32 { f = f.dropLast() }
-            return Array(f)
-        }.filter { !$0.isEmpty }
-        self.byFirstByte = ContextWords.index(self.foldedWords)
+        self.table = FoldedWordTable(words: self.words)
     }
 
-    /// `words` folded by the one shared table (case, diacritics, punctuation as space).
-    let foldedWords: [[UInt8]]
-    /// Indices into `foldedWords` by first byte, so a window is walked once rather than once per word.
-    let byFirstByte: [[Int]]
-
-    static func index(_ words: [[UInt8]]) -> [[Int]] {
-        var table = [[Int]](repeating: [], count: 256)
-        for (i, w) in words.enumerated() { if let f = w.first { table[Int(f)].append(i) } }
-        return table
-    }
+    /// The words folded by the one shared table (case, diacritics, punctuation as space).
+    var foldedWords: [[UInt8]] { table.get().words }
 
     /// Whether a context word occurs within the window around `span` of `buf`.
     func isPresent(around span: Range<Int>, in buf: UnsafeBufferPointer<UInt8>) -> Bool {
-        if foldedWords.isEmpty { return false }
+        let folded = table.get()
+        if folded.words.isEmpty { return false }
         let lo = ContextWords.back(from: span.lowerBound, characters: before, in: buf)
         let hi = ContextWords.forward(from: span.upperBound, characters: after, in: buf)
         let left = TextFolding.fold(Array(buf[lo..<span.lowerBound]))
         let right = TextFolding.fold(Array(buf[span.upperBound..<hi]))
-        return containsAnyWord(in: left) || containsAnyWord(in: right)
+        return ContextWords.containsAnyWord(folded, in: left) || ContextWords.containsAnyWord(folded, in: right)
     }
 
     /// Whether any folded word occurs as a whole word in `text`: one walk over its word starts.
-    func containsAnyWord(in text: [UInt8]) -> Bool {
+    static func containsAnyWord(_ folded: FoldedWordTable.Built, in text: [UInt8]) -> Bool {
+        let foldedWords = folded.words, byFirstByte = folded.byFirstByte
         let m = text.count
         var i = 0
         while i < m {
@@ -92,5 +81,41 @@ public struct ContextWords: Sendable {
 
     @inline(__always) static func isWordByte(_ b: UInt8) -> Bool {
         (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b >= 0x80
+    }
+}
+
+/// The folded form of a word list, built once on first use (thread-safe).
+final class FoldedWordTable: @unchecked Sendable {
+    struct Built {
+        let words: [[UInt8]]
+        /// Indices into `words` by first byte, so a window is walked once rather than once per word.
+        let byFirstByte: [[Int]]
+    }
+
+    private let source: [String]
+    private let lock = NSLock()
+    private var built: Built?
+
+    init(words: [String]) { source = words }
+
+    func get() -> Built {
+        lock.lock()
+        defer { lock.unlock() }
+        if let built { return built }
+        // Folding turns punctuation into a space: "tlf." folds to "tlf ", which must still match
+        // "tlf. 33", so spaces at the ends of a word are not part of it.
+        var seen = Set<[UInt8]>()
+        var words: [[UInt8]] = []
+        for word in source {
+            var f = TextFolding.fold(word)[...]
+            while f.first == 32 { f = f.dropFirst() }
+            while f.last == 32 { f = f.dropLast() }
+            if !f.isEmpty && seen.insert(Array(f)).inserted { words.append(Array(f)) }
+        }
+        var table = [[Int]](repeating: [], count: 256)
+        for (i, w) in words.enumerated() { if let first = w.first { table[Int(first)].append(i) } }
+        let result = Built(words: words, byFirstByte: table)
+        built = result
+        return result
     }
 }

@@ -40,30 +40,35 @@ public enum PackCompiler {
     }
 
     static func substituteOnce(_ pattern: String, fragments: [String: String], file: String, line: Int?, id: String) throws -> String {
-        var out = ""
-        var rest = Substring(pattern)
-        while let open = rest.firstIndex(of: "{") {
-            out += rest[..<open]
-            let after = rest[rest.index(after: open)...]
+        // On bytes: this runs for every pattern at every start-up, and the address patterns
+        // are tens of kilobytes of `\p{L}`.
+        let text = Array(pattern.utf8)
+        guard text.contains(0x7B) else { return pattern }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count)
+        var i = 0
+        while i < text.count {
+            let b = text[i]
+            guard b == 0x7B else { out.append(b); i += 1; continue }
             // `\p{L}`, `\x{A0}`, `\g{1}` and friends are regex syntax, not fragments.
-            let prefix = out.suffix(2)
-            let isEscapeArgument = prefix.count == 2 && prefix.first == "\\" && "pPxoNgk".contains(prefix.last ?? " ")
-            if !isEscapeArgument, let close = after.firstIndex(of: "}") {
-                let name = String(after[..<close])
-                if let first = name.first, first.isUppercase, name.allSatisfy({ $0.isUppercase || $0.isNumber || $0 == "_" }) {
-                    guard let value = fragments[name] else {
-                        throw PackError(file: file, line: line, detectorID: id, message: "unknown fragment {\(name)}; define it under 'fragments:'")
+            let isEscapeArgument = out.count >= 2 && out[out.count - 2] == 0x5C && Array("pPxoNgk".utf8).contains(out[out.count - 1])
+            if !isEscapeArgument, let close = text[(i + 1)...].firstIndex(of: 0x7D) {
+                let name = text[(i + 1)..<close]
+                let isUpper = { (c: UInt8) in c >= 65 && c <= 90 }
+                if let first = name.first, isUpper(first), name.allSatisfy({ isUpper($0) || ($0 >= 48 && $0 <= 57) || $0 == 95 }) {
+                    let key = String(decoding: name, as: UTF8.self)
+                    guard let value = fragments[key] else {
+                        throw PackError(file: file, line: line, detectorID: id, message: "unknown fragment {\(key)}; define it under 'fragments:'")
                     }
-                    out += "(?:" + value + ")"
-                    rest = after[after.index(after: close)...]
+                    out += Array("(?:".utf8) + Array(value.utf8) + [0x29]
+                    i = close + 1
                     continue
                 }
             }
-            out += "{"
-            rest = after
+            out.append(b)
+            i += 1
         }
-        out += rest
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func compile(_ d: RawDetector, pack: RawPack, lazy: (Int, Int)? = nil) throws -> RegexDetector {
