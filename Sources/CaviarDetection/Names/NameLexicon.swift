@@ -29,6 +29,8 @@ public struct NameLexicon: Sendable {
     public var particles: Set<UInt64> = []
     /// Capitalised words that do not continue a name (`stop-words.txt`).
     public var stopWords: Set<UInt64> = []
+    /// Family names written before the given name (Hungarian order, `surnames-first.txt`).
+    public var surnamesFirst: Set<UInt64> = []
 
     /// The files read from a names directory, by field.
     static var files: [(String, WritableKeyPath<NameLexicon, Set<UInt64>>)] { [
@@ -36,6 +38,7 @@ public struct NameLexicon: Sendable {
         ("postnominal-titles.txt", \.postnominalTitles), ("greetings.txt", \.greetings),
         ("signoffs.txt", \.signoffs), ("field-labels.txt", \.fieldLabels),
         ("particles.txt", \.particles), ("stop-words.txt", \.stopWords),
+        ("surnames-first.txt", \.surnamesFirst),
     ] }
 
     /// Whether the first names came from the compiled `first-names.hashes` (false: folded at load).
@@ -222,5 +225,52 @@ public struct SortedHashes: Sendable {
             if value < hash { lower = middle + 1 } else { upper = middle }
         }
         return false
+    }
+}
+
+/// Latin transliteration of folded (lower-case, unaccented) Greek and Cyrillic words, so that a
+/// name written "Γεώργιος" or "Тодор" meets the Latin spelling of the bundled first-name list.
+/// Greek follows ELOT 743 (η, ι, υ -> i/y; ου -> ou; αυ/ευ -> av/ev; μπ, ντ at the start -> b, d;
+/// γγ -> ng); Cyrillic the Bulgarian streamlined system (ж -> zh, ц -> ts, щ -> sht, ъ -> a).
+enum Transliteration {
+    static let greek: [UInt32: String] = [
+        0x3B1: "a", 0x3B2: "v", 0x3B3: "g", 0x3B4: "d", 0x3B5: "e", 0x3B6: "z", 0x3B7: "i", 0x3B8: "th",
+        0x3B9: "i", 0x3BA: "k", 0x3BB: "l", 0x3BC: "m", 0x3BD: "n", 0x3BE: "x", 0x3BF: "o", 0x3C0: "p",
+        0x3C1: "r", 0x3C2: "s", 0x3C3: "s", 0x3C4: "t", 0x3C5: "y", 0x3C6: "f", 0x3C7: "ch", 0x3C8: "ps",
+        0x3C9: "o", 0x3CA: "i", 0x3CB: "y",
+    ]
+    static let cyrillic: [UInt32: String] = [
+        0x430: "a", 0x431: "b", 0x432: "v", 0x433: "g", 0x434: "d", 0x435: "e", 0x436: "zh", 0x437: "z",
+        0x438: "i", 0x439: "y", 0x43A: "k", 0x43B: "l", 0x43C: "m", 0x43D: "n", 0x43E: "o", 0x43F: "p",
+        0x440: "r", 0x441: "s", 0x442: "t", 0x443: "u", 0x444: "f", 0x445: "h", 0x446: "ts", 0x447: "ch",
+        0x448: "sh", 0x449: "sht", 0x44A: "a", 0x44C: "y", 0x44E: "yu", 0x44F: "ya", 0x451: "e",
+        0x454: "ye", 0x456: "i", 0x457: "yi",
+    ]
+
+    /// ASCII transliteration of `folded`; empty when a character has no mapping.
+    static func latin(_ folded: [UInt8]) -> [UInt8] {
+        let scalars = Array(String(decoding: folded, as: UTF8.self).unicodeScalars.map(\.value))
+        var result: [UInt8] = []
+        var index = 0
+        while index < scalars.count {
+            let value = scalars[index]
+            let next = index + 1 < scalars.count ? scalars[index + 1] : 0
+            if value < 0x80 { result.append(UInt8(value)); index += 1; continue }
+            // Greek digraphs.
+            switch (value, next) {
+            case (0x3BF, 0x3C5): result += Array("ou".utf8); index += 2; continue
+            case (0x3B1, 0x3C5): result += Array("av".utf8); index += 2; continue
+            case (0x3B5, 0x3C5): result += Array("ev".utf8); index += 2; continue
+            case (0x3B3, 0x3B3): result += Array("ng".utf8); index += 2; continue
+            case (0x3BC, 0x3C0) where index == 0: result.append(0x62); index += 2; continue
+            case (0x3BD, 0x3C4) where index == 0: result.append(0x64); index += 2; continue
+            case (0x3B3, 0x3BA) where index == 0: result.append(0x67); index += 2; continue
+            default: break
+            }
+            guard let latin = greek[value] ?? cyrillic[value] else { return [] }
+            result += Array(latin.utf8)
+            index += 1
+        }
+        return result
     }
 }

@@ -223,8 +223,25 @@ public final class PersonNameDetector: TextDetector {
             if end - start >= 4, text[end - 1] | 0x20 == 0x73 {
                 if text[end - 2] == 0x27 { end -= 2 } else if end - start >= 6, text[end - 2] == 0x99, text[end - 3] == 0x80, text[end - 4] == 0xE2 { end -= 4 }
             }
+            // A word glued to digits ("DE456266413", "40905679-Q", "EUR5") is part of a code, never a name word.
+            if touchesDigit(text, start, index, from: from, to: to) {
+                tokens.append(Token(start: start, end: end, isCapitalised: false, isAllCaps: false, isLetter: false))
+                continue
+            }
             tokens.append(Token(start: start, end: end, isCapitalised: firstUpper, isAllCaps: upper >= 2 && lower == 0, isLetter: letters == 1 && firstUpper))
         }
+    }
+
+    /// Whether the word `text[start..<end]` touches a digit: right after it, right before it, or
+    /// before it across one `-` or `/`.
+    func touchesDigit(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, from: Int, to: Int) -> Bool {
+        func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+        if end < to, isDigit(text[end]) { return true }
+        guard start > from else { return false }
+        let before = text[start - 1]
+        if isDigit(before) { return true }
+        if before == 0x2D || before == 0x2F, start - 1 > from, isDigit(text[start - 2]) { return true }
+        return false
     }
 
     @inline(__always)
@@ -347,7 +364,9 @@ public final class PersonNameDetector: TextDetector {
             let token = tokens[j]
             if token.isCapitalised {
                 if token.isLetter, !(j + 1 < tokens.count && dotSpaceBefore(text, j + 1)) { break }
-                if words > 0 || j > k, lexicon.stopWords.contains(hash(text, j)) || isTitle(text, j) { break }
+                if words > 0 || j > k, lexicon.stopWords.contains(hash(text, j)) || titleEnd(text, j) != nil { break }
+                // A short acronym ("Nota de RH", "Sie EUR") does not continue a name in mixed case.
+                if j > k, token.isAllCaps, token.end - token.start <= 3, !tokens[k].isAllCaps { break }
                 words += 1
                 j += 1
                 end = j
@@ -368,7 +387,6 @@ public final class PersonNameDetector: TextDetector {
 
     func emit(_ text: UnsafeBufferPointer<UInt8>, _ first: Int, _ end: Int, confidence: Double, surnameFirst: Bool = false) {
         guard end > first, isFree(first, end) else { return }
-        for k in first..<end { claimed[k] = true }
         var identity: [UInt8]
         var surname: UInt64?
         if surnameFirst, end - first >= 2 {
@@ -376,12 +394,44 @@ public final class PersonNameDetector: TextDetector {
             let family = NameLexicon.folded(text, tokens[first].start, tokens[first].end, folder: folder)
             identity = given + [0x20] + family
             surname = NameLexicon.hash(ofFolded: family)
+        } else if end - first == 2, tokens[first].isCapitalised, tokens[first + 1].isCapitalised,
+                  lexicon.surnamesFirst.contains(hash(text, first)), !lexicon.firstNames.contains(hash(text, first)),
+                  isFirstName(text, first + 1) {
+            // "Kovács Margit" found by a cue: Hungarian order, the identity is "margit kovacs".
+            emit(text, first, end, confidence: confidence, surnameFirst: true)
+            return
         } else {
             identity = NameLexicon.folded(text, tokens[first].start, tokens[end - 1].end, folder: folder)
             let words = (first..<end).filter { tokens[$0].isCapitalised && !tokens[$0].isLetter }
             if words.count >= 2, let last = words.last { surname = hash(text, last) }
         }
+        for k in first..<end { claimed[k] = true }
         found.append(Found(first: first, end: end, identity: identity, confidence: confidence, surname: surname))
+    }
+
+    /// Whether token `k` is a bundled first name: as written, as a hyphenated pair of first names
+    /// ("Karl-Heinz", "Anna-Lisa"), or, in Greek or Cyrillic script, in its Latin transliteration
+    /// (ELOT 743 / Bulgarian streamlined system: "Γεώργιος" -> georgios, "Тодор" -> todor).
+    func isFirstName(_ text: UnsafeBufferPointer<UInt8>, _ k: Int) -> Bool {
+        let token = tokens[k]
+        if lexicon.firstNames.contains(hash(text, k)) { return true }
+        var hyphen: Int?
+        var nonLatin = false
+        for index in token.start..<token.end {
+            let byte = text[index]
+            if byte == 0x2D { hyphen = index }
+            if byte >= 0xCE && byte <= 0xD1 { nonLatin = true }
+        }
+        if let hyphen, hyphen > token.start, hyphen + 1 < token.end {
+            let first = NameLexicon.foldedHash(text, token.start, hyphen, folder: folder)
+            let second = NameLexicon.foldedHash(text, hyphen + 1, token.end, folder: folder)
+            return lexicon.firstNames.contains(first) && lexicon.firstNames.contains(second)
+        }
+        if nonLatin {
+            let latin = Transliteration.latin(NameLexicon.folded(text, token.start, token.end, folder: folder))
+            return !latin.isEmpty && lexicon.firstNames.contains(NameLexicon.hash(ofFolded: latin))
+        }
+        return false
     }
 
     // MARK: Cues
@@ -416,7 +466,7 @@ public final class PersonNameDetector: TextDetector {
             }
             // Speaker without a time: "Anna:" or "Anna Schmidt:" when the first word is a first name.
             let end = nameRun(text, from: k, maxWords: 3)
-            if end == m, end > k, lexicon.firstNames.contains(hash(text, k)) {
+            if end == m, end > k, !tokens[k].isAllCaps, isFirstName(text, k) {
                 emit(text, k, end, confidence: cueConfidence)
                 return
             }
@@ -428,7 +478,7 @@ public final class PersonNameDetector: TextDetector {
             guard lexicon.greetings.contains(hash(text, k, last + 1)) else { continue }
             var p = last + 1
             guard spaceBefore(text, p) else { break }
-            while p < tokens.count, isTitle(text, p) { p += 1 }
+            while p < tokens.count, let next = titleEnd(text, p) { p = next }
             guard p < tokens.count, !lexicon.stopWords.contains(hash(text, p)) else { return }
             let end = nameRun(text, from: p)
             if end > p {
@@ -444,7 +494,7 @@ public final class PersonNameDetector: TextDetector {
         if end > k, end - k <= 4, claimed[k] == false {
             let after = nextByte(text, after: end - 1)
             guard after == 0x0A || after == 0 else { return }
-            if end - k == 1, !lexicon.firstNames.contains(hash(text, k)) { return }
+            if end - k == 1, !isFirstName(text, k) { return }
             if followsSignoff(text, k, scanStart: scanStart) { emit(text, k, end, confidence: cueConfidence) }
         }
     }
@@ -545,12 +595,15 @@ public final class PersonNameDetector: TextDetector {
     func isTitle(_ text: UnsafeBufferPointer<UInt8>, _ k: Int) -> Bool {
         let token = tokens[k]
         let length = token.end - token.start
-        guard length <= 14, k + 1 < tokens.count, tokens[k + 1].isCapitalised || (token.isCapitalised && isParticle(text, k + 1)) else { return false }
+        guard length <= 14, k + 1 < tokens.count else { return false }
         let dotted = dotSpaceBefore(text, k + 1)
+        // "dr Lahti" (Nordic, Polish, Dutch usage): lower-case "dr" needs no dot.
+        let doctor = length == 2 && text[token.start] == 0x64 && text[token.start + 1] == 0x72
+        guard tokens[k + 1].isCapitalised || ((token.isCapitalised || dotted || doctor) && isParticle(text, k + 1)) else { return false }
         // "M. Dupont", "G. Novak": a one-letter title needs its dot; a short lower-case word
         // ("fr", "me") is a title only with its dot.
         if token.isLetter, !dotted { return false }
-        guard token.isCapitalised || length >= 3 || dotted else { return false }
+        guard token.isCapitalised || length >= 3 || dotted || doctor else { return false }
         return lexicon.titles.contains(hash(text, k))
     }
 
@@ -603,14 +656,14 @@ public final class PersonNameDetector: TextDetector {
                 if next.isAllCaps {
                     // "SOPHY SANTINO": an all-caps first name followed by an all-caps word.
                     let h = hash(text, k)
-                    if lexicon.firstNames.contains(h), !lexicon.ambiguous.contains(h), !lexicon.stopWords.contains(hash(text, k + 1)) {
+                    if isFirstName(text, k), !lexicon.ambiguous.contains(h), !lexicon.stopWords.contains(hash(text, k + 1)) {
                         var end = k + 2
                         if end < tokens.count, tokens[end].isAllCaps, spaceBefore(text, end), nextByte(text, after: end) == 0x0A { end += 1 }
                         emit(text, k, end, confidence: listConfidence)
                     }
                 } else if next.isCapitalised, !next.isLetter {
                     // "DUPONT Jean": an all-caps surname followed by a first name.
-                    if lexicon.firstNames.contains(hash(text, k + 1)), !lexicon.stopWords.contains(hash(text, k)) {
+                    if isFirstName(text, k + 1), !lexicon.stopWords.contains(hash(text, k)) {
                         emit(text, k, k + 2, confidence: listConfidence, surnameFirst: true)
                     }
                 }
@@ -618,7 +671,16 @@ public final class PersonNameDetector: TextDetector {
                 continue
             }
             let h = hash(text, k)
-            if lexicon.firstNames.contains(h), !lexicon.ambiguous.contains(h) {
+            // "Kovács Margit": a family name written first (Hungarian order) and a first name.
+            if lexicon.surnamesFirst.contains(h), next.isCapitalised, !next.isAllCaps, !next.isLetter {
+                let given = hash(text, k + 1)
+                if isFirstName(text, k + 1), !lexicon.ambiguous.contains(given), !lexicon.surnamesFirst.contains(given) || !lexicon.firstNames.contains(h) {
+                    emit(text, k, k + 2, confidence: listConfidence, surnameFirst: true)
+                    k += 2
+                    continue
+                }
+            }
+            if isFirstName(text, k), !lexicon.ambiguous.contains(h) {
                 let end = nameRun(text, from: k)
                 let words = (k..<end).filter { tokens[$0].isCapitalised && !tokens[$0].isLetter }
                 if words.count >= 2, !lexicon.ambiguous.contains(hash(text, words[1])) || lexicon.firstNames.contains(h) {
