@@ -7,7 +7,8 @@ PyPI package gender-guesser 0.4.0) -> patterns/names/first-names.txt.
 
 Keeps names that have a frequency in at least one column of an EU member state (plus the
 United Kingdom, Iceland, Norway, Switzerland, which share the languages), at least MIN_FREQ
-in one of them. Output: one name per line, sorted, duplicates after simple case folding removed
+in one of them, and names at least EXTRA_MIN_FREQ in the USA, Turkey or Arabia columns (EU
+residents of Turkish and Arabic roots; English names used in Ireland and Malta). Output: one name per line, sorted, duplicates after simple case folding removed
 (the runtime folds with TextFolding, so diacritic variants may still fold together; harmless).
 """
 import sys, unicodedata
@@ -24,6 +25,11 @@ EU = """great_britain ireland italy malta portugal spain france belgium luxembou
 the_netherlands east_frisia germany austria swiss iceland denmark norway sweden finland
 estonia latvia lithuania poland czech_republic slovakia hungary romania bulgaria croatia
 slovenia greece""".split()
+# Names of the large communities of EU residents with roots elsewhere (Turkish, Arabic, Maghrebi)
+# and of the English-speaking world (names used in Ireland, Malta and the UK follow the US
+# ones closely): kept when at least "rare" (3) there, to leave out the long tail.
+EXTRA = """usa turkey arabia""".split()
+EXTRA_MIN_FREQ = 3
 MIN_FREQ = 1  # 1..13 (hex-like digits); 1 = "very rare" in the source's scale
 
 def freq(c):
@@ -33,6 +39,7 @@ def freq(c):
 
 def main(path, out):
     columns = [COUNTRIES.index(c) for c in EU]
+    extra = [COUNTRIES.index(c) for c in EXTRA]
     names = {}
     with open(path, encoding='utf-8') as f:
         for line in f:
@@ -42,7 +49,8 @@ def main(path, out):
             parts = line.split()
             values = line[30:-1]
             best = max((freq(values[i]) if i < len(values) else 0) for i in columns)
-            if best < MIN_FREQ:
+            other = max((freq(values[i]) if i < len(values) else 0) for i in extra)
+            if best < MIN_FREQ and other < EXTRA_MIN_FREQ:
                 continue
             name = parts[1]
             for variant in ([name.replace('+', r) for r in ('', '-')] if '+' in name else [name]):
