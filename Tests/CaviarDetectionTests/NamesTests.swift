@@ -177,6 +177,15 @@ final class NamesTests: XCTestCase {
         assertFinds("Българска Народна Банка публикува данните.", [])
     }
 
+    func testGreekOrCyrillicNameInsideLatinText() {
+        assertFinds("Overfør venligst EUR 20 til Юрдан Четрафилски i dag.", ["Юрдан Четрафилски"])
+        assertFinds("Vous pouvez joindre Βαρδής Σκρίμπας au bureau.", ["Βαρδής Σκρίμπας"])
+        // In Greek or Cyrillic text the same shape is ordinary capitalisation; acronyms are no names.
+        assertFinds("Η Ευρωπαϊκή Επιτροπή ανακοίνωσε.", [])
+        assertFinds("Numéro ΑΦΜ ΦΠΑ CY09554451D.", [])
+        assertFinds("Αγαπητέ Δρ Ioannou,\n", ["Ioannou"])
+    }
+
     func testAcademicTitlesAndLowerCaseDoctor() {
         assertFinds("Du når dr Eftimie på telefon.", ["Eftimie"])
         assertFinds("MUDr. Sedláková, nar. 1993-11-30, nastupuje.", ["Sedláková"])

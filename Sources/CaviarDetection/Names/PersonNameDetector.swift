@@ -670,11 +670,18 @@ public final class PersonNameDetector: TextDetector {
                 k += 1
                 continue
             }
+            // "Юрдан Четрафилски" in a French sentence: two capitalised words in another script
+            // than the words around them are a transliterated-free foreign name.
+            if isForeignScriptPair(text, k) {
+                emit(text, k, k + 2, confidence: listConfidence)
+                k += 2
+                continue
+            }
             let h = hash(text, k)
             // "Kovács Margit": a family name written first (Hungarian order) and a first name.
             if lexicon.surnamesFirst.contains(h), next.isCapitalised, !next.isAllCaps, !next.isLetter {
                 let given = hash(text, k + 1)
-                if isFirstName(text, k + 1), !lexicon.ambiguous.contains(given), !lexicon.surnamesFirst.contains(given) || !lexicon.firstNames.contains(h) {
+                if isFirstName(text, k + 1), !lexicon.ambiguous.contains(given) || !lexicon.firstNames.contains(h), !lexicon.surnamesFirst.contains(given) || !lexicon.firstNames.contains(h) {
                     emit(text, k, k + 2, confidence: listConfidence, surnameFirst: true)
                     k += 2
                     continue
@@ -691,6 +698,43 @@ public final class PersonNameDetector: TextDetector {
             }
             k += 1
         }
+    }
+
+    /// The script of token `k`: 1 Greek, 2 Cyrillic, 0 anything else (Latin).
+    func script(_ text: UnsafeBufferPointer<UInt8>, _ k: Int) -> Int {
+        let lead = text[tokens[k].start]
+        if lead == 0xCE || lead == 0xCF { return 1 }
+        if lead >= 0xD0 && lead <= 0xD4 { return 2 }
+        return 0
+    }
+
+    /// Tokens `k` and `k + 1`: two capitalised (not all-caps) Greek or Cyrillic words of at least
+    /// two letters, on one line, while the words next to them on that line are in another script
+    /// (or absent) and at least one of them exists.
+    func isForeignScriptPair(_ text: UnsafeBufferPointer<UInt8>, _ k: Int) -> Bool {
+        guard k + 1 < tokens.count else { return false }
+        let pairScript = script(text, k)
+        guard pairScript != 0, script(text, k + 1) == pairScript, spaceBefore(text, k + 1) else { return false }
+        for j in k...(k + 1) {
+            let token = tokens[j]
+            // At least three letters (two bytes each in these scripts); no title, greeting or stop word.
+            guard token.isCapitalised, !token.isAllCaps, token.end - token.start >= 6, titleEnd(text, j) == nil else { return false }
+            let h = hash(text, j)
+            if lexicon.greetings.contains(h) || lexicon.stopWords.contains(h) || lexicon.titles.contains(h) { return false }
+        }
+        func sameLine(_ a: Int, _ b: Int) -> Bool {
+            !(tokens[a].end..<tokens[b].start).contains { text[$0] == 0x0A }
+        }
+        var neighbours = 0
+        if k > 0, sameLine(k - 1, k) {
+            if script(text, k - 1) == pairScript { return false }
+            neighbours += 1
+        }
+        if k + 2 < tokens.count, sameLine(k + 1, k + 2) {
+            if script(text, k + 2) == pairScript { return false }
+            neighbours += 1
+        }
+        return neighbours > 0
     }
 
     // MARK: Learning
