@@ -197,6 +197,11 @@ final class NamesTests: XCTestCase {
         assertFinds("the dr version of the file and tri volte", [])
     }
 
+    func testGreetingBeforePostNominalTitleIsNotPartOfTheName() {
+        assertFinds("Szia Váradi úr!\nIrodám zárva.", ["Váradi"])
+        assertFinds("Tisztelt Novotný úr!\n", ["Novotný"])
+    }
+
     func testMorningGreetingsAndReporterFields() {
         assertFinds("Huomenta Kurt,\nMaksakaa lasku.", ["Kurt"])
         assertFinds("God morgon Esben,\nVänligen överför.", ["Esben"])
@@ -357,6 +362,12 @@ final class NamesCorpusProbe: XCTestCase {
                 for r in results where !r.span.contains(where: { personBytes[$0] }) {
                     falsePositives += 1
                     lines.append("FP\t-\t\(id)\t\(String(decoding: bytes[r.span], as: UTF8.self))\t\(ctx(r.span.lowerBound, r.span.upperBound))")
+                }
+                for r in results where r.span.contains(where: { personBytes[$0] }) {
+                    let outside = r.span.filter { !personBytes[$0] && bytes[$0] != 0x20 && bytes[$0] != 0x2E && bytes[$0] != 0x2C }
+                    if !outside.isEmpty {
+                        lines.append("OVER\t-\t\(id)\t\(String(decoding: bytes[r.span], as: UTF8.self))\t\(ctx(r.span.lowerBound, r.span.upperBound))")
+                    }
                 }
             }
         }

@@ -423,15 +423,18 @@ public final class PersonNameDetector: TextDetector {
             if byte >= 0xCE && byte <= 0xD1 { nonLatin = true }
         }
         if let hyphen, hyphen > token.start, hyphen + 1 < token.end {
-            let first = NameLexicon.foldedHash(text, token.start, hyphen, folder: folder)
-            let second = NameLexicon.foldedHash(text, hyphen + 1, token.end, folder: folder)
-            return lexicon.firstNames.contains(first) && lexicon.firstNames.contains(second)
+            return isFirstNamePart(text, token.start, hyphen, nonLatin: nonLatin)
+                && isFirstNamePart(text, hyphen + 1, token.end, nonLatin: nonLatin)
         }
-        if nonLatin {
-            let latin = Transliteration.latin(NameLexicon.folded(text, token.start, token.end, folder: folder))
-            return !latin.isEmpty && lexicon.firstNames.contains(NameLexicon.hash(ofFolded: latin))
-        }
-        return false
+        return nonLatin && isFirstNamePart(text, token.start, token.end, nonLatin: true)
+    }
+
+    /// Whether `text[start..<end]` is a bundled first name, transliterated when `nonLatin`.
+    func isFirstNamePart(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, nonLatin: Bool) -> Bool {
+        if lexicon.firstNames.contains(NameLexicon.foldedHash(text, start, end, folder: folder)) { return true }
+        guard nonLatin else { return false }
+        let latin = Transliteration.latin(NameLexicon.folded(text, start, end, folder: folder))
+        return !latin.isEmpty && lexicon.firstNames.contains(NameLexicon.hash(ofFolded: latin))
     }
 
     // MARK: Cues
@@ -628,6 +631,9 @@ public final class PersonNameDetector: TextDetector {
            tokens[k + 1].end - tokens[k + 1].start <= 12, lexicon.postnominalTitles.contains(hash(text, k + 1)) {
             var first = k
             while first > 0, first > k - 4, spaceBefore(text, first), tokens[first - 1].isCapitalised || isParticle(text, first - 1) {
+                // "Szia Váradi úr!": a greeting or a title before the name is not part of it.
+                let h = hash(text, first - 1)
+                if lexicon.greetings.contains(h) || lexicon.titles.contains(h) || lexicon.stopWords.contains(h) { break }
                 first -= 1
             }
             while first < k, !tokens[first].isCapitalised, !isParticle(text, first) { first += 1 }
