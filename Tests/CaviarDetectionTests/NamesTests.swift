@@ -116,6 +116,12 @@ final class NamesTests: XCTestCase {
         XCTAssertEqual(found.map(\.1), ["nathalie bettendorf"])
     }
 
+    func testAllCapsCompoundFamilyNameFirst() {
+        let found = find("Deelnemers: DE VROEGE Imke, Jana De Wit\nDe vergadering begint. De Vroege komt later.\n")
+        XCTAssertEqual(found.map(\.0), ["DE VROEGE Imke", "Jana De Wit", "Vroege"])
+        XCTAssertEqual(found.first?.1, "imke de vroege")
+    }
+
     func testChatSpeakers() {
         assertFinds("[09:07] Anne Kremer: kannst du das prüfen?\n[09:08] Veijo Räsänen: ok\n", ["Anne Kremer", "Veijo Räsänen"])
         assertFinds("Anna: can you check?\nTomasz: done\n", ["Anna", "Tomasz"])
@@ -193,6 +199,8 @@ final class NamesTests: XCTestCase {
         assertFinds("Puheenjohtaja: tri Niemi\n", ["Niemi"])
         assertFinds("Geachte dr. van Grondelle,\n", ["van Grondelle"])
         assertFinds("Gentile Sig.ra Camps,\nPer la pratica.", ["Camps"])
+        // The last label of a domain is no title ("fr" is Swedish "fru").
+        assertFinds("Écrivez à guy@wanadoo.fr. La Banque centrale a publié.", [])
         // Lower-case "dr" before a lower-case word is nothing.
         assertFinds("the dr version of the file and tri volte", [])
     }

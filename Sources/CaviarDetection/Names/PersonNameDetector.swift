@@ -390,10 +390,13 @@ public final class PersonNameDetector: TextDetector {
         var identity: [UInt8]
         var surname: UInt64?
         if surnameFirst, end - first >= 2 {
-            let given = NameLexicon.folded(text, tokens[first + 1].start, tokens[end - 1].end, folder: folder)
-            let family = NameLexicon.folded(text, tokens[first].start, tokens[first].end, folder: folder)
+            // The family name is every all-caps word before the given names ("DE VROEGE Imke").
+            var split = first + 1
+            while split < end - 1, tokens[first].isAllCaps, tokens[split].isAllCaps { split += 1 }
+            let given = NameLexicon.folded(text, tokens[split].start, tokens[end - 1].end, folder: folder)
+            let family = NameLexicon.folded(text, tokens[first].start, tokens[split - 1].end, folder: folder)
             identity = given + [0x20] + family
-            surname = NameLexicon.hash(ofFolded: family)
+            surname = NameLexicon.hash(ofFolded: NameLexicon.folded(text, tokens[split - 1].start, tokens[split - 1].end, folder: folder))
         } else if end - first == 2, tokens[first].isCapitalised, tokens[first + 1].isCapitalised,
                   lexicon.surnamesFirst.contains(hash(text, first)), !lexicon.firstNames.contains(hash(text, first)),
                   isFirstName(text, first + 1) {
@@ -599,6 +602,8 @@ public final class PersonNameDetector: TextDetector {
         let token = tokens[k]
         let length = token.end - token.start
         guard length <= 14, k + 1 < tokens.count else { return false }
+        // The end of a domain or address ("wanadoo.fr. La Banque") is no title.
+        if token.start > 0, [0x2E, 0x40, 0x5D, 0x2F].contains(text[token.start - 1]) { return false }
         let dotted = dotSpaceBefore(text, k + 1)
         // "dr Lahti" (Nordic, Polish, Dutch usage): lower-case "dr" needs no dot.
         let doctor = length == 2 && text[token.start] == 0x64 && text[token.start + 1] == 0x72
