@@ -236,6 +236,15 @@ final class NamesTests: XCTestCase {
         XCTAssertEqual(Set(found.map(\.1)), ["jean dupont"])
     }
 
+    func testNameSpelledByAnEmailAddressWithoutListedFirstName() {
+        let found = find("Gaja Ledzion przedstawi wyniki. Kontakt: gaja.ledzion@example.pl\nSzűcs Andráska elérhető: andraska.szucs69@x.hu\n")
+        XCTAssertEqual(found.map(\.0), ["Gaja Ledzion", "Szűcs Andráska"])
+        XCTAssertEqual(found.map(\.1), ["gaja ledzion", "andraska szucs"])
+        // Without the address, an unknown first name stays unknown; words that only share one part do not match.
+        assertFinds("Gaja Ledzion przedstawi wyniki.", [])
+        assertFinds("Ledzion Group wrote to gaja.ledzion@example.pl today.", [])
+    }
+
     func testLearnedFromSignatureAndHeader() {
         let text = "To: Agnieszka Wiśniewska <a@x.eu>\n\nWiśniewska will present. Ask A. Wiśniewska.\n"
         let found = find(text)

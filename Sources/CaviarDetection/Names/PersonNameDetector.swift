@@ -68,6 +68,9 @@ public final class PersonNameDetector: TextDetector {
     var learnedSurnames: [UInt64: [UInt8]] = [:]
     /// Learned first-name hashes with their surname hash (for `Jean Dupont` after `jean.dupont@`).
     var learnedFirst: Set<UInt64> = []
+    /// Hashes of "first last" and "last first" read from e-mail addresses (`gaja.ledzion@…`),
+    /// true for the family-name-first order.
+    var emailPairs: [UInt64: Bool] = [:]
     /// Folded allowed names and every word-suffix of them.
     let allowed: Set<[UInt8]>
 
@@ -145,6 +148,7 @@ public final class PersonNameDetector: TextDetector {
         found.removeAll(keepingCapacity: true)
         if configuration.learn { learnFromEmails(text, from: scanStart, to: range.upperBound) }
         findCued(text, scanStart: scanStart)
+        if configuration.learn, !emailPairs.isEmpty { findEmailNamed(text) }
         findListed(text)
         if configuration.learn || !configuration.deny.isEmpty {
             for item in found { learn(item) }
@@ -763,7 +767,10 @@ public final class PersonNameDetector: TextDetector {
         var index = from
         while index < to {
             guard text[index] == 0x40 else { index += 1; continue }
-            var start = index
+            // "eremia.stan34@": trailing digits are no part of the name.
+            var localEnd = index
+            while localEnd > from, text[localEnd - 1] >= 0x30, text[localEnd - 1] <= 0x39 { localEnd -= 1 }
+            var start = localEnd
             var separators: [Int] = []
             while start > from {
                 let byte = text[start - 1]
@@ -773,13 +780,31 @@ public final class PersonNameDetector: TextDetector {
             }
             defer { index += 1 }
             guard separators.count == 1, let separator = separators.first,
-                  separator - start >= 2, index - separator - 1 >= 2 else { continue }
+                  separator - start >= 2, localEnd - separator - 1 >= 2 else { continue }
             let first = NameLexicon.folded(text, start, separator, folder: folder)
-            let last = NameLexicon.folded(text, separator + 1, index, folder: folder)
+            let last = NameLexicon.folded(text, separator + 1, localEnd, folder: folder)
+            // Any two-part address names the person written "First Last" (or "Last First") in the text.
+            emailPairs[NameLexicon.hash(ofFolded: first + [0x20] + last)] = false
+            emailPairs[NameLexicon.hash(ofFolded: last + [0x20] + first)] = true
             guard lexicon.firstNames.contains(NameLexicon.hash(ofFolded: first)) else { continue }
             let surname = NameLexicon.hash(ofFolded: last)
             if learnedSurnames[surname] == nil { learnedSurnames[surname] = first + [0x20] + last }
             learnedFirst.insert(NameLexicon.hash(ofFolded: first))
+        }
+    }
+
+    /// Two capitalised words that spell a two-part e-mail address of the document: "Gaja Ledzion"
+    /// with `gaja.ledzion@…`, "Szűcs András" with `andras.szucs69@…`, whether or not the first
+    /// name is in the bundled list.
+    func findEmailNamed(_ text: UnsafeBufferPointer<UInt8>) {
+        var k = 0
+        while k + 1 < tokens.count {
+            defer { k += 1 }
+            guard !claimed[k], !claimed[k + 1], tokens[k].isCapitalised, tokens[k + 1].isCapitalised,
+                  !tokens[k].isLetter, !tokens[k + 1].isLetter, spaceBefore(text, k + 1),
+                  let surnameFirst = emailPairs[hash(text, k, k + 2)] else { continue }
+            emit(text, k, k + 2, confidence: cueConfidence, surnameFirst: surnameFirst)
+            k += 1
         }
     }
 
