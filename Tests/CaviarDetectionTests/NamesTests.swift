@@ -168,6 +168,13 @@ final class NamesTests: XCTestCase {
         assertFinds("Nagy remény volt a megállapodásra. Kiss Goodbye is a song.", [])
     }
 
+    func testDutchElidedArticleInsideName() {
+        assertFinds("[09:21] Vince van 't Riet: wie heeft het budgetbestand?\n", ["Vince van 't Riet"])
+        assertFinds("Voor het dossier: dr. van ’t Riet, fiscaal nummer.", ["van ’t Riet"])
+        // Outside a name the elided article is nothing.
+        assertFinds("Het is 't beste zo, zei Anna.", [])
+    }
+
     func testHyphenatedFirstNames() {
         assertFinds("U kunt Karl-Heinz Fritsch bereiken op dinsdag.", ["Karl-Heinz Fritsch"])
         assertFinds("Anna-Lisa Lindgren (personalnummer 799992) har informerats.", ["Anna-Lisa Lindgren"])

@@ -362,7 +362,7 @@ public final class PersonNameDetector: TextDetector {
         var end = k
         while j < tokens.count, words < maxWords {
             if j > k {
-                let joined = spaceBefore(text, j) || (tokens[j - 1].isLetter && dotSpaceBefore(text, j))
+                let joined = spaceBefore(text, j) || (tokens[j - 1].isLetter && dotSpaceBefore(text, j)) || elidedParticle(text, j)
                 if !joined { break }
             }
             let token = tokens[j]
@@ -383,6 +383,19 @@ public final class PersonNameDetector: TextDetector {
         // A run made only of initials is not a name.
         if end > k, (k..<end).allSatisfy({ tokens[$0].isLetter || !tokens[$0].isCapitalised }) { return k }
         return end
+    }
+
+    /// Dutch `'t` after a particle ("van 't Riet"): token `j` is a lower-case `t` right after an
+    /// apostrophe that follows spaces.
+    func elidedParticle(_ text: UnsafeBufferPointer<UInt8>, _ j: Int) -> Bool {
+        guard j > 0, tokens[j].end - tokens[j].start == 1, text[tokens[j].start] == 0x74 else { return false }
+        var index = tokens[j].start - 1
+        if index >= 0, text[index] == 0x27 { index -= 1 }
+        else if index >= 2, text[index] == 0x99, text[index - 1] == 0x80, text[index - 2] == 0xE2 { index -= 3 }
+        else { return false }
+        guard index >= tokens[j - 1].end, text[index] == 0x20 else { return false }
+        while index >= tokens[j - 1].end, text[index] == 0x20 { index -= 1 }
+        return index < tokens[j - 1].end && isParticle(text, j - 1)
     }
 
     func isFree(_ first: Int, _ end: Int) -> Bool {
