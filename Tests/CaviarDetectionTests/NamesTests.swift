@@ -162,6 +162,7 @@ final class NamesTests: XCTestCase {
         let found = find("Az aktához: Kovács Margit, adóazonosító jel 8403801. Kérem, utaljon Szabó Tamás részére.")
         XCTAssertEqual(found.map(\.0), ["Kovács Margit", "Szabó Tamás"])
         XCTAssertEqual(found.first?.1, "margit kovacs")
+        XCTAssertEqual(find("Tisztelettel:\nPINTÉR RITA\n").map(\.1), ["rita pinter"])
         // The same family name written after the given name is one person.
         XCTAssertEqual(Set(find("From: Margit Kovács <m@x.hu>\nKovács Margit elérhető.").map(\.1)), ["margit kovacs"])
         // A family name without a first name after it, or before an ordinary word, is no person.

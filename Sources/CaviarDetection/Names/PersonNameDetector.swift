@@ -684,6 +684,12 @@ public final class PersonNameDetector: TextDetector {
                 if next.isAllCaps {
                     // "SOPHY SANTINO": an all-caps first name followed by an all-caps word.
                     let h = hash(text, k)
+                    // "PINTÉR RITA": a listed family name written first, then a first name.
+                    if lexicon.surnamesFirst.contains(h), !lexicon.firstNames.contains(h), isFirstName(text, k + 1) {
+                        emit(text, k, k + 2, confidence: listConfidence, surnameFirst: true)
+                        k += 2
+                        continue
+                    }
                     if isFirstName(text, k), !lexicon.ambiguous.contains(h), !lexicon.stopWords.contains(hash(text, k + 1)) {
                         var end = k + 2
                         if end < tokens.count, tokens[end].isAllCaps, spaceBefore(text, end), nextByte(text, after: end) == 0x0A { end += 1 }
