@@ -206,6 +206,7 @@ final class NamesTests: XCTestCase {
         assertFinds("Δρ Σκόρδος υπενθύμισε ότι.", ["Σκόρδος"])
         assertFinds("Puheenjohtaja: tri Niemi\n", ["Niemi"])
         assertFinds("Geachte dr. van Grondelle,\n", ["van Grondelle"])
+        assertFinds("För akten: herr van Bovenen, henkilötunnus.", ["van Bovenen"])
         assertFinds("Gentile Sig.ra Camps,\nPer la pratica.", ["Camps"])
         // The last label of a domain is no title ("fr" is Swedish "fru").
         assertFinds("Écrivez à guy@wanadoo.fr. La Banque centrale a publié.", [])

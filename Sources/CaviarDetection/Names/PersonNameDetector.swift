@@ -624,7 +624,9 @@ public final class PersonNameDetector: TextDetector {
         let dotted = dotSpaceBefore(text, k + 1)
         // "dr Lahti" (Nordic, Polish, Dutch usage): lower-case "dr" needs no dot.
         let doctor = length == 2 && text[token.start] == 0x64 && text[token.start + 1] == 0x72
-        guard tokens[k + 1].isCapitalised || ((token.isCapitalised || dotted || doctor) && isParticle(text, k + 1)) else { return false }
+        // A particle may follow a capitalised, dotted or lower-case title of four letters or more
+        // ("herr van Bovenen", "de heer van Dijk"); not "pan di Spagna".
+        guard tokens[k + 1].isCapitalised || ((token.isCapitalised || dotted || doctor || length >= 4) && isParticle(text, k + 1)) else { return false }
         // "M. Dupont", "G. Novak": a one-letter title needs its dot; a short lower-case word
         // ("fr", "me") is a title only with its dot.
         if token.isLetter, !dotted { return false }
