@@ -71,6 +71,8 @@ public final class PersonNameDetector: TextDetector {
     /// Hashes of "first last" and "last first" read from e-mail addresses (`gaja.ledzion@…`),
     /// true for the family-name-first order.
     var emailPairs: [UInt64: Bool] = [:]
+    /// Bound of `emailPairs` (two entries per address).
+    static let maxEmailPairs = 1 << 16
     /// Folded allowed names and every word-suffix of them.
     let allowed: Set<[UInt8]>
 
@@ -620,7 +622,12 @@ public final class PersonNameDetector: TextDetector {
         let length = token.end - token.start
         guard length <= 14, k + 1 < tokens.count else { return false }
         // The end of a domain or address ("wanadoo.fr. La Banque") is no title.
-        if token.start > 0, [0x2E, 0x40, 0x5D, 0x2F].contains(text[token.start - 1]) { return false }
+        if token.start > 0 {
+            switch text[token.start - 1] {
+            case 0x2E, 0x40, 0x5D, 0x2F: return false
+            default: break
+            }
+        }
         let dotted = dotSpaceBefore(text, k + 1)
         // "dr Lahti" (Nordic, Polish, Dutch usage): lower-case "dr" needs no dot.
         let doctor = length == 2 && text[token.start] == 0x64 && text[token.start + 1] == 0x72
@@ -804,9 +811,12 @@ public final class PersonNameDetector: TextDetector {
                   separator - start >= 2, localEnd - separator - 1 >= 2 else { continue }
             let first = NameLexicon.folded(text, start, separator, folder: folder)
             let last = NameLexicon.folded(text, separator + 1, localEnd, folder: folder)
-            // Any two-part address names the person written "First Last" (or "Last First") in the text.
-            emailPairs[NameLexicon.hash(ofFolded: first + [0x20] + last)] = false
-            emailPairs[NameLexicon.hash(ofFolded: last + [0x20] + first)] = true
+            // Any two-part address names the person written "First Last" (or "Last First") in the
+            // text; bounded, so that an endless stream of addresses cannot grow it without limit.
+            if emailPairs.count < Self.maxEmailPairs {
+                emailPairs[NameLexicon.hash(ofFolded: first + [0x20] + last)] = false
+                emailPairs[NameLexicon.hash(ofFolded: last + [0x20] + first)] = true
+            }
             guard lexicon.firstNames.contains(NameLexicon.hash(ofFolded: first)) else { continue }
             let surname = NameLexicon.hash(ofFolded: last)
             if learnedSurnames[surname] == nil { learnedSurnames[surname] = first + [0x20] + last }
