@@ -127,7 +127,11 @@ public final class Matcher {
         if notEmptyAtStart { options |= UInt32(PCRE2_NOTEMPTY_ATSTART) }
         // A non-nil base pointer even for an empty subject.
         let base = subject.baseAddress ?? UnsafePointer(bitPattern: 1)
-        let rc = pcre2_match_8(pattern.code, base, subject.count, start, options, matchData, context)
+        // The JIT fast path skips pcre2_match's option and UTF checks (patterns are compiled for
+        // complete and partial-hard JIT matching with MATCH_INVALID_UTF, so both are valid here).
+        let rc = pattern.isJITCompiled
+            ? pcre2_jit_match_8(pattern.code, base, subject.count, start, options, matchData, context)
+            : pcre2_match_8(pattern.code, base, subject.count, start, options, matchData, context)
         if rc == PCRE2_ERROR_NOMATCH { return .noMatch }
         let ov = pcre2_get_ovector_pointer_8(matchData)
         guard let ov else { return .noMatch }
