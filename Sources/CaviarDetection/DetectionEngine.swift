@@ -266,12 +266,7 @@ public final class DetectionEngine {
                 var s = max(start, resume[pi])
                 defer { resume[pi] = max(resume[pi], s) }
                 while s < windowEnd && s <= lineStop {
-                    let outcome: MatchOutcome
-                    do {
-                        outcome = try matcher.match(pattern, in: subject, from: s, startLimit: windowEnd - 1, partial: isTail)
-                    } catch let f as MatchFailure {
-                        throw DetectorFailure(detectorID: d.id, origin: d.origin, offset: s, message: f.message)
-                    }
+                    let outcome = try match(d, pattern, in: subject, from: s, startLimit: windowEnd - 1, partial: isTail)
                     switch outcome {
                     case .noMatch:
                         s = windowEnd
@@ -293,6 +288,17 @@ public final class DetectionEngine {
         }
     }
 
+    /// One PCRE2 call; a match or JIT-stack limit becomes an error naming the detector.
+    @inline(__always)
+    func match(_ d: RegexDetector, _ pattern: CompiledPattern, in subject: UnsafeBufferPointer<UInt8>, from s: Int,
+               startLimit: Int, partial: Bool) throws -> MatchOutcome {
+        do {
+            return try matcher.match(pattern, in: subject, from: s, startLimit: startLimit, partial: partial)
+        } catch let f as MatchFailure {
+            throw DetectorFailure(detectorID: d.id, origin: d.origin, offset: s, message: f.message)
+        }
+    }
+
     /// The earliest start in `[from, below)` from which a match of `d` could still be in
     /// progress at the end of `buf` (PCRE2 partial-hard, ungated), or nil if there is none.
     func openMatchStart(_ d: RegexDetector, _ buf: UnsafeBufferPointer<UInt8>, from: Int, below: Int) throws -> Int? {
@@ -300,12 +306,7 @@ public final class DetectionEngine {
         for pattern in try d.patterns() {
             var s = from
             while s < below {
-                let outcome: MatchOutcome
-                do {
-                    outcome = try matcher.match(pattern, in: buf, from: s, startLimit: below - 1, partial: true)
-                } catch let f as MatchFailure {
-                    throw DetectorFailure(detectorID: d.id, origin: d.origin, offset: s, message: f.message)
-                }
+                let outcome = try match(d, pattern, in: buf, from: s, startLimit: below - 1, partial: true)
                 switch outcome {
                 case .noMatch:
                     s = below
@@ -328,12 +329,7 @@ public final class DetectionEngine {
             var s = max(window.lowerBound, resume[pi])
             defer { resume[pi] = max(resume[pi], s) }
             while s < window.upperBound {
-                let outcome: MatchOutcome
-                do {
-                    outcome = try matcher.match(pattern, in: buf, from: s, startLimit: window.upperBound - 1, partial: !isFinal)
-                } catch let f as MatchFailure {
-                    throw DetectorFailure(detectorID: d.id, origin: d.origin, offset: s, message: f.message)
-                }
+                let outcome = try match(d, pattern, in: buf, from: s, startLimit: window.upperBound - 1, partial: !isFinal)
                 switch outcome {
                 case .noMatch:
                     s = window.upperBound
