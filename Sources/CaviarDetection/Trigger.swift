@@ -48,7 +48,8 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         return try parseOne(text)
     }
 
-    /// Splits on a separator and trims spaces (without Foundation: this runs for every detector at start-up).
+    /// Splits on a separator; the parts keep their own spaces (without Foundation: this runs for
+    /// every detector at start-up).
     static func split(_ text: String, on separator: String) -> [String] {
         let t = Array(text.utf8), sep = Array(separator.utf8)
         var parts: [String] = []
