@@ -118,7 +118,7 @@ final class NamesTests: XCTestCase {
 
     func testAllCapsCompoundFamilyNameFirst() {
         let found = find("Deelnemers: DE VROEGE Imke, Jana De Wit\nDe vergadering begint. De Vroege komt later.\n")
-        XCTAssertEqual(found.map(\.0), ["DE VROEGE Imke", "Jana De Wit", "Vroege"])
+        XCTAssertEqual(found.map(\.0), ["DE VROEGE Imke", "Jana De Wit", "De Vroege"])
         XCTAssertEqual(found.first?.1, "imke de vroege")
     }
 
@@ -252,6 +252,13 @@ final class NamesTests: XCTestCase {
         // Without the address, an unknown first name stays unknown; words that only share one part do not match.
         assertFinds("Gaja Ledzion przedstawi wyniki.", [])
         assertFinds("Ledzion Group wrote to gaja.ledzion@example.pl today.", [])
+    }
+
+    func testLearnedNameWithParticleCoversEveryPart() {
+        let text = "Naam: Madelief van Hulten\nÀ: Rayan Van Dijck\nMadelief van Hulten matkustaa. Rayan Van Dijck a déménagé; fru van Hulten svarade."
+        XCTAssertEqual(names(text), ["Madelief van Hulten", "Rayan Van Dijck", "Madelief van Hulten", "Rayan Van Dijck", "van Hulten"])
+        // Words that are not part of the learned name stay.
+        assertFinds("Naam: Madelief van Hulten\nDe kat van de buren en Hulten.\n", ["Madelief van Hulten", "Hulten"])
     }
 
     func testLearnedFromSignatureAndHeader() {

@@ -859,6 +859,18 @@ public final class PersonNameDetector: TextDetector {
                     first = k - 1
                 }
             }
+            // "Madelief van Hulten", "Rayan Van Dijck", "fru van Breukelveen": earlier words of the
+            // learned name (particles in any case, given names) written right before the surname.
+            if first == k {
+                let words = identity.split(separator: 0x20).map(Array.init)
+                var p = k
+                while p > 0, k - p < 4, !claimed[p - 1], spaceBefore(text, p), tokens[p - 1].end - tokens[p - 1].start <= 24 {
+                    let word = NameLexicon.folded(text, tokens[p - 1].start, tokens[p - 1].end, folder: folder)
+                    guard words.dropLast().contains(word) else { break }
+                    p -= 1
+                }
+                first = p
+            }
             for index in first...k { claimed[index] = true }
             found.append(Found(first: first, end: k + 1, identity: identity, confidence: cueConfidence, surname: nil))
         }
