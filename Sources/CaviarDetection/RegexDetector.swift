@@ -48,44 +48,41 @@ public final class RegexDetector: @unchecked Sendable {
     /// The patterns' source text after fragment substitution (for reports and benchmarks).
     public var patternSources: [String] = []
 
-    public init(id: String, entity: EntityType, patterns: [CompiledPattern], group: Int = 0, trigger: Trigger?,
-                lead: Int = 32, validators: [(name: String, validator: any CandidateValidator)] = [],
-                confidence: Double = Confidence.medium, context: ContextWords? = nil, priority: Int = 0,
-                policy: DetectorPolicy = .redact, operatorName: String? = nil, maxExtent: Int? = nil,
-                allowList: AllowList? = nil, origin: String = "", packID: String = "") {
-        self.id = id
-        self.entity = entity
-        self.compiled = patterns
-        self.patternCount = patterns.count
-        self.maxCaptureCount = patterns.map(\.captureCount).max() ?? 0
-        self.maxLookbehind = patterns.map(\.maxLookbehind).max() ?? 0
-        self.isCaseless = false
-        self.group = group
-        self.trigger = trigger
-        self.lead = lead
-        self.validators = validators
-        self.confidence = confidence
-        self.context = context
-        self.priority = priority
-        self.policy = policy
-        self.operatorName = operatorName
-        self.maxExtent = maxExtent
-        self.allowList = allowList
-        self.origin = origin
-        self.packID = packID
+    public convenience init(id: String, entity: EntityType, patterns: [CompiledPattern], group: Int = 0, trigger: Trigger?,
+                            lead: Int = 32, validators: [(name: String, validator: any CandidateValidator)] = [],
+                            confidence: Double = Confidence.medium, context: ContextWords? = nil, priority: Int = 0,
+                            policy: DetectorPolicy = .redact, operatorName: String? = nil, maxExtent: Int? = nil,
+                            allowList: AllowList? = nil, origin: String = "", packID: String = "") {
+        self.init(compiled: patterns, sources: [], caseless: false, maxCaptureCount: patterns.map(\.captureCount).max() ?? 0,
+                  maxLookbehind: patterns.map(\.maxLookbehind).max() ?? 0, id: id, entity: entity, group: group, trigger: trigger,
+                  lead: lead, validators: validators, confidence: confidence, context: context, priority: priority, policy: policy,
+                  operatorName: operatorName, maxExtent: maxExtent, allowList: allowList, origin: origin, packID: packID)
     }
 
     /// A detector whose patterns are compiled on first use (their sources were validated when
     /// the pack cache was written). `sources` are final PCRE2 patterns (fragments substituted).
-    public init(lazySources sources: [String], caseless: Bool, maxCaptureCount: Int, maxLookbehind: Int, id: String, entity: EntityType,
-                group: Int, trigger: Trigger?, lead: Int, validators: [(name: String, validator: any CandidateValidator)],
-                confidence: Double, context: ContextWords?, priority: Int, policy: DetectorPolicy, operatorName: String?,
-                maxExtent: Int?, allowList: AllowList?, origin: String, packID: String) {
+    public convenience init(lazySources sources: [String], caseless: Bool, maxCaptureCount: Int, maxLookbehind: Int, id: String,
+                            entity: EntityType, group: Int, trigger: Trigger?, lead: Int,
+                            validators: [(name: String, validator: any CandidateValidator)], confidence: Double,
+                            context: ContextWords?, priority: Int, policy: DetectorPolicy, operatorName: String?,
+                            maxExtent: Int?, allowList: AllowList?, origin: String, packID: String) {
+        self.init(compiled: nil, sources: sources, caseless: caseless, maxCaptureCount: maxCaptureCount, maxLookbehind: maxLookbehind,
+                  id: id, entity: entity, group: group, trigger: trigger, lead: lead, validators: validators, confidence: confidence,
+                  context: context, priority: priority, policy: policy, operatorName: operatorName, maxExtent: maxExtent,
+                  allowList: allowList, origin: origin, packID: packID)
+    }
+
+    /// The one place that sets every property; `compiled` nil means compile `sources` on first use.
+    private init(compiled: [CompiledPattern]?, sources: [String], caseless: Bool, maxCaptureCount: Int, maxLookbehind: Int,
+                 id: String, entity: EntityType, group: Int, trigger: Trigger?, lead: Int,
+                 validators: [(name: String, validator: any CandidateValidator)], confidence: Double, context: ContextWords?,
+                 priority: Int, policy: DetectorPolicy, operatorName: String?, maxExtent: Int?, allowList: AllowList?,
+                 origin: String, packID: String) {
         self.id = id
         self.entity = entity
-        self.compiled = nil
+        self.compiled = compiled
         self.patternSources = sources
-        self.patternCount = sources.count
+        self.patternCount = compiled?.count ?? sources.count
         self.maxCaptureCount = maxCaptureCount
         self.maxLookbehind = maxLookbehind
         self.isCaseless = caseless
