@@ -117,9 +117,12 @@ public final class DetectionEngine {
         for di in singleLine {
             let d = detectors[di]
             let windows = isGated ? self.windows(for: di, hits: hits, from: pos, until: lineLimit) : [pos..<lineLimit]
-            var resume = [Int](repeating: 0, count: d.patternCount)
+            if windows.isEmpty { continue }
+            let patterns = try d.patterns()
+            var resume = [Int](repeating: 0, count: patterns.count)
             for w in windows {
-                try runSingleLine(d, buf, window: w, from: pos, limit: lineLimit, partialTail: partialTail, resume: &resume, hold: &hold, into: &detections)
+                try runSingleLine(d, patterns, buf, window: w, from: pos, limit: lineLimit, partialTail: partialTail, resume: &resume,
+                                  hold: &hold, into: &detections)
             }
         }
         // Multi-line detectors see the whole buffer, with partial matching until EOF.
@@ -252,8 +255,9 @@ public final class DetectionEngine {
         return limit
     }
 
-    private func runSingleLine(_ d: RegexDetector, _ buf: UnsafeBufferPointer<UInt8>, window: Range<Int>, from pos: Int, limit: Int,
-                               partialTail: Bool, resume: inout [Int], hold: inout Int, into out: inout [Detection]) throws {
+    private func runSingleLine(_ d: RegexDetector, _ patterns: [CompiledPattern], _ buf: UnsafeBufferPointer<UInt8>, window: Range<Int>,
+                               from pos: Int, limit: Int, partialTail: Bool, resume: inout [Int], hold: inout Int,
+                               into out: inout [Detection]) throws {
         var start = window.lowerBound
         while start < window.upperBound {
             // Each line is its own subject: a single-line match never sees past its line end.
@@ -261,7 +265,8 @@ public final class DetectionEngine {
             let isTail = partialTail && lineStop == limit
             let subject = UnsafeBufferPointer(rebasing: buf[0..<lineStop])
             let windowEnd = min(window.upperBound, lineStop + 1)
-            for (pi, pattern) in try d.patterns().enumerated() {
+            for pi in patterns.indices {
+                let pattern = patterns[pi]
                 // Like one pass over the text: never restart inside an earlier match.
                 var s = max(start, resume[pi])
                 defer { resume[pi] = max(resume[pi], s) }

@@ -3,22 +3,23 @@ import Foundation
 // caviar-bench: benchmarks, never tests. Build in release mode:
 //   swift build -c release && .build/release/caviar-bench [--size 100]
 //   .build/release/caviar-bench dict [...]
-//   .build/release/caviar-bench detectors [--mb 2] [--top 30]   (cost of each detector alone)
+//   .build/release/caviar-bench detectors [--mb 2] [--top 30] [--corpus FILE]   (cost of each detector alone)
 let args = Array(CommandLine.arguments.dropFirst())
 do {
     if args.first == "dict" {
         try BenchDispatch.dictionary(Array(args.dropFirst()))
     } else if args.first == "detectors" {
         var mb = 2, top = 30, i = 1
+        var corpus = ".build/bench/corpus-100MB.txt"
         while i < args.count {
             switch args[i] {
             case "--mb" where i + 1 < args.count: i += 1; mb = Int(args[i]) ?? mb
             case "--top" where i + 1 < args.count: i += 1; top = Int(args[i]) ?? top
-            default: throw BenchError("unknown argument \(args[i]); usage: caviar-bench detectors [--mb N] [--top N]")
+            case "--corpus" where i + 1 < args.count: i += 1; corpus = args[i]
+            default: throw BenchError("unknown argument \(args[i]); usage: caviar-bench detectors [--mb N] [--top N] [--corpus FILE]")
             }
             i += 1
         }
-        let corpus = ".build/bench/corpus-100MB.txt"
         if !FileManager.default.fileExists(atPath: corpus) {
             try FileManager.default.createDirectory(atPath: ".build/bench", withIntermediateDirectories: true)
             var gen = CorpusGenerator()
