@@ -45,9 +45,7 @@ final class Prefilter {
         var firstByteFlags = [UInt8](repeating: 0, count: 256)
         var literalLengths: [Int] = [], literalBytes: [[UInt8]] = []
         var literalIsCaseless: [Bool] = [], literalAtWordStart: [Bool] = []
-        var pairStart = [UInt32](repeating: 0, count: 65537)
-        var pairLiterals: [UInt32] = []
-        var byKey: [Int: [UInt32]] = [:]
+        var pairKeys: [(key: Int, literal: UInt32)] = []
         for (i, t) in lits.enumerated() {
             let bytes: [UInt8], caseless: Bool, wordStart: Bool
             switch t {
@@ -65,7 +63,7 @@ final class Prefilter {
             literalBytes.append(bytes)
             literalIsCaseless.append(caseless)
             literalAtWordStart.append(wordStart)
-            if bytes.count >= 2 { byKey[Int(f0) << 8 | Int(Prefilter.fold(bytes[1])), default: []].append(UInt32(i)) }
+            if bytes.count >= 2 { pairKeys.append((Int(f0) << 8 | Int(Prefilter.fold(bytes[1])), UInt32(i))) }
             if bytes.count == 1 {
                 singleByte[Int(f0)].append(i)
                 firstByteFlags[Int(f0)] |= 1
@@ -73,15 +71,17 @@ final class Prefilter {
                 firstByteFlags[Int(f0)] |= 2
             }
         }
-        var offset: UInt32 = 0
-        for key in 0..<65536 {
-            pairStart[key] = offset
-            if let list = byKey[key] {
-                pairLiterals += list
-                offset += UInt32(list.count)
-            }
+        // A counting sort by pair key (literal order kept within a key): start-up builds this
+        // table on every run, and 65 536 dictionary look-ups cost more than the rest of it.
+        var pairStart = [UInt32](repeating: 0, count: 65537)
+        for (key, _) in pairKeys { pairStart[key + 1] += 1 }
+        for key in 0..<65536 { pairStart[key + 1] += pairStart[key] }
+        var fill = pairStart
+        var pairLiterals = [UInt32](repeating: 0, count: pairKeys.count)
+        for (key, literal) in pairKeys {
+            pairLiterals[Int(fill[key])] = literal
+            fill[key] += 1
         }
-        pairStart[65536] = offset
         self.singleByte = singleByte
         self.firstByteFlags = firstByteFlags
         self.literalLengths = literalLengths

@@ -106,7 +106,7 @@ public final class RegexDetector: @unchecked Sendable {
         if let compiled { return compiled }
         var out: [CompiledPattern] = []
         for source in patternSources {
-            do { out.append(try CompiledPattern(source, caseless: isCaseless)) } catch let e as PatternCompileError {
+            do { out.append(try CompiledPattern(source, caseless: isCaseless, partialJIT: spansLines)) } catch let e as PatternCompileError {
                 throw DetectorFailure(detectorID: id, origin: origin, offset: 0, message: "pattern no longer compiles (\(e)); delete the pack cache")
             }
         }

@@ -11,7 +11,7 @@ import Foundation
 /// foreign or damaged cache is ignored and rewritten (0600, temp file + rename).
 public struct PackCache {
     public let path: String
-    static let magic = Array("CAVPACK3".utf8)
+    static let magic = Array("CAVPACK4".utf8)
 
     public init(path: String) { self.path = path }
 
@@ -29,8 +29,8 @@ public struct PackCache {
         var size: Int
         var hash: UInt64
         var raw: RawPack
-        /// Per detector: (max capture count, max lookbehind) over its patterns.
-        var metrics: [(Int, Int)]
+        /// Per detector: what compiling found (pattern sources, trigger, capture counts).
+        var prepared: [PreparedDetector]
     }
 
     static func fnv1a(_ data: Data) -> UInt64 {
@@ -53,10 +53,14 @@ public struct PackCache {
             let raw = r.rawPack()
             let m = r.int()
             guard m >= 0 && m < 100_000 else { return [:] }
-            var metrics: [(Int, Int)] = []
-            for _ in 0..<m { metrics.append((r.int(), r.int())) }
+            var prepared: [PreparedDetector] = []
+            for _ in 0..<m where !r.failed {
+                let captures = r.int(), lookbehind = r.int(), sources = r.strings()
+                prepared.append(PreparedDetector(maxCaptureCount: captures, maxLookbehind: lookbehind, sources: sources,
+                                                 trigger: r.trigger(depth: 0)))
+            }
             if r.failed { return [:] }
-            out[file] = Entry(file: file, size: size, hash: hash, raw: raw, metrics: metrics)
+            out[file] = Entry(file: file, size: size, hash: hash, raw: raw, prepared: prepared)
         }
         return r.failed ? [:] : out
     }
@@ -69,8 +73,8 @@ public struct PackCache {
         for e in entries {
             w.string(e.file); w.int(e.size); w.uint64(e.hash)
             w.rawPack(e.raw)
-            w.int(e.metrics.count)
-            for (c, l) in e.metrics { w.int(c); w.int(l) }
+            w.int(e.prepared.count)
+            for p in e.prepared { w.int(p.maxCaptureCount); w.int(p.maxLookbehind); w.strings(p.sources); w.trigger(p.trigger) }
         }
         let dir = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -107,8 +111,8 @@ extension PackLibrary {
                 throw PackError(file: file, line: nil, message: "cannot read the file")
             }
             let hash = PackCache.fnv1a(data)
-            if let e = cached[file], e.size == data.count, e.hash == hash, e.metrics.count == e.raw.detectors.count {
-                try add(try PackCompiler.compile(e.raw, lazyMetrics: e.metrics))
+            if let e = cached[file], e.size == data.count, e.hash == hash, e.prepared.count == e.raw.detectors.count {
+                try add(try PackCompiler.compile(e.raw, prepared: e.prepared))
                 entries.append(e)
             } else {
                 guard let text = String(data: data, encoding: .utf8) else {
@@ -118,7 +122,7 @@ extension PackLibrary {
                 let pack = try PackCompiler.compile(raw)
                 try add(pack)
                 entries.append(PackCache.Entry(file: file, size: data.count, hash: hash, raw: raw,
-                                               metrics: pack.detectors.map { ($0.maxCaptureCount, $0.maxLookbehind) }))
+                                               prepared: pack.detectors.map(PreparedDetector.init)))
                 changed = true
             }
         }
@@ -138,6 +142,20 @@ struct BinaryWriter {
     mutating func string(_ s: String) { let b = Array(s.utf8); int(b.count); out += b }
     mutating func optString(_ s: String?) { bool(s != nil); if let s { string(s) } }
     mutating func strings(_ a: [String]) { int(a.count); a.forEach { string($0) } }
+
+    /// A parsed trigger, so that start-up does not parse the long keyword lists again.
+    mutating func trigger(_ t: Trigger?) {
+        guard let t else { out.append(0); return }
+        switch t {
+        case .literal(let b): out.append(1); int(b.count); out += b
+        case .keyword(let b): out.append(2); int(b.count); out += b
+        case .wordStart(let inner): out.append(3); trigger(inner)
+        case .digits(let n): out.append(4); int(n)
+        case .upper(let n): out.append(5); int(n)
+        case .all(let ts): out.append(6); int(ts.count); ts.forEach { trigger($0) }
+        case .any(let ts): out.append(7); int(ts.count); ts.forEach { trigger($0) }
+        }
+    }
 
     mutating func rawPack(_ p: RawPack) {
         string(p.file); string(p.id); string(p.description); bool(p.isEnabledByDefault)
@@ -191,8 +209,7 @@ struct BinaryReader {
     }
     mutating func uint64() -> UInt64 {
         guard i + 8 <= data.count else { failed = true; return 0 }
-        var v: UInt64 = 0
-        for k in 0..<8 { v |= UInt64(data[i + k]) << (8 * UInt64(k)) }
+        let v = data.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: i, as: UInt64.self)) }
         i += 8
         return v
     }
@@ -202,12 +219,41 @@ struct BinaryReader {
     mutating func bool() -> Bool { guard i < data.count else { failed = true; return false }; i += 1; return data[i - 1] != 0 }
     mutating func string() -> String {
         let n = int()
-        guard n >= 0, n < 1 << 24 else { failed = true; return "" }
-        return String(decoding: bytes(n), as: UTF8.self)
+        guard n >= 0, n < 1 << 24, i + n <= data.count else { failed = true; return "" }
+        defer { i += n }
+        return String(decoding: data[i..<(i + n)], as: UTF8.self)
     }
     mutating func optString() -> String? { bool() ? string() : nil }
     mutating func count() -> Int { let n = int(); if n < 0 || n > 1 << 20 { failed = true; return 0 }; return n }
     mutating func strings() -> [String] { (0..<count()).map { _ in string() } }
+
+    mutating func trigger(depth: Int) -> Trigger? {
+        guard depth < 16, i < data.count else { failed = true; return nil }
+        let tag = data[i]
+        i += 1
+        switch tag {
+        case 0: return nil
+        case 1, 2:
+            let n = count()
+            guard i + n <= data.count else { failed = true; return nil }
+            defer { i += n }
+            let b = Array(data[i..<(i + n)])
+            return tag == 1 ? .literal(b) : .keyword(b)
+        case 3: return trigger(depth: depth + 1).map { .wordStart($0) }
+        case 4: return .digits(int())
+        case 5: return .upper(int())
+        case 6, 7:
+            var ts: [Trigger] = []
+            for _ in 0..<count() where !failed {
+                guard let t = trigger(depth: depth + 1) else { failed = true; return nil }
+                ts.append(t)
+            }
+            return tag == 6 ? .all(ts) : .any(ts)
+        default:
+            failed = true
+            return nil
+        }
+    }
 
     mutating func rawPack() -> RawPack {
         let file = string(), id = string(), description = string(), enabled = bool()

@@ -11,19 +11,40 @@ public struct CompiledPack {
     public var id: String { raw.id }
 }
 
+/// What compiling a detector found that a later start-up can reuse from the pack cache: its
+/// final pattern sources (fragments substituted), parsed trigger, and capture and lookbehind
+/// maxima. With it, the regexes compile on first use instead of at load.
+public struct PreparedDetector: Sendable {
+    public let maxCaptureCount: Int
+    public let maxLookbehind: Int
+    public let sources: [String]
+    public let trigger: Trigger?
+
+    public init(maxCaptureCount: Int, maxLookbehind: Int, sources: [String], trigger: Trigger?) {
+        self.maxCaptureCount = maxCaptureCount
+        self.maxLookbehind = maxLookbehind
+        self.sources = sources
+        self.trigger = trigger
+    }
+
+    init(_ d: RegexDetector) {
+        self.init(maxCaptureCount: d.maxCaptureCount, maxLookbehind: d.maxLookbehind, sources: d.patternSources, trigger: d.trigger)
+    }
+}
+
 /// Stage two of loading: fragments substituted, regexes compiled with PCRE2, triggers parsed,
 /// validators built. Every error names file, line and detector.
 public enum PackCompiler {
-    /// - Parameter lazyMetrics: when given (from the pack cache), per detector (max captures,
-    ///   max lookbehind); regexes are then compiled on first use instead of now.
-    public static func compile(_ raw: RawPack, lazyMetrics: [(Int, Int)]? = nil) throws -> CompiledPack {
+    /// - Parameter prepared: when given (from the pack cache), per detector what an earlier
+    ///   compile found; regexes are then compiled on first use instead of now.
+    public static func compile(_ raw: RawPack, prepared: [PreparedDetector]? = nil) throws -> CompiledPack {
         var detectors: [RegexDetector] = []
         var seen = Set<String>()
         for (i, d) in raw.detectors.enumerated() {
             guard seen.insert(d.id).inserted else {
                 throw PackError(file: raw.file, line: d.line, detectorID: d.id, message: "duplicate detector id in this pack")
             }
-            detectors.append(try compile(d, pack: raw, lazy: lazyMetrics.map { $0[i] }))
+            detectors.append(try compile(d, pack: raw, lazy: prepared.map { $0[i] }))
         }
         return CompiledPack(raw: raw, detectors: detectors)
     }
@@ -71,7 +92,7 @@ public enum PackCompiler {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func compile(_ d: RawDetector, pack: RawPack, lazy: (Int, Int)? = nil) throws -> RegexDetector {
+    static func compile(_ d: RawDetector, pack: RawPack, lazy: PreparedDetector? = nil) throws -> RegexDetector {
         let file = pack.file
         func fail(_ message: String, line: Int? = d.line) -> PackError {
             PackError(file: file, line: line, detectorID: d.id, message: message)
@@ -86,12 +107,11 @@ public enum PackCompiler {
         guard (0...1).contains(d.confidence) else { throw fail("confidence must be between 0 and 1") }
         var patterns: [CompiledPattern] = []
         var sources: [String] = []
-        for p in d.patterns {
+        for p in d.patterns where lazy == nil {
             let text = try substitute(p.text, fragments: pack.fragments, file: file, line: p.line, id: d.id)
             sources.append(d.isCaseless ? "(?i)" + text : text)
-            if lazy != nil { continue }
             do {
-                let compiled = try CompiledPattern(text, caseless: d.isCaseless)
+                let compiled = try CompiledPattern(text, caseless: d.isCaseless, partialJIT: d.maxExtent != nil)
                 guard d.group <= compiled.captureCount else {
                     throw fail("group \(d.group) does not exist (the pattern has \(compiled.captureCount) groups)", line: p.line)
                 }
@@ -100,8 +120,8 @@ public enum PackCompiler {
                 throw fail("invalid regex at offset \(e.offset): \(e.message)", line: p.line)
             }
         }
-        var trigger: Trigger?
-        if let t = d.trigger {
+        var trigger = lazy?.trigger
+        if lazy == nil, let t = d.trigger {
             do { trigger = try Trigger.parse(t) } catch let e as TriggerError { throw fail("invalid trigger: \(e.message)") }
         }
         var validators: [(name: String, validator: any CandidateValidator)] = []
@@ -136,9 +156,9 @@ public enum PackCompiler {
         }
         if let m = d.maxExtent, m <= 0 || m > 1 << 20 { throw fail("max_extent must be between 1 and 1048576 bytes") }
         if let l = d.lead, l < 0 || l > 4096 { throw fail("lead must be between 0 and 4096 bytes") }
-        if let (captures, lookbehind) = lazy {
+        if let lazy {
             return RegexDetector(
-                lazySources: sources, caseless: false, maxCaptureCount: captures, maxLookbehind: lookbehind, id: d.id,
+                lazySources: lazy.sources, caseless: false, maxCaptureCount: lazy.maxCaptureCount, maxLookbehind: lazy.maxLookbehind, id: d.id,
                 entity: EntityType(d.entity), group: d.group, trigger: trigger, lead: d.lead ?? 32, validators: validators,
                 confidence: d.confidence, context: context, priority: d.priority, policy: policy, operatorName: d.operatorName,
                 maxExtent: d.maxExtent, allowList: allow, origin: "\(file):\(d.line ?? 0)", packID: pack.id)

@@ -54,4 +54,44 @@ final class PackLoadingTests: XCTestCase {
             XCTAssertEqual(report.detectorsWithoutExamples, [], pack.raw.file)
         }
     }
+
+    /// The second load comes from the pack cache (sources, triggers and metrics stored, regexes
+    /// compiled on first use): every detector must be the same as a fresh compile and pass every
+    /// shipped example.
+    func testPacksLoadedFromTheCacheEqualAFreshCompile() throws {
+        let dir = PackLoadingTests.repo.appendingPathComponent("patterns").path
+        let cachePath = NSTemporaryDirectory() + "caviar-packcache-\(getpid()).bin"
+        defer { try? FileManager.default.removeItem(atPath: cachePath) }
+        var fresh = PackLibrary()
+        try fresh.load(directory: dir)
+        var writing = PackLibrary()
+        try writing.load(directory: dir, cache: PackCache(path: cachePath))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: cachePath), "the cache was not written")
+        let inode = { (try? FileManager.default.attributesOfItem(atPath: cachePath)[.systemFileNumber] as? Int) ?? -1 }
+        let written = inode()
+        var cached = PackLibrary()
+        try cached.load(directory: dir, cache: PackCache(path: cachePath))
+        // A cache that could not be read would be rewritten (a new file through rename).
+        XCTAssertEqual(inode(), written, "the second load did not come from the cache")
+        XCTAssertEqual(cached.packs.map(\.id), fresh.packs.map(\.id))
+        for (a, b) in zip(cached.packs, fresh.packs) {
+            XCTAssertEqual(a.detectors.map(\.id), b.detectors.map(\.id))
+            for (x, y) in zip(a.detectors, b.detectors) {
+                XCTAssertEqual(x.trigger, y.trigger, x.id)
+                XCTAssertEqual(x.patternSources, y.patternSources, x.id)
+                XCTAssertEqual(x.maxCaptureCount, y.maxCaptureCount, x.id)
+                XCTAssertEqual(x.maxLookbehind, y.maxLookbehind, x.id)
+                XCTAssertEqual(x.lead, y.lead, x.id)
+            }
+            let report = try PackSelfTest.run(a)
+            XCTAssertEqual(report.failures.map(\.description), [], a.raw.file)
+        }
+        // A damaged cache is ignored, not mis-read.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: cachePath))
+        bytes = bytes.prefix(bytes.count / 2)
+        try bytes.write(to: URL(fileURLWithPath: cachePath))
+        var afterDamage = PackLibrary()
+        try afterDamage.load(directory: dir, cache: PackCache(path: cachePath))
+        XCTAssertEqual(afterDamage.detectors().count, fresh.detectors().count)
+    }
 }
