@@ -13,6 +13,198 @@ extension DictionaryAutomaton {
     ///
     /// `folder` is scratch space (reuse one per thread). Never fails on any input.
     public func matches(in text: UnsafeBufferPointer<UInt8>, range: Range<Int>, folder: TextFolder, _ report: (DictionaryMatch) -> Void) {
+        if isHashed {
+            matchesFolded(in: text, range: range, folder: folder, report)
+        } else {
+            matchesInPlace(in: text, range: range, folder: folder, report)
+        }
+    }
+
+    /// The plain trie's scan: folds on the fly, never copies the text. A word start is found
+    /// with one table look-up per original byte; only there are code points folded and the
+    /// trie walked. Same results as `matchesFolded` (the tests compare them on random text).
+    func matchesInPlace(in text: UnsafeBufferPointer<UInt8>, range: Range<Int>, folder: TextFolder, _ report: (DictionaryMatch) -> Void) {
+        let range = range.clamped(to: 0..<text.count)
+        guard !range.isEmpty, let base = text.baseAddress else { return }
+        let word = wordTable
+        let kind = kindTable
+        let ascii = asciiTable
+        let filter = self.filter
+        let filterShift = self.filterShift
+        let count = text.count
+        let upper = range.upperBound
+        var position = range.lowerBound
+        var skip = 0             // folded bytes of the code point at `position` already consumed
+        var inWord = word[Int(foldedByteBefore(position, in: text, folder: folder))] != 0
+        while position < upper {
+            let leadKind = kind[Int(base[position])]
+            if leadKind == 0 {
+                // ASCII that folds to a space or an apostrophe.
+                inWord = false
+                position &+= 1
+                continue
+            }
+            if leadKind == 1 {
+                // ASCII letter or digit.
+                if inWord {
+                    position &+= 1
+                    continue
+                }
+                inWord = true
+                // Hash the word while stepping over it; most words are not the first word of a term.
+                var hash = FirstWordFilter.seed
+                var end = position
+                var endKind: UInt8 = 0
+                repeat {
+                    hash = FirstWordFilter.step(hash, ascii[Int(base[end])])
+                    end &+= 1
+                    guard end < count else { break }
+                    endKind = kind[Int(base[end])]
+                } while endKind == 1
+                if endKind == 2 {
+                    // The word goes on with other code points: hash its folded bytes.
+                    hash = firstWordHash(base, count: count, point: position, skip: 0)
+                    if !FirstWordFilter.contains(hash, words: filter, shift: filterShift) {
+                        position &+= 1
+                        continue
+                    }
+                } else if !FirstWordFilter.contains(FirstWordFilter.finish(hash), words: filter, shift: filterShift) {
+                    position = end
+                    continue
+                }
+                let found = walkInPlace(base, count: count, point: position, skip: 0)
+                if found.value >= 0 {
+                    report(DictionaryMatch(span: position..<found.spanEnd, valueIndex: found.value))
+                    position = found.resume
+                    skip = found.resumeSkip
+                } else {
+                    position &+= 1
+                }
+                continue
+            }
+            // Anything else: fold the code point and look at each of its folded bytes.
+            let (consumed, entry) = TextFolding.foldCodePoint(text, at: position, end: count, isFinal: true)
+            var (pending, pendingCount) = Self.output(base, point: position, consumed: consumed, entry: entry)
+            var index = 0
+            var matched = false
+            while index < pendingCount {
+                let byte = UInt8(truncatingIfNeeded: pending)
+                pending >>= 8
+                let isWordByte = word[Int(byte)] != 0
+                if index >= skip && isWordByte && !inWord {
+                    inWord = true
+                    let hash = firstWordHash(base, count: count, point: position, skip: index)
+                    if FirstWordFilter.contains(hash, words: filter, shift: filterShift) {
+                        let found = walkInPlace(base, count: count, point: position, skip: index)
+                        if found.value >= 0 {
+                            report(DictionaryMatch(span: position..<found.spanEnd, valueIndex: found.value))
+                            position = found.resume
+                            skip = found.resumeSkip
+                            matched = true
+                            break
+                        }
+                    }
+                } else if index >= skip {
+                    inWord = isWordByte
+                }
+                index += 1
+            }
+            if !matched {
+                position &+= consumed
+                skip = 0
+            }
+        }
+    }
+
+    /// The finished first-word hash of the word that starts at folded byte `skip` of the code
+    /// point at `point`.
+    func firstWordHash(_ base: UnsafePointer<UInt8>, count: Int, point: Int, skip: Int) -> UInt64 {
+        var cursor = FoldingCursor(base: base, count: count, point: point, skip: skip, ascii: asciiTable)
+        var hash = FirstWordFilter.step(FirstWordFilter.seed, UInt8(truncatingIfNeeded: cursor.first))
+        while true {
+            let byte = cursor.next()
+            guard byte >= 0, wordTable[byte] != 0 else { break }
+            hash = FirstWordFilter.step(hash, UInt8(truncatingIfNeeded: byte))
+        }
+        return FirstWordFilter.finish(hash)
+    }
+
+    /// The folded bytes of the code point at `point` (`TextFolding.foldCodePoint`'s result),
+    /// packed low byte first, and their number (0 to 4).
+    @inline(__always)
+    static func output(_ base: UnsafePointer<UInt8>, point: Int, consumed: Int, entry: UInt32) -> (UInt32, Int) {
+        let length = Int(entry >> 24)
+        guard length == 4 else { return (entry & 0xFF_FFFF, length) }
+        var packed: UInt32 = 0
+        for offset in 0..<consumed { packed |= UInt32(base[point + offset]) << (8 * UInt32(offset)) }
+        return (packed, consumed)
+    }
+
+    /// The result of a walk: `value` −1 when no term ends at a word end. Otherwise `spanEnd` is
+    /// the original end of the span, and the scan resumes at folded byte `resumeSkip` of the
+    /// code point at `resume` (the first folded byte after the match).
+    struct InPlaceMatch {
+        var value: Int
+        var spanEnd: Int
+        var resume: Int
+        var resumeSkip: Int
+    }
+
+    /// Walks the trie from the word start at folded byte `skip` of the code point at `point`,
+    /// folding the text on the fly. Longest term ending at a word end wins.
+    @inline(__always)
+    func walkInPlace(_ base: UnsafePointer<UInt8>, count: Int, point start: Int, skip: Int) -> InPlaceMatch {
+        var cursor = FoldingCursor(base: base, count: count, point: start, skip: skip, ascii: asciiTable)
+        var best = InPlaceMatch(value: -1, spanEnd: 0, resume: 0, resumeSkip: 0)
+        let first = cursor.first
+        var node = Int(root[first])
+        let nodeCount = self.nodeCount
+        guard node != 0, node < nodeCount else { return best }
+        let word = wordTable
+        var depth = 1
+        while true {
+            let record = nodes[node]
+            let value = Int(truncatingIfNeeded: record >> 40)
+            let childCount = Int(truncatingIfNeeded: (record >> 32) & 0xFF)
+            if value == 0 && childCount == 0 { break }
+            let byte = cursor.next()
+            if value != 0 && (byte < 0 || word[byte] == 0) && value <= valueCount {
+                best = InPlaceMatch(value: value - 1, spanEnd: byte < 0 ? count : cursor.point, resume: byte < 0 ? count : cursor.point, resumeSkip: byte < 0 ? 0 : cursor.emitted)
+            }
+            if byte < 0 || childCount == 0 { break }
+            if depth == 1 {
+                // Dense table for the second byte.
+                let next = Int(pairs[first << 8 | byte])
+                guard next != 0, next < nodeCount else { break }
+                node = next
+                depth = 2
+                continue
+            }
+            let block = Int(truncatingIfNeeded: record & 0xFFFF_FFFF)
+            let labelWords = (childCount + 7) >> 3
+            guard block + labelWords + childCount <= nodeCount else { break }
+            let labels = UnsafeRawPointer(nodes + block).assumingMemoryBound(to: UInt8.self)
+            let label = UInt8(truncatingIfNeeded: byte)
+            var child = 0
+            if childCount <= 8 {
+                while child < childCount && labels[child] < label { child += 1 }
+            } else {
+                var upper = childCount
+                while child < upper {
+                    let middle = (child + upper) >> 1
+                    if labels[middle] < label { child = middle + 1 } else { upper = middle }
+                }
+            }
+            guard child < childCount, labels[child] == label else { break }
+            node = block + labelWords + child
+            depth += 1
+        }
+        return best
+    }
+
+    /// The scan over a folded copy of the text, chunk by chunk: the hashed table's scan (it
+    /// hashes whole folded words) and the reference the plain scan is tested against.
+    func matchesFolded(in text: UnsafeBufferPointer<UInt8>, range: Range<Int>, folder: TextFolder, _ report: (DictionaryMatch) -> Void) {
         let range = range.clamped(to: 0..<text.count)
         guard !range.isEmpty else { return }
         var position = range.lowerBound
@@ -169,5 +361,82 @@ extension DictionaryAutomaton {
             if end >= count { break }
         }
         return best
+    }
+}
+
+/// Reads the folded bytes of a text from a given point on, folding code points as it goes
+/// (runs of spaces collapsed, code points that fold to nothing skipped), and remembers which
+/// code point produced the last byte it returned.
+struct FoldingCursor {
+    let base: UnsafePointer<UInt8>
+    let count: Int
+    let ascii: UnsafePointer<UInt8>
+    /// Offset of the code point that produced the last byte returned.
+    var point: Int
+    /// Index of that byte among the code point's folded bytes.
+    var emitted: Int
+    /// Offset after that code point.
+    var following: Int
+    /// Folded bytes of that code point not returned yet, low byte first.
+    var pending: UInt32 = 0
+    var pendingCount = 0
+    var last: UInt8
+    /// The first byte (folded byte `skip` of the code point at `point`).
+    let first: Int
+
+    @inline(__always)
+    init(base: UnsafePointer<UInt8>, count: Int, point: Int, skip: Int, ascii: UnsafePointer<UInt8>) {
+        self.base = base
+        self.count = count
+        self.ascii = ascii
+        self.point = point
+        let lead = base[point]
+        if lead < 0x80 {
+            following = point + 1
+            emitted = 0
+            last = ascii[Int(lead)]
+        } else {
+            let text = UnsafeBufferPointer(start: base, count: count)
+            let (consumed, entry) = TextFolding.foldCodePoint(text, at: point, end: count, isFinal: true)
+            following = point + consumed
+            let (packed, length) = DictionaryAutomaton.output(base, point: point, consumed: consumed, entry: entry)
+            emitted = skip
+            last = UInt8(truncatingIfNeeded: packed >> (8 * UInt32(skip)))
+            pendingCount = length - skip - 1
+            pending = pendingCount > 0 ? packed >> (8 * UInt32(skip + 1)) : 0
+        }
+        first = Int(last)
+    }
+
+    /// The next folded byte, or −1 at the end of the text.
+    @inline(__always)
+    mutating func next() -> Int {
+        while true {
+            if pendingCount > 0 {
+                let byte = UInt8(truncatingIfNeeded: pending)
+                pending >>= 8
+                pendingCount -= 1
+                emitted += 1
+                if byte == 0x20 && last == 0x20 { continue }
+                last = byte
+                return Int(byte)
+            }
+            point = following
+            guard point < count else { return -1 }
+            let lead = base[point]
+            if lead < 0x80 {
+                following = point + 1
+                emitted = 0
+                let byte = ascii[Int(lead)]
+                if byte == 0x20 && last == 0x20 { continue }
+                last = byte
+                return Int(byte)
+            }
+            let text = UnsafeBufferPointer(start: base, count: count)
+            let (consumed, entry) = TextFolding.foldCodePoint(text, at: point, end: count, isFinal: true)
+            following = point + consumed
+            (pending, pendingCount) = DictionaryAutomaton.output(base, point: point, consumed: consumed, entry: entry)
+            emitted = -1
+        }
     }
 }

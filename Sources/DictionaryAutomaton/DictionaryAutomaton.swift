@@ -77,6 +77,13 @@ public final class DictionaryAutomaton: @unchecked Sendable {
     let valueOffsets: UnsafePointer<UInt64>
     let valueBytes: UnsafePointer<UInt8>
     let valueByteCount: Int
+    /// Plain files: the first-word filter and the shift from a hash to its word.
+    let filter: UnsafePointer<UInt64>
+    let filterShift: UInt64
+    /// The folding tables, held here so the scan's inner loops never touch a lazy global.
+    let asciiTable = TextFolding.asciiPointer
+    let wordTable = TextFolding.wordPointer
+    let kindTable = TextFolding.originalKindPointer
 
     /// Maps a compiled dictionary file.
     ///
@@ -201,6 +208,10 @@ public final class DictionaryAutomaton: @unchecked Sendable {
             try expect(.nodes, nodeCount * 8)
             try expect(.root, 256 * 4)
             try expect(.pairs, 65_536 * 4)
+            let filterLength = sections[DictionaryFormat.Section.firstWordFilter.rawValue].length
+            guard filterLength >= 8, filterLength % 8 == 0, (filterLength / 8) & (filterLength / 8 - 1) == 0 else {
+                throw DictionaryError(.corrupted, "dictionary \(origin) is corrupted (first-word filter of \(filterLength) bytes): rebuild it with `caviar dict build`")
+            }
         }
         func pointer<T>(_ section: DictionaryFormat.Section, _ type: T.Type) -> UnsafePointer<T> {
             (body + sections[section.rawValue].offset).assumingMemoryBound(to: type)
@@ -212,6 +223,8 @@ public final class DictionaryAutomaton: @unchecked Sendable {
         slotValues = pointer(.slotValues, UInt32.self)
         valueOffsets = pointer(.valueOffsets, UInt64.self)
         valueBytes = pointer(.valueBytes, UInt8.self)
+        filter = pointer(.firstWordFilter, UInt64.self)
+        filterShift = isHashed ? 64 : FirstWordFilter.shift(wordCount: max(1, sections[DictionaryFormat.Section.firstWordFilter.rawValue].length / 8))
         valueByteCount = sections[DictionaryFormat.Section.valueBytes.rawValue].length
         let metadataSection = sections[DictionaryFormat.Section.metadata.rawValue]
         metadata = Array(UnsafeRawBufferPointer(start: body + metadataSection.offset, count: metadataSection.length))

@@ -128,6 +128,7 @@ public struct DictionaryBuilder {
             sections[DictionaryFormat.Section.nodes.rawValue] = Self.bytes(of: trie.nodes)
             sections[DictionaryFormat.Section.root.rawValue] = Self.bytes(of: trie.root)
             sections[DictionaryFormat.Section.pairs.rawValue] = Self.bytes(of: trie.pairs)
+            sections[DictionaryFormat.Section.firstWordFilter.rawValue] = Self.bytes(of: buildFirstWordFilter(order: order))
         case .hashed(let key, let saltPath):
             flags |= DictionaryFormat.flagHashed
             keyCheck = key.checkValue
@@ -352,6 +353,30 @@ public struct DictionaryBuilder {
             }
         }
         return trie
+    }
+
+    /// The first-word filter (see `FirstWordFilter`): the sorted order puts terms that share a
+    /// first word next to each other, so distinct first words are counted in one pass.
+    func buildFirstWordFilter(order: [UInt32]) -> [UInt64] {
+        var hashes: [UInt64] = []
+        termBytes.withUnsafeBufferPointer { bytes in
+            var previous = (start: 0, length: -1)
+            for index in order {
+                let start = Int(termStarts[Int(index)])
+                let length = Int(termLengths[Int(index)])
+                var end = start
+                while end < start + length && TextFolding.isWordByte(bytes[end]) { end += 1 }
+                let firstWord = bytes[start..<end]
+                if end - start == previous.length && firstWord.elementsEqual(bytes[previous.start..<(previous.start + previous.length)]) { continue }
+                previous = (start, end - start)
+                hashes.append(FirstWordFilter.hash(firstWord))
+            }
+        }
+        let wordCount = FirstWordFilter.wordCount(forFirstWords: hashes.count)
+        let shift = FirstWordFilter.shift(wordCount: wordCount)
+        var words = [UInt64](repeating: 0, count: wordCount)
+        for hash in hashes { FirstWordFilter.insert(hash, into: &words, shift: shift) }
+        return words
     }
 
     /// Open-addressing table of salted hashes: every term, and every prefix of a term that ends

@@ -2,7 +2,7 @@
 ///
 /// ```
 /// 0    magic        8  "\x89CVDICT\n" (the high byte and newline catch text-mode copies)
-/// 8    version      4  1
+/// 8    version      4  2 (1: no first-word filter)
 /// 12   flags        4  bit 0: hashed
 /// 16   foldVersion  4  TextFolding.version used by the builder
 /// 20   maxDepth     4  longest folded term, bytes
@@ -20,14 +20,15 @@
 /// ```
 /// Plain sections: 0 nodes (UInt64 words; the root record is word 0; the children of a node are
 /// one block: their labels, 8 per word, sorted, then their records; a record is block start
-/// 32 bits | child count 8 bits | value+1 24 bits), 1 unused, 2 root (256 × UInt32: record of
-/// the root's child per byte), 3 pairs (65 536 × UInt32: record after two bytes), 4 value
+/// 32 bits | child count 8 bits | value+1 24 bits), 2 root (256 × UInt32: record of
+/// the root's child per byte), 1 first-word filter (`FirstWordFilter`: a power-of-two number of
+/// UInt64), 3 pairs (65 536 × UInt32: record after two bytes), 4 value
 /// offsets ((valueCount+1) × UInt64), 5 value bytes. Hashed sections: 0 slot hashes (UInt64),
 /// 1 slot values (UInt32: value+1, 0 for a prefix), 4 and 5 as above. Section 6: the caller's
 /// metadata (opaque bytes). Section 7: salt path (UTF-8) recorded for hashed files.
 enum DictionaryFormat {
     static let magic: [UInt8] = [0x89, 0x43, 0x56, 0x44, 0x49, 0x43, 0x54, 0x0A]
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
     static let headerSize = 256
     static let sectionCount = 8
     static let headerChecksumOffset = 248
@@ -41,6 +42,7 @@ enum DictionaryFormat {
         case nodes = 0, labels, root, pairs, valueOffsets, valueBytes, metadata, saltPath
         static let slotHashes = Section.nodes
         static let slotValues = Section.labels
+        static let firstWordFilter = Section.labels
     }
 }
 

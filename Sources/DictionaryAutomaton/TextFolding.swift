@@ -35,6 +35,11 @@ public enum TextFolding {
     /// `wordTable` and `asciiTable` as permanent raw pointers for the hot loops.
     nonisolated(unsafe) static let wordPointer: UnsafePointer<UInt8> = permanentCopy(wordTable)
     nonisolated(unsafe) static let asciiPointer: UnsafePointer<UInt8> = permanentCopy(asciiTable)
+    /// Per original byte: 0 for ASCII that folds to a non-word byte, 1 for ASCII that folds to a
+    /// word byte, 2 for any byte ≥ 0x80 (fold the code point to know).
+    nonisolated(unsafe) static let originalKindPointer: UnsafePointer<UInt8> = permanentCopy((0..<256).map { byte in
+        byte >= 0x80 ? 2 : wordTable[Int(asciiTable[byte])]
+    })
 
     static func permanentCopy(_ table: [UInt8]) -> UnsafePointer<UInt8> {
         let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: table.count)

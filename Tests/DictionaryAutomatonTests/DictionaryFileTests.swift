@@ -91,7 +91,7 @@ func temporaryDirectory() throws -> URL {
             try DictionaryAutomaton(contentsOf: path)
         }
         var other = try compiled()
-        other[8] = 2   // a future version
+        other[8] = UInt8(DictionaryFormat.version + 1)   // a future version
         #expect(throws: DictionaryError.self) { try DictionaryAutomaton(bytes: other) }
     }
 

@@ -1,0 +1,112 @@
+import Testing
+@testable import DictionaryAutomaton
+
+/// The plain trie's in-place scan (folding on the fly, first-word filter) must report exactly
+/// what the scan over a folded copy of the text reports, on text full of the awkward cases:
+/// code points that fold to several bytes or to nothing, mixed word and non-word output
+/// (`¼` → `1 4`, `ŉ` → `'n`), invalid and truncated UTF-8, runs of spaces, apostrophes.
+@Suite struct DictionaryScanEquivalenceTests {
+    static let pieces = [
+        "jean", "Jean", "JEAN", "dupont", "Dupont", "du", "pont", "zoë", "Zoe", "lefèvre", "LEFEVRE", "müller", "Mueller",
+        "o'brien", "O’Brien", "1", "4", "¼", "½", "ŉ", "n", "straße", "STRASSE", "ß", "ǆ", "dž", "e\u{301}", "\u{301}", "\u{200B}",
+        "东京", "😀", "Ⅻ", "ﬁ", "ﬁnn", "Ａｂｃ", "abc", "’", "'", "-", "–", " ", "  ", "\n", ",", ".", "x", "é", "ø", "Ø", "σ", "Σ",
+    ]
+    static let invalid: [[UInt8]] = [[0xFF], [0xC3], [0xE2, 0x82], [0xF0, 0x9F], [0x80], [0xED, 0xA0, 0x80], [0xC3, 0x20]]
+    static let terms = [
+        "Jean", "Jean Dupont", "Dupont", "du pont", "Zoë Lefèvre", "Müller", "O'Brien", "1 4", "4", "1", "n", "'n", "Straße",
+        "ß", "dž", "东京", "finn", "abc", "x é", "Σ", "jean jean", "pont 1", "e", "ø ø",
+    ]
+
+    /// A deterministic linear congruential generator.
+    struct Generator {
+        var state: UInt64
+        mutating func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+    }
+
+    static func randomText(_ generator: inout Generator, pieces count: Int) -> [UInt8] {
+        var text: [UInt8] = []
+        for _ in 0..<count {
+            if generator.next(12) == 0 {
+                text += invalid[generator.next(invalid.count)]
+            } else {
+                text += Array(pieces[generator.next(pieces.count)].utf8)
+            }
+        }
+        return text
+    }
+
+    func compare(_ automaton: DictionaryAutomaton, _ text: [UInt8], range: Range<Int>) {
+        let folder = TextFolder(capacity: 64)
+        var inPlace: [DictionaryMatch] = []
+        var reference: [DictionaryMatch] = []
+        text.withUnsafeBufferPointer { buffer in
+            automaton.matchesInPlace(in: buffer, range: range, folder: folder) { inPlace.append($0) }
+            automaton.matchesFolded(in: buffer, range: range, folder: folder) { reference.append($0) }
+        }
+        guard inPlace != reference else { return }
+        let first = (0..<min(inPlace.count, reference.count)).first { inPlace[$0] != reference[$0] } ?? min(inPlace.count, reference.count)
+        let shown = text[max(0, (first < reference.count ? reference[first].span.lowerBound : text.count) - 20)...].prefix(60)
+        Issue.record("in-place scan differs at match \(first) (\(inPlace.count) vs \(reference.count) matches): in place \(inPlace.dropFirst(first).prefix(2)), folded \(reference.dropFirst(first).prefix(2)), around \(Array(shown)), range \(range)")
+    }
+
+    @Test func inPlaceScanAgreesWithFoldedScanOnRandomText() throws {
+        let automaton = try makeAutomaton(Self.terms)
+        #expect(!automaton.isHashed)
+        var generator = Generator(state: 0x5CA1)
+        for _ in 0..<3000 {
+            let text = Self.randomText(&generator, pieces: 1 + generator.next(30))
+            compare(automaton, text, range: 0..<text.count)
+            let lower = generator.next(text.count + 1)
+            let upper = lower + generator.next(text.count - lower + 1)
+            compare(automaton, text, range: lower..<upper)
+        }
+        // Sanity: the generator does produce matches.
+        var matches = 0
+        for _ in 0..<200 { matches += automaton.matches(in: Self.randomText(&generator, pieces: 20)).count }
+        #expect(matches > 100)
+    }
+
+    @Test func inPlaceScanAgreesOnALongText() throws {
+        let automaton = try makeAutomaton(Self.terms)
+        var generator = Generator(state: 0xB16)
+        let text = Self.randomText(&generator, pieces: 60_000)
+        compare(automaton, text, range: 0..<text.count)
+    }
+
+    /// Every term's first word is admitted by the filter (no false negatives), and most other
+    /// words are not.
+    @Test func firstWordFilterAdmitsEveryFirstWord() throws {
+        var terms: [String] = []
+        var generator = Generator(state: 0xF11)
+        let letters = Array("abcdefghijklmnopqrstuvwxyzéøß".utf8)
+        for _ in 0..<5000 {
+            var term = ""
+            for _ in 0..<(1 + generator.next(3)) {
+                if !term.isEmpty { term += generator.next(5) == 0 ? "'" : " " }
+                term += String(decoding: (0..<(2 + generator.next(6))).map { _ in letters[generator.next(26)] }, as: UTF8.self)
+            }
+            terms.append(term)
+        }
+        let automaton = try makeAutomaton(terms)
+        var firstWords = Set<[UInt8]>()
+        for term in terms {
+            for variant in TextFolding.termVariants(term) {
+                let first = Array(variant.prefix { TextFolding.isWordByte($0) })
+                firstWords.insert(first)
+                #expect(FirstWordFilter.contains(FirstWordFilter.hash(first), words: automaton.filter, shift: automaton.filterShift))
+            }
+        }
+        var admitted = 0
+        var others = 0
+        for _ in 0..<20_000 {
+            let word = (0..<(2 + generator.next(8))).map { _ in letters[generator.next(26)] }
+            if firstWords.contains(word) { continue }
+            others += 1
+            if FirstWordFilter.contains(FirstWordFilter.hash(word), words: automaton.filter, shift: automaton.filterShift) { admitted += 1 }
+        }
+        #expect(admitted * 20 < others, "\(admitted) of \(others) other words admitted")
+    }
+}
