@@ -118,7 +118,7 @@ public final class DetectionEngine {
             let d = detectors[di]
             let windows = isGated ? self.windows(for: di, hits: hits, from: pos, until: lineLimit) : [pos..<lineLimit]
             if windows.isEmpty { continue }
-            let patterns = try d.patterns()
+            let patterns = try d.patterns(plannedCalls: windows.count)
             var resume = [Int](repeating: 0, count: patterns.count)
             for w in windows {
                 try runSingleLine(d, patterns, buf, window: w, from: pos, limit: lineLimit, partialTail: partialTail, resume: &resume,
@@ -130,8 +130,11 @@ public final class DetectionEngine {
             let d = detectors[di]
             let windows = isGated ? self.windows(for: di, hits: hits, from: pos, until: end) : [pos..<end]
             var resume = [Int](repeating: 0, count: d.patternCount)
-            for w in windows {
-                try runMultiLine(d, buf, window: w, from: pos, isFinal: isFinal, resume: &resume, hold: &hold, into: &detections)
+            if !windows.isEmpty {
+                let patterns = try d.patterns(plannedCalls: windows.count)
+                for w in windows {
+                    try runMultiLine(d, patterns, buf, window: w, from: pos, isFinal: isFinal, resume: &resume, hold: &hold, into: &detections)
+                }
             }
             if !isFinal {
                 // A match whose trigger has not arrived yet (or is cut by the end of the data)
@@ -308,7 +311,7 @@ public final class DetectionEngine {
     /// progress at the end of `buf` (PCRE2 partial-hard, ungated), or nil if there is none.
     func openMatchStart(_ d: RegexDetector, _ buf: UnsafeBufferPointer<UInt8>, from: Int, below: Int) throws -> Int? {
         var earliest: Int?
-        for pattern in try d.patterns() {
+        for pattern in try d.patterns(plannedCalls: 1) {
             var s = from
             while s < below {
                 let outcome = try match(d, pattern, in: buf, from: s, startLimit: below - 1, partial: true)
@@ -327,10 +330,10 @@ public final class DetectionEngine {
         return earliest
     }
 
-    private func runMultiLine(_ d: RegexDetector, _ buf: UnsafeBufferPointer<UInt8>, window: Range<Int>, from pos: Int, isFinal: Bool,
-                              resume: inout [Int], hold: inout Int, into out: inout [Detection]) throws {
+    private func runMultiLine(_ d: RegexDetector, _ patterns: [CompiledPattern], _ buf: UnsafeBufferPointer<UInt8>, window: Range<Int>,
+                              from pos: Int, isFinal: Bool, resume: inout [Int], hold: inout Int, into out: inout [Detection]) throws {
         let extent = d.maxExtent ?? Int.max
-        for (pi, pattern) in try d.patterns().enumerated() {
+        for (pi, pattern) in patterns.enumerated() {
             var s = max(window.lowerBound, resume[pi])
             defer { resume[pi] = max(resume[pi], s) }
             while s < window.upperBound {

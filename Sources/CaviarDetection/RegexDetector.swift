@@ -101,16 +101,33 @@ public final class RegexDetector: @unchecked Sendable {
         self.packID = packID
     }
 
-    /// The compiled patterns, compiling (and JIT-compiling) them on first use.
-    public func patterns() throws -> [CompiledPattern] {
-        if let compiled { return compiled }
+    /// Whether `compiled` is JIT-compiled (patterns given compiled count as such).
+    private var isJIT = true
+    /// Match calls the engine has announced so far (saturating).
+    private var plannedCalls = 0
+    /// JIT compiling costs about as much as a few dozen interpreted calls on a short window, so
+    /// a pattern runs in the interpreter until this many calls have been announced. A short
+    /// input (the clipboard, a mail) then pays no JIT compile for the many detectors whose
+    /// trigger fires once or twice; a long one switches to the JIT after its first windows.
+    public static let jitAfterCalls = 32
+
+    /// The compiled patterns, compiling them on first use: in the interpreter while fewer than
+    /// `jitAfterCalls` match calls have been announced, JIT-compiled from then on.
+    /// - Parameter plannedCalls: roughly how many match calls the caller is about to make.
+    public func patterns(plannedCalls calls: Int = Int.max) throws -> [CompiledPattern] {
+        plannedCalls = calls > Int.max - plannedCalls ? Int.max : plannedCalls + calls
+        let wantsJIT = plannedCalls >= RegexDetector.jitAfterCalls
+        if let compiled, isJIT || !wantsJIT { return compiled }
         var out: [CompiledPattern] = []
         for source in patternSources {
-            do { out.append(try CompiledPattern(source, caseless: isCaseless, partialJIT: spansLines)) } catch let e as PatternCompileError {
+            do {
+                out.append(try CompiledPattern(source, caseless: isCaseless, jit: wantsJIT, partialJIT: spansLines))
+            } catch let e as PatternCompileError {
                 throw DetectorFailure(detectorID: id, origin: origin, offset: 0, message: "pattern no longer compiles (\(e)); delete the pack cache")
             }
         }
         compiled = out
+        isJIT = wantsJIT
         return out
     }
 

@@ -47,9 +47,10 @@ public final class CompiledPattern: @unchecked Sendable {
     /// for every pattern used, and only patterns that span lines match partially routinely.
     public let hasPartialJIT: Bool
 
-    /// Compiles `pattern`; `caseless` adds `PCRE2_CASELESS`; `partialJIT` also JIT-compiles
-    /// partial-hard matching (partial matching works either way).
-    public init(_ pattern: String, caseless: Bool = false, partialJIT: Bool = true) throws {
+    /// Compiles `pattern`; `caseless` adds `PCRE2_CASELESS`; `jit: false` leaves it to the
+    /// interpreter (cheaper for a pattern that will run a few times only); `partialJIT` also
+    /// JIT-compiles partial-hard matching (partial matching works either way).
+    public init(_ pattern: String, caseless: Bool = false, jit: Bool = true, partialJIT: Bool = true) throws {
         var errorCode: Int32 = 0
         var errorOffset = 0
         var options = UInt32(PCRE2_UTF) | UInt32(PCRE2_MATCH_INVALID_UTF) | UInt32(PCRE2_USE_OFFSET_LIMIT)
@@ -69,8 +70,7 @@ public final class CompiledPattern: @unchecked Sendable {
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_MAXLOOKBEHIND), &lookbehind)
         maxLookbehind = Int(lookbehind)
         let modes = UInt32(PCRE2_JIT_COMPLETE) | (partialJIT ? UInt32(PCRE2_JIT_PARTIAL_HARD) : 0)
-        let jit = pcre2_jit_compile_8(compiled, modes)
-        isJITCompiled = jit == 0
+        isJITCompiled = jit && pcre2_jit_compile_8(compiled, modes) == 0
         hasPartialJIT = isJITCompiled && partialJIT
     }
 
