@@ -29,8 +29,8 @@ extension DictionaryAutomaton {
         let word = wordTable
         let kind = kindTable
         let ascii = asciiTable
-        let filter = self.filter
-        let filterShift = self.filterShift
+        let firstWords = firstWordFilter
+        let firstWordShift = self.firstWordShift
         let count = text.count
         let upper = range.upperBound
         var position = range.lowerBound
@@ -62,13 +62,13 @@ extension DictionaryAutomaton {
                     endKind = kind[Int(base[end])]
                 } while endKind == 1
                 if endKind == 2 {
-                    // The word goes on with other code points: hash its folded bytes.
-                    hash = firstWordHash(base, count: count, point: position, skip: 0)
-                    if !FirstWordFilter.contains(hash, words: filter, shift: filterShift) {
+                    // The word goes on with other code points: fold them to know.
+                    if !mayStartTerm(base, count: count, point: position, skip: 0) {
                         position &+= 1
                         continue
                     }
-                } else if !FirstWordFilter.contains(FirstWordFilter.finish(hash), words: filter, shift: filterShift) {
+                } else if !FirstWordFilter.contains(FirstWordFilter.finish(hash), words: firstWords, shift: firstWordShift)
+                            || !mayStartTerm(base, count: count, point: position, skip: 0) {
                     position = end
                     continue
                 }
@@ -93,8 +93,7 @@ extension DictionaryAutomaton {
                 let isWordByte = word[Int(byte)] != 0
                 if index >= skip && isWordByte && !inWord {
                     inWord = true
-                    let hash = firstWordHash(base, count: count, point: position, skip: index)
-                    if FirstWordFilter.contains(hash, words: filter, shift: filterShift) {
+                    if mayStartTerm(base, count: count, point: position, skip: index) {
                         let found = walkInPlace(base, count: count, point: position, skip: index)
                         if found.value >= 0 {
                             report(DictionaryMatch(span: position..<found.spanEnd, valueIndex: found.value))
@@ -116,17 +115,31 @@ extension DictionaryAutomaton {
         }
     }
 
-    /// The finished first-word hash of the word that starts at folded byte `skip` of the code
-    /// point at `point`.
-    func firstWordHash(_ base: UnsafePointer<UInt8>, count: Int, point: Int, skip: Int) -> UInt64 {
+    /// Whether the filters admit the word that starts at folded byte `skip` of the code point at
+    /// `point`: its first word, then its key (see `FirstWordFilter`). False means no term can
+    /// match there.
+    func mayStartTerm(_ base: UnsafePointer<UInt8>, count: Int, point: Int, skip: Int) -> Bool {
         var cursor = FoldingCursor(base: base, count: count, point: point, skip: skip, ascii: asciiTable)
+        let word = wordTable
         var hash = FirstWordFilter.step(FirstWordFilter.seed, UInt8(truncatingIfNeeded: cursor.first))
-        while true {
-            let byte = cursor.next()
-            guard byte >= 0, wordTable[byte] != 0 else { break }
+        var byte = cursor.next()
+        while byte >= 0 && word[byte] != 0 {
             hash = FirstWordFilter.step(hash, UInt8(truncatingIfNeeded: byte))
+            byte = cursor.next()
         }
-        return FirstWordFilter.finish(hash)
+        guard FirstWordFilter.contains(FirstWordFilter.finish(hash), words: firstWordFilter, shift: firstWordShift) else { return false }
+        if FirstWordFilter.contains(FirstWordFilter.oneWordKey(hash), words: keyFilter, shift: keyShift) { return true }
+        // The separator and the second word.
+        while byte >= 0 && word[byte] == 0 {
+            hash = FirstWordFilter.step(hash, UInt8(truncatingIfNeeded: byte))
+            byte = cursor.next()
+        }
+        guard byte >= 0 else { return false }
+        while byte >= 0 && word[byte] != 0 {
+            hash = FirstWordFilter.step(hash, UInt8(truncatingIfNeeded: byte))
+            byte = cursor.next()
+        }
+        return FirstWordFilter.contains(FirstWordFilter.finish(hash), words: keyFilter, shift: keyShift)
     }
 
     /// The folded bytes of the code point at `point` (`TextFolding.foldCodePoint`'s result),

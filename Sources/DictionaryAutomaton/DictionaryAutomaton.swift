@@ -77,9 +77,11 @@ public final class DictionaryAutomaton: @unchecked Sendable {
     let valueOffsets: UnsafePointer<UInt64>
     let valueBytes: UnsafePointer<UInt8>
     let valueByteCount: Int
-    /// Plain files: the first-word filter and the shift from a hash to its word.
-    let filter: UnsafePointer<UInt64>
-    let filterShift: UInt64
+    /// Plain files: the filters of `FirstWordFilter` and the shifts from a hash to its word.
+    let firstWordFilter: UnsafePointer<UInt64>
+    let firstWordShift: UInt64
+    let keyFilter: UnsafePointer<UInt64>
+    let keyShift: UInt64
     /// The folding tables, held here so the scan's inner loops never touch a lazy global.
     let asciiTable = TextFolding.asciiPointer
     let wordTable = TextFolding.wordPointer
@@ -208,9 +210,12 @@ public final class DictionaryAutomaton: @unchecked Sendable {
             try expect(.nodes, nodeCount * 8)
             try expect(.root, 256 * 4)
             try expect(.pairs, 65_536 * 4)
-            let filterLength = sections[DictionaryFormat.Section.firstWordFilter.rawValue].length
-            guard filterLength >= 8, filterLength % 8 == 0, (filterLength / 8) & (filterLength / 8 - 1) == 0 else {
-                throw DictionaryError(.corrupted, "dictionary \(origin) is corrupted (first-word filter of \(filterLength) bytes): rebuild it with `caviar dict build`")
+            let filter = sections[DictionaryFormat.Section.firstWordFilter.rawValue]
+            let firstCount = filter.length >= 16 ? u64(DictionaryFormat.headerSize + filter.offset) : 0
+            let keyCount = filter.length >= 16 ? u64(DictionaryFormat.headerSize + filter.offset + 8) : 0
+            guard firstCount >= 1, keyCount >= 1, firstCount & (firstCount - 1) == 0, keyCount & (keyCount - 1) == 0,
+                  firstCount < UInt64(bodyCount), keyCount < UInt64(bodyCount), UInt64(filter.length) == 16 + 8 * (firstCount + keyCount) else {
+                throw DictionaryError(.corrupted, "dictionary \(origin) is corrupted (word filters of \(filter.length) bytes): rebuild it with `caviar dict build`")
             }
         }
         func pointer<T>(_ section: DictionaryFormat.Section, _ type: T.Type) -> UnsafePointer<T> {
@@ -223,8 +228,17 @@ public final class DictionaryAutomaton: @unchecked Sendable {
         slotValues = pointer(.slotValues, UInt32.self)
         valueOffsets = pointer(.valueOffsets, UInt64.self)
         valueBytes = pointer(.valueBytes, UInt8.self)
-        filter = pointer(.firstWordFilter, UInt64.self)
-        filterShift = isHashed ? 64 : FirstWordFilter.shift(wordCount: max(1, sections[DictionaryFormat.Section.firstWordFilter.rawValue].length / 8))
+        let filter = pointer(.firstWordFilter, UInt64.self)
+        if isHashed {
+            (firstWordFilter, firstWordShift, keyFilter, keyShift) = (filter, 64, filter, 64)
+        } else {
+            let firstCount = Int(truncatingIfNeeded: UInt64(littleEndian: filter[0]))
+            let keyCount = Int(truncatingIfNeeded: UInt64(littleEndian: filter[1]))
+            firstWordFilter = filter + 2
+            firstWordShift = FirstWordFilter.shift(wordCount: firstCount)
+            keyFilter = filter + 2 + firstCount
+            keyShift = FirstWordFilter.shift(wordCount: keyCount)
+        }
         valueByteCount = sections[DictionaryFormat.Section.valueBytes.rawValue].length
         let metadataSection = sections[DictionaryFormat.Section.metadata.rawValue]
         metadata = Array(UnsafeRawBufferPointer(start: body + metadataSection.offset, count: metadataSection.length))

@@ -115,7 +115,8 @@ public struct DictionaryBuilder {
             throw DictionaryError(.tooLarge, "the terms total more than 4 GiB")
         }
         let order = sortedOrder()
-        var sections = [[UInt8]](repeating: [], count: DictionaryFormat.sectionCount)
+        // Each section is kept in its own array and copied once, into the file's bytes.
+        var sections = [Section](repeating: Section([UInt8]()), count: DictionaryFormat.sectionCount)
         var flags: UInt32 = 0
         var nodeCount = 0
         var keyCheck: UInt64 = 0
@@ -125,19 +126,19 @@ public struct DictionaryBuilder {
             let trie = buildTrie(order: order)
             nodeCount = trie.nodes.count
             indexedTerms = trie.terms
-            sections[DictionaryFormat.Section.nodes.rawValue] = Self.bytes(of: trie.nodes)
-            sections[DictionaryFormat.Section.root.rawValue] = Self.bytes(of: trie.root)
-            sections[DictionaryFormat.Section.pairs.rawValue] = Self.bytes(of: trie.pairs)
-            sections[DictionaryFormat.Section.firstWordFilter.rawValue] = Self.bytes(of: buildFirstWordFilter(order: order))
+            sections[DictionaryFormat.Section.nodes.rawValue] = Section(trie.nodes)
+            sections[DictionaryFormat.Section.root.rawValue] = Section(trie.root)
+            sections[DictionaryFormat.Section.pairs.rawValue] = Section(trie.pairs)
+            sections[DictionaryFormat.Section.firstWordFilter.rawValue] = Section(buildFirstWordFilter(order: order))
         case .hashed(let key, let saltPath):
             flags |= DictionaryFormat.flagHashed
             keyCheck = key.checkValue
             let table = buildHashTable(order: order, key: key)
             nodeCount = table.hashes.count
             indexedTerms = table.terms
-            sections[DictionaryFormat.Section.slotHashes.rawValue] = Self.bytes(of: table.hashes)
-            sections[DictionaryFormat.Section.slotValues.rawValue] = Self.bytes(of: table.values)
-            sections[DictionaryFormat.Section.saltPath.rawValue] = Array(saltPath.utf8)
+            sections[DictionaryFormat.Section.slotHashes.rawValue] = Section(table.hashes)
+            sections[DictionaryFormat.Section.slotValues.rawValue] = Section(table.values)
+            sections[DictionaryFormat.Section.saltPath.rawValue] = Section(Array(saltPath.utf8))
         }
         var offsets: [UInt64] = [0]
         offsets.reserveCapacity(values.count + 1)
@@ -146,43 +147,64 @@ public struct DictionaryBuilder {
             valueBytes.append(contentsOf: value)
             offsets.append(UInt64(valueBytes.count))
         }
-        sections[DictionaryFormat.Section.valueOffsets.rawValue] = Self.bytes(of: offsets)
-        sections[DictionaryFormat.Section.valueBytes.rawValue] = valueBytes
-        sections[DictionaryFormat.Section.metadata.rawValue] = metadata
+        sections[DictionaryFormat.Section.valueOffsets.rawValue] = Section(offsets)
+        sections[DictionaryFormat.Section.valueBytes.rawValue] = Section(valueBytes)
+        sections[DictionaryFormat.Section.metadata.rawValue] = Section(metadata)
 
-        var body: [UInt8] = []
-        body.reserveCapacity(sections.reduce(0) { $0 + $1.count + 8 })
-        var table: [(UInt64, UInt64)] = []
+        var table: [(offset: Int, length: Int)] = []
+        var bodyCount = 0
         for section in sections {
-            table.append((UInt64(body.count), UInt64(section.count)))
-            body.append(contentsOf: section)
-            while body.count % 8 != 0 { body.append(0) }
+            table.append((bodyCount, section.count))
+            bodyCount += (section.count + 7) & ~7
         }
-        var header = [UInt8](repeating: 0, count: DictionaryFormat.headerSize)
-        func put<T: FixedWidthInteger>(_ value: T, at offset: Int) {
-            withUnsafeBytes(of: value.littleEndian) { raw in
-                for (index, byte) in raw.enumerated() { header[offset + index] = byte }
+        let headerSize = DictionaryFormat.headerSize
+        return [UInt8](unsafeUninitializedCapacity: headerSize + bodyCount) { buffer, initialized in
+            guard let file = UnsafeMutableRawPointer(buffer.baseAddress) else { return }
+            file.initializeMemory(as: UInt8.self, repeating: 0, count: headerSize + bodyCount)
+            for (index, section) in sections.enumerated() {
+                section.copy(to: file + headerSize + table[index].offset)
+            }
+            func put<T: FixedWidthInteger>(_ value: T, at offset: Int) {
+                file.storeBytes(of: value.littleEndian, toByteOffset: offset, as: T.self)
+            }
+            file.copyMemory(from: DictionaryFormat.magic, byteCount: DictionaryFormat.magic.count)
+            put(DictionaryFormat.version, at: 8)
+            put(flags, at: 12)
+            put(TextFolding.version, at: 16)
+            put(UInt32(maxTermLength), at: 20)
+            put(UInt64(bodyCount), at: 24)
+            put(Checksum64.of(UnsafeRawBufferPointer(start: file + headerSize, count: bodyCount)), at: 32)
+            put(fingerprint, at: 40)
+            put(UInt64(indexedTerms), at: 48)
+            put(UInt64(nodeCount), at: 56)
+            put(UInt64(values.count), at: 64)
+            put(keyCheck, at: 72)
+            for (index, entry) in table.enumerated() {
+                put(UInt64(entry.offset), at: 80 + 16 * index)
+                put(UInt64(entry.length), at: 88 + 16 * index)
+            }
+            put(Checksum64.of(UnsafeRawBufferPointer(start: file, count: DictionaryFormat.headerChecksumOffset)), at: DictionaryFormat.headerChecksumOffset)
+            initialized = headerSize + bodyCount
+        }
+    }
+
+    /// One section of the file: an array of any trivial element type, copied once.
+    struct Section {
+        let count: Int
+        let copy: (UnsafeMutableRawPointer) -> Void
+
+        init<T>(_ array: [T]) {
+            count = array.count * MemoryLayout<T>.stride
+            copy = { destination in
+                array.withUnsafeBytes { raw in
+                    if let source = raw.baseAddress { destination.copyMemory(from: source, byteCount: raw.count) }
+                }
             }
         }
-        header.replaceSubrange(0..<8, with: DictionaryFormat.magic)
-        put(DictionaryFormat.version, at: 8)
-        put(flags, at: 12)
-        put(TextFolding.version, at: 16)
-        put(UInt32(maxTermLength), at: 20)
-        put(UInt64(body.count), at: 24)
-        put(body.withUnsafeBytes { Checksum64.of($0) }, at: 32)
-        put(fingerprint, at: 40)
-        put(UInt64(indexedTerms), at: 48)
-        put(UInt64(nodeCount), at: 56)
-        put(UInt64(values.count), at: 64)
-        put(keyCheck, at: 72)
-        for (index, entry) in table.enumerated() {
-            put(entry.0, at: 80 + 16 * index)
-            put(entry.1, at: 88 + 16 * index)
+
+        func copy(to destination: UnsafeMutableRawPointer) {
+            copy(destination)
         }
-        let headerChecksum = header.withUnsafeBytes { Checksum64.of(UnsafeRawBufferPointer(rebasing: $0[0..<DictionaryFormat.headerChecksumOffset])) }
-        put(headerChecksum, at: DictionaryFormat.headerChecksumOffset)
-        return header + body
     }
 
     /// Compiles and writes the file atomically (a temporary file renamed over `path`).
@@ -355,28 +377,59 @@ public struct DictionaryBuilder {
         return trie
     }
 
-    /// The first-word filter (see `FirstWordFilter`): the sorted order puts terms that share a
-    /// first word next to each other, so distinct first words are counted in one pass.
+    /// The section holding both filters of `FirstWordFilter`: first words (8 bits each) and keys
+    /// (16 bits each). In the sorted order, terms that share a first word or a key are next to
+    /// each other (space and apostrophe sort before every word byte), so distinct ones are
+    /// counted by comparing with the previous term only.
     func buildFirstWordFilter(order: [UInt32]) -> [UInt64] {
-        var hashes: [UInt64] = []
+        var firstWords: [UInt64] = []
+        var keys: [UInt64] = []
+        firstWords.reserveCapacity(order.count)
+        keys.reserveCapacity(order.count)
         termBytes.withUnsafeBufferPointer { bytes in
-            var previous = (start: 0, length: -1)
+            var previousFirst = 0..<0
+            var previousKey = 0..<0
+            func same(_ left: Range<Int>, _ right: Range<Int>) -> Bool {
+                left.count == right.count && (left.isEmpty || memcmp(bytes.baseAddress.unsafelyUnwrapped + left.lowerBound, bytes.baseAddress.unsafelyUnwrapped + right.lowerBound, left.count) == 0)
+            }
             for index in order {
                 let start = Int(termStarts[Int(index)])
-                let length = Int(termLengths[Int(index)])
-                var end = start
-                while end < start + length && TextFolding.isWordByte(bytes[end]) { end += 1 }
-                let firstWord = bytes[start..<end]
-                if end - start == previous.length && firstWord.elementsEqual(bytes[previous.start..<(previous.start + previous.length)]) { continue }
-                previous = (start, end - start)
-                hashes.append(FirstWordFilter.hash(firstWord))
+                let end = start + Int(termLengths[Int(index)])
+                var position = start
+                var hash = FirstWordFilter.seed
+                while position < end && TextFolding.isWordByte(bytes[position]) {
+                    hash = FirstWordFilter.step(hash, bytes[position])
+                    position += 1
+                }
+                if !same(start..<position, previousFirst) {
+                    firstWords.append(FirstWordFilter.finish(hash))
+                    previousFirst = start..<position
+                }
+                if position == end {
+                    // A one-word key has no separator, so its bytes never equal a longer key's.
+                    if !same(start..<end, previousKey) {
+                        keys.append(FirstWordFilter.oneWordKey(hash))
+                    }
+                    previousKey = start..<end
+                    continue
+                }
+                while position < end && !TextFolding.isWordByte(bytes[position]) {
+                    hash = FirstWordFilter.step(hash, bytes[position])
+                    position += 1
+                }
+                while position < end && TextFolding.isWordByte(bytes[position]) {
+                    hash = FirstWordFilter.step(hash, bytes[position])
+                    position += 1
+                }
+                if !same(start..<position, previousKey) {
+                    keys.append(FirstWordFilter.finish(hash))
+                }
+                previousKey = start..<position
             }
         }
-        let wordCount = FirstWordFilter.wordCount(forFirstWords: hashes.count)
-        let shift = FirstWordFilter.shift(wordCount: wordCount)
-        var words = [UInt64](repeating: 0, count: wordCount)
-        for hash in hashes { FirstWordFilter.insert(hash, into: &words, shift: shift) }
-        return words
+        let first = FirstWordFilter.build(firstWords, bitsPerEntry: 8)
+        let second = FirstWordFilter.build(keys, bitsPerEntry: 16)
+        return [UInt64(first.count), UInt64(second.count)] + first + second
     }
 
     /// Open-addressing table of salted hashes: every term, and every prefix of a term that ends

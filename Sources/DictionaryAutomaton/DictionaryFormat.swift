@@ -21,8 +21,8 @@
 /// Plain sections: 0 nodes (UInt64 words; the root record is word 0; the children of a node are
 /// one block: their labels, 8 per word, sorted, then their records; a record is block start
 /// 32 bits | child count 8 bits | value+1 24 bits), 2 root (256 × UInt32: record of
-/// the root's child per byte), 1 first-word filter (`FirstWordFilter`: a power-of-two number of
-/// UInt64), 3 pairs (65 536 × UInt32: record after two bytes), 4 value
+/// the root's child per byte), 1 word filters (`FirstWordFilter`: the word counts of the
+/// first-word and key filters as 2 UInt64, then both filters), 3 pairs (65 536 × UInt32: record after two bytes), 4 value
 /// offsets ((valueCount+1) × UInt64), 5 value bytes. Hashed sections: 0 slot hashes (UInt64),
 /// 1 slot values (UInt32: value+1, 0 for a prefix), 4 and 5 as above. Section 6: the caller's
 /// metadata (opaque bytes). Section 7: salt path (UTF-8) recorded for hashed files.

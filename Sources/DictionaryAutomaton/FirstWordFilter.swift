@@ -1,25 +1,33 @@
-/// A blocked Bloom filter over the first words of the terms of a plain dictionary.
+/// Blocked Bloom filters that let the scan skip words at which no term can start.
 ///
-/// A match can only start at a word whose folded bytes equal the first word of some term (the
-/// term's first word ends at a non-word byte, so it must end where the text's word ends). The
-/// scan hashes each word of the text while it steps over it and walks the trie only when the
-/// filter admits the word: most words of ordinary text are rejected with one look-up in a table
-/// small enough to stay in cache, instead of two or three cache misses in the trie.
+/// A term can only match at a word whose folded bytes equal the term's first word (the term's
+/// first word ends at a non-word byte, so it must end where the text's word ends); and, if the
+/// term has more words, only when the text's separator and second word equal the term's too.
+/// The scan hashes each word while it steps over it and asks the small `firstWords` filter; for
+/// the few words it admits it hashes the text up to the end of the next word and asks the
+/// `keys` filter, which holds every term's *key*: its bytes up to the end of its second word, or
+/// for a one-word term the word and a 0 byte (never a folded byte). Only then is the trie
+/// walked. Ordinary words cost one look-up in a table that stays in cache instead of a few
+/// cache misses in the trie, and words that start a term only when followed by the right
+/// second word cost a second look-up.
 ///
-/// Layout: a power-of-two number of 64-bit words; a first word sets two bits of one word (the
-/// word chosen by the high bits of its hash, the bits by the low 12 bits). About 16 bits per
-/// first word: 1 to 2 % of other words get through, never a first word of a term.
+/// Each filter is a power-of-two number of 64-bit words; an entry sets two bits of one word (the
+/// word chosen by the high bits of its finished hash, the bits by the low 12 bits). There are
+/// no false negatives; about 1 % (keys) to 5 % (first words) of other inputs get through.
+///
+/// Stored as one section: word counts of `firstWords` and `keys` (UInt64 each), then both.
 enum FirstWordFilter {
-    /// FNV-1a 64 offset basis: the hash of the empty word before `finish`.
-    static let seed: UInt64 = 0xCBF2_9CE4_8422_2325
+    /// The hash of nothing.
+    static let seed: UInt64 = 0
 
-    /// Adds one folded byte to the hash (FNV-1a 64).
+    /// Adds one folded byte to the hash. Words of up to 8 bytes are packed exactly (folded bytes
+    /// are never 0); longer ones wrap around. `finish` mixes the bits.
     @inline(__always)
     static func step(_ hash: UInt64, _ byte: UInt8) -> UInt64 {
-        (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        ((hash << 8) | (hash >> 56)) ^ UInt64(byte)
     }
 
-    /// Mixes the hash of a whole word (MurmurHash3's 64-bit finaliser).
+    /// Mixes a hash (MurmurHash3's 64-bit finaliser).
     @inline(__always)
     static func finish(_ hash: UInt64) -> UInt64 {
         var value = hash
@@ -31,19 +39,25 @@ enum FirstWordFilter {
         return value
     }
 
-    /// The hash of a folded word.
+    /// The finished hash of folded bytes.
     static func hash<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
         finish(bytes.reduce(seed, step))
     }
 
-    /// Number of 64-bit words for `firstWords` distinct first words (a power of two, at least 64).
-    static func wordCount(forFirstWords firstWords: Int) -> Int {
-        var count = 64
-        while count < firstWords / 4 + 1 { count *= 2 }
+    /// The finished key of a one-word term from the unfinished hash of its word.
+    @inline(__always)
+    static func oneWordKey(_ wordHash: UInt64) -> UInt64 {
+        finish(step(wordHash, 0))
+    }
+
+    /// Number of 64-bit words for `entries` entries at `bitsPerEntry` (a power of two, at least 8).
+    static func wordCount(entries: Int, bitsPerEntry: Int) -> Int {
+        var count = 8
+        while count * 64 < entries * bitsPerEntry { count *= 2 }
         return count
     }
 
-    /// The shift that takes a hash to a word index, for a power-of-two `wordCount`.
+    /// The shift that takes a finished hash to a word index, for a power-of-two `wordCount`.
     static func shift(wordCount: Int) -> UInt64 {
         UInt64(64 - (Int.bitWidth - 1 - wordCount.leadingZeroBitCount))
     }
@@ -53,10 +67,16 @@ enum FirstWordFilter {
         (1 << (finished & 63)) | (1 << ((finished >> 6) & 63))
     }
 
-    static func insert(_ finished: UInt64, into words: inout [UInt64], shift: UInt64) {
-        words[Int(truncatingIfNeeded: finished >> shift)] |= mask(finished)
+    /// A filter holding `hashes` (finished, mostly distinct), sized at `bitsPerEntry` bits each.
+    static func build(_ hashes: [UInt64], bitsPerEntry: Int) -> [UInt64] {
+        let count = wordCount(entries: hashes.count, bitsPerEntry: bitsPerEntry)
+        let shift = shift(wordCount: count)
+        var words = [UInt64](repeating: 0, count: count)
+        for hash in hashes { words[Int(truncatingIfNeeded: hash >> shift)] |= mask(hash) }
+        return words
     }
 
+    /// Whether the filter `words` (shifted by `shift`) may hold `finished`.
     @inline(__always)
     static func contains(_ finished: UInt64, words: UnsafePointer<UInt64>, shift: UInt64) -> Bool {
         let bits = mask(finished)

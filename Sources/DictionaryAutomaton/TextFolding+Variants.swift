@@ -22,6 +22,9 @@ extension TextFolding {
     public static func termVariants(_ term: [UInt8], folder: TextFolder? = nil) -> [[UInt8]] {
         let scratch = folder ?? TextFolder(capacity: 2 * term.count + 16)
         let plain = foldTerm(term, folder: scratch)
+        guard mayHaveVariants(term) else {
+            return plain.isEmpty ? [] : [plain]
+        }
         let pieces = variantPieces(term)
         guard pieces.count > 1 || pieces.first?.count ?? 1 > 1 else {
             return plain.isEmpty ? [] : [plain]
@@ -58,6 +61,24 @@ extension TextFolding {
         while lower < upper, folded[lower] == 0x20 || folded[lower] == 0x27 { lower += 1 }
         while upper > lower, folded[upper - 1] == 0x20 || folded[upper - 1] == 0x27 { upper -= 1 }
         return Array(folded[lower..<upper])
+    }
+
+    /// False when `variantPieces` certainly finds no place to vary: no byte 0xC3 (ä ö ü ø å),
+    /// no 0xCC (combining diaeresis or ring) and no ASCII `ae`, `oe`, `ue` in any case. Most
+    /// terms, checked without allocating.
+    static func mayHaveVariants(_ term: [UInt8]) -> Bool {
+        term.withUnsafeBufferPointer { bytes in
+            var previous: UInt8 = 0
+            for byte in bytes {
+                if byte == 0xC3 || byte == 0xCC { return true }
+                if byte | 0x20 == 0x65 {
+                    let lower = previous | 0x20
+                    if lower == 0x61 || lower == 0x6F || lower == 0x75 { return true }
+                }
+                previous = byte
+            }
+            return false
+        }
     }
 
     /// Splits a term into pieces: one spelling, or alternatives at an umlaut or digraph. A term
