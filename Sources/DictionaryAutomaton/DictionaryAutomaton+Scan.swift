@@ -30,7 +30,7 @@ extension DictionaryAutomaton {
         let kind = kindTable
         let ascii = asciiTable
         let firstWords = firstWordFilter
-        let firstWordShift = self.firstWordShift
+        let firstWordCount = self.firstWordCount
         let count = text.count
         let upper = range.upperBound
         var position = range.lowerBound
@@ -51,25 +51,16 @@ extension DictionaryAutomaton {
                     continue
                 }
                 inWord = true
-                // Hash the word while stepping over it; most words are not the first word of a term.
-                var hash = FirstWordFilter.seed
-                var end = position
-                var endKind: UInt8 = 0
-                repeat {
-                    hash = FirstWordFilter.step(hash, ascii[Int(base[end])])
-                    end &+= 1
-                    guard end < count else { break }
-                    endKind = kind[Int(base[end])]
-                } while endKind == 1
-                if endKind == 2 {
-                    // The word goes on with other code points: fold them to know.
-                    if !mayStartTerm(base, count: count, point: position, skip: 0) {
-                        position &+= 1
+                // Hash the word while stepping over it; most words cannot start a term.
+                let scanned = scanWord(base, count: count, from: position, hash: FirstWordFilter.seed)
+                if scanned.isSimple {
+                    if !FirstWordFilter.contains(FirstWordFilter.finish(scanned.hash), words: firstWords, count: firstWordCount)
+                        || !keyMayMatch(base, count: count, firstWord: scanned.hash, end: scanned.end, point: position) {
+                        position = scanned.end
                         continue
                     }
-                } else if !FirstWordFilter.contains(FirstWordFilter.finish(hash), words: firstWords, shift: firstWordShift)
-                            || !mayStartTerm(base, count: count, point: position, skip: 0) {
-                    position = end
+                } else if !mayStartTerm(base, count: count, point: position, skip: 0) {
+                    position &+= 1
                     continue
                 }
                 let found = walkInPlace(base, count: count, point: position, skip: 0)
@@ -93,7 +84,7 @@ extension DictionaryAutomaton {
                 let isWordByte = word[Int(byte)] != 0
                 if index >= skip && isWordByte && !inWord {
                     inWord = true
-                    if mayStartTerm(base, count: count, point: position, skip: index) {
+                    if index == 0 ? mayStartTermAt(base, count: count, point: position) : mayStartTerm(base, count: count, point: position, skip: index) {
                         let found = walkInPlace(base, count: count, point: position, skip: index)
                         if found.value >= 0 {
                             report(DictionaryMatch(span: position..<found.spanEnd, valueIndex: found.value))
@@ -115,6 +106,104 @@ extension DictionaryAutomaton {
         }
     }
 
+    /// The hash of the folded word bytes from `start` on, added to `hash`, for words made of
+    /// ASCII and two-byte code points. Stops at the end of the text or at a code point whose
+    /// first folded byte is not a word byte (`end`, `isSimple` true); `isSimple` is false when
+    /// it meets anything else (a longer or invalid sequence, a fold that mixes word and non-word
+    /// bytes): the caller then asks `mayStartTerm`.
+    @inline(__always)
+    func scanWord(_ base: UnsafePointer<UInt8>, count: Int, from start: Int, hash: UInt64) -> (hash: UInt64, end: Int, isSimple: Bool) {
+        let ascii = asciiTable
+        let word = wordTable
+        var hash = hash
+        var position = start
+        while position < count {
+            let lead = base[position]
+            if lead < 0x80 {
+                let byte = ascii[Int(lead)]
+                if word[Int(byte)] == 0 { return (hash, position, true) }
+                hash = FirstWordFilter.step(hash, byte)
+                position &+= 1
+                continue
+            }
+            guard let (packed, length) = twoByteFold(base, count: count, at: position) else { return (hash, position, false) }
+            if length > 0 && word[Int(packed & 0xFF)] == 0 { return (hash, position, true) }
+            var rest = packed
+            for _ in 0..<length {
+                let byte = UInt8(truncatingIfNeeded: rest)
+                if word[Int(byte)] == 0 { return (hash, position, false) }
+                hash = FirstWordFilter.step(hash, byte)
+                rest >>= 8
+            }
+            position &+= 2
+        }
+        return (hash, position, true)
+    }
+
+    /// The folded bytes (packed, low byte first) and their number for a valid two-byte code
+    /// point at `position`; nil for anything else.
+    @inline(__always)
+    func twoByteFold(_ base: UnsafePointer<UInt8>, count: Int, at position: Int) -> (UInt32, Int)? {
+        let lead = base[position]
+        guard lead >= 0xC2, lead <= 0xDF, position + 1 < count else { return nil }
+        let second = base[position + 1]
+        guard second & 0xC0 == 0x80 else { return nil }
+        let entry = latinTable[(Int(lead & 0x1F) << 6 | Int(second & 0x3F)) - 0x80]
+        let length = Int(entry >> 24)
+        if length == 4 { return (UInt32(lead) | UInt32(second) << 8, 2) }
+        return (entry & 0xFF_FFFF, length)
+    }
+
+    /// `mayStartTerm` for a word that starts with the code point at `point`, through the fast
+    /// paths when the word and what follows are simple.
+    func mayStartTermAt(_ base: UnsafePointer<UInt8>, count: Int, point: Int) -> Bool {
+        let scanned = scanWord(base, count: count, from: point, hash: FirstWordFilter.seed)
+        guard scanned.isSimple else { return mayStartTerm(base, count: count, point: point, skip: 0) }
+        guard FirstWordFilter.contains(FirstWordFilter.finish(scanned.hash), words: firstWordFilter, count: firstWordCount) else { return false }
+        return keyMayMatch(base, count: count, firstWord: scanned.hash, end: scanned.end, point: point)
+    }
+
+    /// Whether the key filter admits the word that starts at `point`, given the unfinished hash
+    /// of its first word (which ends at `end`, from `scanWord`): a one-word term, or the
+    /// separator and the second word.
+    @inline(__always)
+    func keyMayMatch(_ base: UnsafePointer<UInt8>, count: Int, firstWord: UInt64, end: Int, point: Int) -> Bool {
+        if FirstWordFilter.contains(FirstWordFilter.oneWordKey(firstWord), words: keyFilter, count: keyCount) { return true }
+        let ascii = asciiTable
+        let word = wordTable
+        var hash = firstWord
+        var position = end
+        var last: UInt8 = 0x61   // the first word ended with a word byte
+        while position < count {
+            let lead = base[position]
+            if lead < 0x80 {
+                let byte = ascii[Int(lead)]
+                if word[Int(byte)] != 0 { break }
+                if byte != 0x20 || last != 0x20 { hash = FirstWordFilter.step(hash, byte) }
+                last = byte
+                position &+= 1
+                continue
+            }
+            guard let (packed, length) = twoByteFold(base, count: count, at: position) else {
+                return mayStartTerm(base, count: count, point: point, skip: 0)
+            }
+            if length > 0 && word[Int(packed & 0xFF)] != 0 { break }
+            var rest = packed
+            for _ in 0..<length {
+                let byte = UInt8(truncatingIfNeeded: rest)
+                if word[Int(byte)] != 0 { return mayStartTerm(base, count: count, point: point, skip: 0) }
+                if byte != 0x20 || last != 0x20 { hash = FirstWordFilter.step(hash, byte) }
+                last = byte
+                rest >>= 8
+            }
+            position &+= 2
+        }
+        guard position < count else { return false }
+        let second = scanWord(base, count: count, from: position, hash: hash)
+        guard second.isSimple else { return mayStartTerm(base, count: count, point: point, skip: 0) }
+        return FirstWordFilter.contains(FirstWordFilter.finish(second.hash), words: keyFilter, count: keyCount)
+    }
+
     /// Whether the filters admit the word that starts at folded byte `skip` of the code point at
     /// `point`: its first word, then its key (see `FirstWordFilter`). False means no term can
     /// match there.
@@ -127,8 +216,8 @@ extension DictionaryAutomaton {
             hash = FirstWordFilter.step(hash, UInt8(truncatingIfNeeded: byte))
             byte = cursor.next()
         }
-        guard FirstWordFilter.contains(FirstWordFilter.finish(hash), words: firstWordFilter, shift: firstWordShift) else { return false }
-        if FirstWordFilter.contains(FirstWordFilter.oneWordKey(hash), words: keyFilter, shift: keyShift) { return true }
+        guard FirstWordFilter.contains(FirstWordFilter.finish(hash), words: firstWordFilter, count: firstWordCount) else { return false }
+        if FirstWordFilter.contains(FirstWordFilter.oneWordKey(hash), words: keyFilter, count: keyCount) { return true }
         // The separator and the second word.
         while byte >= 0 && word[byte] == 0 {
             hash = FirstWordFilter.step(hash, UInt8(truncatingIfNeeded: byte))
@@ -139,7 +228,7 @@ extension DictionaryAutomaton {
             hash = FirstWordFilter.step(hash, UInt8(truncatingIfNeeded: byte))
             byte = cursor.next()
         }
-        return FirstWordFilter.contains(FirstWordFilter.finish(hash), words: keyFilter, shift: keyShift)
+        return FirstWordFilter.contains(FirstWordFilter.finish(hash), words: keyFilter, count: keyCount)
     }
 
     /// The folded bytes of the code point at `point` (`TextFolding.foldCodePoint`'s result),

@@ -77,15 +77,16 @@ public final class DictionaryAutomaton: @unchecked Sendable {
     let valueOffsets: UnsafePointer<UInt64>
     let valueBytes: UnsafePointer<UInt8>
     let valueByteCount: Int
-    /// Plain files: the filters of `FirstWordFilter` and the shifts from a hash to its word.
+    /// Plain files: the filters of `FirstWordFilter` and their sizes in words.
     let firstWordFilter: UnsafePointer<UInt64>
-    let firstWordShift: UInt64
+    let firstWordCount: UInt64
     let keyFilter: UnsafePointer<UInt64>
-    let keyShift: UInt64
+    let keyCount: UInt64
     /// The folding tables, held here so the scan's inner loops never touch a lazy global.
     let asciiTable = TextFolding.asciiPointer
     let wordTable = TextFolding.wordPointer
     let kindTable = TextFolding.originalKindPointer
+    let latinTable = TextFolding.latinPointer
 
     /// Maps a compiled dictionary file.
     ///
@@ -213,8 +214,8 @@ public final class DictionaryAutomaton: @unchecked Sendable {
             let filter = sections[DictionaryFormat.Section.firstWordFilter.rawValue]
             let firstCount = filter.length >= 16 ? u64(DictionaryFormat.headerSize + filter.offset) : 0
             let keyCount = filter.length >= 16 ? u64(DictionaryFormat.headerSize + filter.offset + 8) : 0
-            guard firstCount >= 1, keyCount >= 1, firstCount & (firstCount - 1) == 0, keyCount & (keyCount - 1) == 0,
-                  firstCount < UInt64(bodyCount), keyCount < UInt64(bodyCount), UInt64(filter.length) == 16 + 8 * (firstCount + keyCount) else {
+            guard firstCount >= 1, keyCount >= 1, firstCount < UInt64(bodyCount), keyCount < UInt64(bodyCount),
+                  UInt64(filter.length) == 16 + 8 * (firstCount + keyCount) else {
                 throw DictionaryError(.corrupted, "dictionary \(origin) is corrupted (word filters of \(filter.length) bytes): rebuild it with `caviar dict build`")
             }
         }
@@ -228,18 +229,16 @@ public final class DictionaryAutomaton: @unchecked Sendable {
         slotValues = pointer(.slotValues, UInt32.self)
         valueOffsets = pointer(.valueOffsets, UInt64.self)
         valueBytes = pointer(.valueBytes, UInt8.self)
+        valueByteCount = sections[DictionaryFormat.Section.valueBytes.rawValue].length
         let filter = pointer(.firstWordFilter, UInt64.self)
         if isHashed {
-            (firstWordFilter, firstWordShift, keyFilter, keyShift) = (filter, 64, filter, 64)
+            (firstWordFilter, firstWordCount, keyFilter, keyCount) = (filter, 0, filter, 0)
         } else {
-            let firstCount = Int(truncatingIfNeeded: UInt64(littleEndian: filter[0]))
-            let keyCount = Int(truncatingIfNeeded: UInt64(littleEndian: filter[1]))
+            firstWordCount = UInt64(littleEndian: filter[0])
+            keyCount = UInt64(littleEndian: filter[1])
             firstWordFilter = filter + 2
-            firstWordShift = FirstWordFilter.shift(wordCount: firstCount)
-            keyFilter = filter + 2 + firstCount
-            keyShift = FirstWordFilter.shift(wordCount: keyCount)
+            keyFilter = filter + 2 + Int(truncatingIfNeeded: firstWordCount)
         }
-        valueByteCount = sections[DictionaryFormat.Section.valueBytes.rawValue].length
         let metadataSection = sections[DictionaryFormat.Section.metadata.rawValue]
         metadata = Array(UnsafeRawBufferPointer(start: body + metadataSection.offset, count: metadataSection.length))
         let saltSection = sections[DictionaryFormat.Section.saltPath.rawValue]

@@ -11,9 +11,10 @@
 /// cache misses in the trie, and words that start a term only when followed by the right
 /// second word cost a second look-up.
 ///
-/// Each filter is a power-of-two number of 64-bit words; an entry sets two bits of one word (the
-/// word chosen by the high bits of its finished hash, the bits by the low 12 bits). There are
-/// no false negatives; about 1 % (keys) to 5 % (first words) of other inputs get through.
+/// Each filter is an array of 64-bit words; an entry sets two bits of one word (the word chosen
+/// by the high bits of its finished hash, the bits by the low 12 bits). There are no false
+/// negatives; about 2 % (keys, 12 bits each) to 5 % (first words, 8 bits each) of other inputs
+/// get through.
 ///
 /// Stored as one section: word counts of `firstWords` and `keys` (UInt64 each), then both.
 enum FirstWordFilter {
@@ -50,16 +51,16 @@ enum FirstWordFilter {
         finish(step(wordHash, 0))
     }
 
-    /// Number of 64-bit words for `entries` entries at `bitsPerEntry` (a power of two, at least 8).
+    /// Number of 64-bit words for `entries` entries at `bitsPerEntry` (at least 8).
     static func wordCount(entries: Int, bitsPerEntry: Int) -> Int {
-        var count = 8
-        while count * 64 < entries * bitsPerEntry { count *= 2 }
-        return count
+        max(8, (entries * bitsPerEntry + 63) / 64)
     }
 
-    /// The shift that takes a finished hash to a word index, for a power-of-two `wordCount`.
-    static func shift(wordCount: Int) -> UInt64 {
-        UInt64(64 - (Int.bitWidth - 1 - wordCount.leadingZeroBitCount))
+    /// The word of a finished hash in a filter of `count` words (multiply-shift of the high 32
+    /// bits, so any count works; the low 12 bits choose the bits).
+    @inline(__always)
+    static func index(_ finished: UInt64, count: UInt64) -> Int {
+        Int(truncatingIfNeeded: ((finished >> 32) &* count) >> 32)
     }
 
     @inline(__always)
@@ -70,16 +71,15 @@ enum FirstWordFilter {
     /// A filter holding `hashes` (finished, mostly distinct), sized at `bitsPerEntry` bits each.
     static func build(_ hashes: [UInt64], bitsPerEntry: Int) -> [UInt64] {
         let count = wordCount(entries: hashes.count, bitsPerEntry: bitsPerEntry)
-        let shift = shift(wordCount: count)
         var words = [UInt64](repeating: 0, count: count)
-        for hash in hashes { words[Int(truncatingIfNeeded: hash >> shift)] |= mask(hash) }
+        for hash in hashes { words[index(hash, count: UInt64(count))] |= mask(hash) }
         return words
     }
 
-    /// Whether the filter `words` (shifted by `shift`) may hold `finished`.
+    /// Whether the filter `words` (`count` words) may hold `finished`.
     @inline(__always)
-    static func contains(_ finished: UInt64, words: UnsafePointer<UInt64>, shift: UInt64) -> Bool {
+    static func contains(_ finished: UInt64, words: UnsafePointer<UInt64>, count: UInt64) -> Bool {
         let bits = mask(finished)
-        return words[Int(truncatingIfNeeded: finished >> shift)] & bits == bits
+        return words[index(finished, count: count)] & bits == bits
     }
 }

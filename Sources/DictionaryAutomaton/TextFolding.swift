@@ -41,8 +41,11 @@ public enum TextFolding {
         byte >= 0x80 ? 2 : wordTable[Int(asciiTable[byte])]
     })
 
-    static func permanentCopy(_ table: [UInt8]) -> UnsafePointer<UInt8> {
-        let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: table.count)
+    /// `table0080` (folded UTF-8 of U+0080..<U+0800) as a permanent raw pointer.
+    nonisolated(unsafe) static let latinPointer: UnsafePointer<UInt32> = permanentCopy(table0080)
+
+    static func permanentCopy<Element>(_ table: [Element]) -> UnsafePointer<Element> {
+        let pointer = UnsafeMutablePointer<Element>.allocate(capacity: table.count)
         pointer.initialize(from: table, count: table.count)
         return UnsafePointer(pointer)
     }
