@@ -110,6 +110,10 @@ public final class DetectionEngine {
         wholeMatches.removeAll(keepingCapacity: true)
 
         let hits = prefilter.scan(buf, region: max(0, pos - 64)..<end)
+        // Pattern source that may switch from the interpreter to the JIT in this scan: a few
+        // small detectors per line of a stream (well under a millisecond), everything within
+        // the first chunks of a file.
+        var jitBudget = max(2 << 10, 4 * (end - pos))
         triggerHitCache = [[Range<Int>]?](repeating: nil, count: distinctTriggers.count)
         indexNewlines(buf, from: pos, to: end)
 
@@ -118,7 +122,7 @@ public final class DetectionEngine {
             let d = detectors[di]
             let windows = isGated ? self.windows(for: di, hits: hits, from: pos, until: lineLimit) : [pos..<lineLimit]
             if windows.isEmpty { continue }
-            let patterns = try d.patterns(plannedCalls: windows.count)
+            let patterns = try d.patterns(plannedCalls: windows.count, jitBudget: &jitBudget)
             var resume = [Int](repeating: 0, count: patterns.count)
             for w in windows {
                 try runSingleLine(d, patterns, buf, window: w, from: pos, limit: lineLimit, partialTail: partialTail, resume: &resume,
@@ -131,7 +135,7 @@ public final class DetectionEngine {
             let windows = isGated ? self.windows(for: di, hits: hits, from: pos, until: end) : [pos..<end]
             var resume = [Int](repeating: 0, count: d.patternCount)
             if !windows.isEmpty {
-                let patterns = try d.patterns(plannedCalls: windows.count)
+                let patterns = try d.patterns(plannedCalls: windows.count, jitBudget: &jitBudget)
                 for w in windows {
                     try runMultiLine(d, patterns, buf, window: w, from: pos, isFinal: isFinal, resume: &resume, hold: &hold, into: &detections)
                 }
@@ -143,7 +147,7 @@ public final class DetectionEngine {
                 // where a match is still in progress at the end of the data is held.
                 let uncertain = uncertainStart(buf, hits: hits, lineStart: segmentEnd)
                 let lo = max(pos, uncertain - d.lead)
-                if lo < uncertain, let open = try openMatchStart(d, buf, from: lo, below: uncertain) {
+                if lo < uncertain, let open = try openMatchStart(d, buf, from: lo, below: uncertain, jitBudget: &jitBudget) {
                     hold = min(hold, max(pos, open))
                 }
             }
@@ -309,9 +313,9 @@ public final class DetectionEngine {
 
     /// The earliest start in `[from, below)` from which a match of `d` could still be in
     /// progress at the end of `buf` (PCRE2 partial-hard, ungated), or nil if there is none.
-    func openMatchStart(_ d: RegexDetector, _ buf: UnsafeBufferPointer<UInt8>, from: Int, below: Int) throws -> Int? {
+    func openMatchStart(_ d: RegexDetector, _ buf: UnsafeBufferPointer<UInt8>, from: Int, below: Int, jitBudget: inout Int) throws -> Int? {
         var earliest: Int?
-        for pattern in try d.patterns(plannedCalls: 1) {
+        for pattern in try d.patterns(plannedCalls: 1, jitBudget: &jitBudget) {
             var s = from
             while s < below {
                 let outcome = try match(d, pattern, in: buf, from: s, startLimit: below - 1, partial: true)

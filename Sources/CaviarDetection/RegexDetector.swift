@@ -103,6 +103,8 @@ public final class RegexDetector: @unchecked Sendable {
 
     /// Whether `compiled` is JIT-compiled (patterns given compiled count as such).
     private var isJIT = true
+    /// Total length of the pattern sources, a measure of what JIT-compiling them costs.
+    private lazy var sourceBytes = patternSources.reduce(0) { $0 + $1.utf8.count }
     /// Match calls the engine has announced so far (saturating).
     private var plannedCalls = 0
     /// JIT compiling costs about as much as a few dozen interpreted calls on a short window, so
@@ -113,11 +115,17 @@ public final class RegexDetector: @unchecked Sendable {
 
     /// The compiled patterns, compiling them on first use: in the interpreter while fewer than
     /// `jitAfterCalls` match calls have been announced, JIT-compiled from then on.
-    /// - Parameter plannedCalls: roughly how many match calls the caller is about to make.
-    public func patterns(plannedCalls calls: Int = Int.max) throws -> [CompiledPattern] {
+    /// - Parameters:
+    ///   - plannedCalls: roughly how many match calls the caller is about to make.
+    ///   - jitBudget: how many more bytes of pattern source may be JIT-compiled now (JIT time
+    ///     grows with the pattern); this detector's are taken from it when it is compiled. Many
+    ///     detectors cross the threshold on the same line of a stream, and the address patterns
+    ///     alone take tens of milliseconds to JIT: a line must not wait for all of that.
+    public func patterns(plannedCalls calls: Int = Int.max, jitBudget: inout Int) throws -> [CompiledPattern] {
         plannedCalls = calls > Int.max - plannedCalls ? Int.max : plannedCalls + calls
-        let wantsJIT = plannedCalls >= RegexDetector.jitAfterCalls
+        let wantsJIT = plannedCalls >= RegexDetector.jitAfterCalls && sourceBytes <= jitBudget
         if let compiled, isJIT || !wantsJIT { return compiled }
+        if wantsJIT { jitBudget -= sourceBytes }
         var out: [CompiledPattern] = []
         for source in patternSources {
             do {
@@ -129,6 +137,12 @@ public final class RegexDetector: @unchecked Sendable {
         compiled = out
         isJIT = wantsJIT
         return out
+    }
+
+    /// The compiled patterns, JIT-compiled unless few calls are announced (see above).
+    public func patterns(plannedCalls calls: Int = Int.max) throws -> [CompiledPattern] {
+        var unlimited = Int.max
+        return try patterns(plannedCalls: calls, jitBudget: &unlimited)
     }
 
     public var spansLines: Bool { maxExtent != nil }

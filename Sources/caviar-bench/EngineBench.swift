@@ -151,6 +151,7 @@ enum EngineBench {
         var caviar = ".build/release/caviar"
         var corpus: String?
         var gigabyte = true
+        var throughputRuns = true
         var i = 0
         while i < arguments.count {
             switch arguments[i] {
@@ -158,7 +159,8 @@ enum EngineBench {
             case "--caviar": i += 1; caviar = arguments[i]
             case "--corpus": i += 1; corpus = arguments[i]
             case "--no-gigabyte": gigabyte = false
-            default: throw BenchError("unknown argument \(arguments[i]); usage: caviar-bench [--size MB] [--corpus FILE] [--caviar PATH] [--no-gigabyte] | caviar-bench dict ...")
+            case "--no-throughput": throughputRuns = false
+            default: throw BenchError("unknown argument \(arguments[i]); usage: caviar-bench [--size MB] [--corpus FILE] [--caviar PATH] [--no-gigabyte] [--no-throughput] | caviar-bench dict ...")
             }
             i += 1
         }
@@ -176,12 +178,14 @@ enum EngineBench {
         emit("| measure | value | target |\n|---|---:|---:|\n")
 
         let all = try loadDetectors(packFiles: nil)
+        if throughputRuns {
         let (wall, cpu, found) = try throughput(path: path, detectors: all)
         emit("| throughput, all shipped packs (\(all.count) detectors) | \(String(format: "%.1f", wall)) MB/s (cpu \(String(format: "%.1f", cpu))), \(found) redactions | >= 150 MB/s |\n")
         if let dirPath = PackLibrary.bundledDirectory() {
             let core = try loadDetectors(packFiles: [dirPath + "/core.yaml"])
             let (w2, c2, f2) = try throughput(path: path, detectors: core)
             emit("| throughput, core pack only (\(core.count) detectors) | \(String(format: "%.1f", w2)) MB/s (cpu \(String(format: "%.1f", c2))), \(f2) redactions | |\n")
+        }
         }
 
         if FileManager.default.isExecutableFile(atPath: caviar) {
@@ -214,7 +218,9 @@ enum EngineBench {
         }
 
         // ripgrep with the same regexes where it accepts them.
-        if shell("command -v rg > /dev/null").1 == 0 {
+        if !throughputRuns {
+            // ripgrep is compared on throughput only.
+        } else if shell("command -v rg > /dev/null").1 == 0 {
             var accepted: [String] = []
             for d in all {
                 for src in d.patternSources {

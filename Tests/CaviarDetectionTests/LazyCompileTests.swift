@@ -23,6 +23,19 @@ final class LazyCompileTests: XCTestCase {
         XCTAssertTrue(try lazyDetector("a+", maxExtent: 100).patterns()[0].isJITCompiled || !PCRE2Library.hasJIT)
     }
 
+    /// The JIT budget is in bytes of pattern source: a detector that does not fit stays in the
+    /// interpreter for now, one that fits is compiled and uses up its share.
+    func testJITBudgetInSourceBytes() throws {
+        let source = "\\b\\d{4}(?: \\d{4}){3}\\b"
+        let d = lazyDetector(source)
+        var small = source.utf8.count - 1
+        XCTAssertFalse(try d.patterns(plannedCalls: 100, jitBudget: &small)[0].isJITCompiled)
+        XCTAssertEqual(small, source.utf8.count - 1, "nothing was compiled, nothing used")
+        var enough = source.utf8.count + 10
+        XCTAssertTrue(try d.patterns(plannedCalls: 1, jitBudget: &enough)[0].isJITCompiled || !PCRE2Library.hasJIT)
+        XCTAssertEqual(enough, 10)
+    }
+
     /// The interpreter and the JIT find the same spans through the engine, on a short input
     /// (interpreted) and on a long one (JIT after the first windows).
     func testInterpretedAndJITScansAgree() throws {
