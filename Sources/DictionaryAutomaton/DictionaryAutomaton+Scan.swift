@@ -113,15 +113,14 @@ extension DictionaryAutomaton {
     /// bytes): the caller then asks `mayStartTerm`.
     @inline(__always)
     func scanWord(_ base: UnsafePointer<UInt8>, count: Int, from start: Int, hash: UInt64) -> (hash: UInt64, end: Int, isSimple: Bool) {
-        let ascii = asciiTable
+        let wordFold = wordFoldTable
         let word = wordTable
         var hash = hash
         var position = start
         while position < count {
-            let lead = base[position]
-            if lead < 0x80 {
-                let byte = ascii[Int(lead)]
-                if word[Int(byte)] == 0 { return (hash, position, true) }
+            let byte = wordFold[Int(base[position])]
+            if byte == 0 { return (hash, position, true) }
+            if byte != 0xFF {
                 hash = FirstWordFilter.step(hash, byte)
                 position &+= 1
                 continue

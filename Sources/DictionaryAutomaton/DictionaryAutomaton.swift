@@ -87,6 +87,7 @@ public final class DictionaryAutomaton: @unchecked Sendable {
     let wordTable = TextFolding.wordPointer
     let kindTable = TextFolding.originalKindPointer
     let latinTable = TextFolding.latinPointer
+    let wordFoldTable = TextFolding.wordFoldPointer
 
     /// Maps a compiled dictionary file.
     ///

@@ -81,7 +81,8 @@ public struct DictionaryBuilder {
         }
         // Folded text holds only [a-z0-9], space, apostrophe and bytes >= 0x80 (so a trie node
         // has at most 166 children, within the record's 8-bit count).
-        guard term.allSatisfy({ $0 >= 0x80 || $0 == 0x20 || $0 == 0x27 || TextFolding.isWordByte($0) }) else {
+        let word = TextFolding.wordPointer
+        guard term.allSatisfy({ $0 == 0x20 || $0 == 0x27 || word[Int($0)] != 0 }) else {
             throw DictionaryError(.invalidInput, "term holds bytes that folding never produces: fold it with TextFolding.foldTerm")
         }
     }
@@ -114,7 +115,10 @@ public struct DictionaryBuilder {
         guard termBytes.count < Int(UInt32.max) else {
             throw DictionaryError(.tooLarge, "the terms total more than 4 GiB")
         }
-        let order = sortedOrder()
+        // The terms copied in sorted order: the trie and filter builders then read them
+        // sequentially instead of jumping through an index at every byte.
+        let sorted = sortedCopy(order: sortedOrder())
+        let order = (0..<UInt32(sorted.termStarts.count)).map { $0 }
         // Each section is kept in its own array and copied once, into the file's bytes.
         var sections = [Section](repeating: Section([UInt8]()), count: DictionaryFormat.sectionCount)
         var flags: UInt32 = 0
@@ -123,17 +127,17 @@ public struct DictionaryBuilder {
         var indexedTerms = 0
         switch mode {
         case .plain:
-            let trie = buildTrie(order: order)
+            let trie = sorted.buildTrie(order: order)
             nodeCount = trie.nodes.count
             indexedTerms = trie.terms
             sections[DictionaryFormat.Section.nodes.rawValue] = Section(trie.nodes)
             sections[DictionaryFormat.Section.root.rawValue] = Section(trie.root)
             sections[DictionaryFormat.Section.pairs.rawValue] = Section(trie.pairs)
-            sections[DictionaryFormat.Section.firstWordFilter.rawValue] = Section(buildFirstWordFilter(order: order))
+            sections[DictionaryFormat.Section.firstWordFilter.rawValue] = Section(sorted.buildFirstWordFilter(order: order))
         case .hashed(let key, let saltPath):
             flags |= DictionaryFormat.flagHashed
             keyCheck = key.checkValue
-            let table = buildHashTable(order: order, key: key)
+            let table = sorted.buildHashTable(order: order, key: key)
             nodeCount = table.hashes.count
             indexedTerms = table.terms
             sections[DictionaryFormat.Section.slotHashes.rawValue] = Section(table.hashes)
@@ -249,8 +253,16 @@ public struct DictionaryBuilder {
 
     /// Term indices sorted by bytes, ties by insertion order (so the first value wins).
     func sortedOrder() -> [UInt32] {
+        /// The first 8 bytes big-endian (zero-padded, and folded terms hold no 0 byte), so most
+        /// comparisons never leave the array being sorted.
+        struct Entry {
+            var prefix: UInt64
+            var index: UInt32
+            var length: UInt32
+        }
         let count = termStarts.count
-        var keys = [UInt64](repeating: 0, count: count)
+        var entries: [Entry] = []
+        entries.reserveCapacity(count)
         termBytes.withUnsafeBufferPointer { bytes in
             for index in 0..<count {
                 let start = Int(termStarts[index])
@@ -260,36 +272,47 @@ public struct DictionaryBuilder {
                     key <<= 8
                     if offset < length { key |= UInt64(bytes[start + offset]) }
                 }
-                keys[index] = key
+                entries.append(Entry(prefix: key, index: UInt32(index), length: UInt32(length)))
             }
         }
-        var order = (0..<UInt32(count)).map { $0 }
         termBytes.withUnsafeBufferPointer { bytes in
             let base = bytes.baseAddress
-            keys.withUnsafeBufferPointer { keys in
-                termStarts.withUnsafeBufferPointer { starts in
-                    termLengths.withUnsafeBufferPointer { lengths in
-                        order.sort { left, right in
-                            let leftKey = keys[Int(left)]
-                            let rightKey = keys[Int(right)]
-                            if leftKey != rightKey { return leftKey < rightKey }
-                            let leftLength = Int(lengths[Int(left)])
-                            let rightLength = Int(lengths[Int(right)])
-                            if leftLength > 8 || rightLength > 8 {
-                                let common = min(leftLength, rightLength) - 8
-                                if common > 0, let base {
-                                    let order = memcmp(base + Int(starts[Int(left)]) + 8, base + Int(starts[Int(right)]) + 8, common)
-                                    if order != 0 { return order < 0 }
-                                }
-                            }
-                            if leftLength != rightLength { return leftLength < rightLength }
-                            return left < right
-                        }
+            termStarts.withUnsafeBufferPointer { starts in
+                entries.sort { left, right in
+                    if left.prefix != right.prefix { return left.prefix < right.prefix }
+                    let leftLength = Int(left.length)
+                    let rightLength = Int(right.length)
+                    let common = min(leftLength, rightLength) - 8
+                    if common > 0, let base {
+                        let order = memcmp(base + Int(starts[Int(left.index)]) + 8, base + Int(starts[Int(right.index)]) + 8, common)
+                        if order != 0 { return order < 0 }
                     }
+                    if leftLength != rightLength { return leftLength < rightLength }
+                    return left.index < right.index
                 }
             }
         }
-        return order
+        return entries.map(\.index)
+    }
+
+    /// A builder holding the same terms in `order` (values and metadata shared).
+    func sortedCopy(order: [UInt32]) -> DictionaryBuilder {
+        var copy = DictionaryBuilder()
+        copy.termBytes.reserveCapacity(termBytes.count)
+        copy.termStarts.reserveCapacity(order.count)
+        copy.termLengths.reserveCapacity(order.count)
+        copy.termValues.reserveCapacity(order.count)
+        termBytes.withUnsafeBufferPointer { bytes in
+            for index in order {
+                let start = Int(termStarts[Int(index)])
+                let length = Int(termLengths[Int(index)])
+                copy.termStarts.append(UInt32(copy.termBytes.count))
+                copy.termLengths.append(UInt16(length))
+                copy.termValues.append(termValues[Int(index)])
+                copy.termBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<(start + length)]))
+            }
+        }
+        return copy
     }
 
     struct Trie {
@@ -386,6 +409,7 @@ public struct DictionaryBuilder {
         var keys: [UInt64] = []
         firstWords.reserveCapacity(order.count)
         keys.reserveCapacity(order.count)
+        let word = TextFolding.wordPointer
         termBytes.withUnsafeBufferPointer { bytes in
             var previousFirst = 0..<0
             var previousKey = 0..<0
@@ -397,7 +421,7 @@ public struct DictionaryBuilder {
                 let end = start + Int(termLengths[Int(index)])
                 var position = start
                 var hash = FirstWordFilter.seed
-                while position < end && TextFolding.isWordByte(bytes[position]) {
+                while position < end && word[Int(bytes[position])] != 0 {
                     hash = FirstWordFilter.step(hash, bytes[position])
                     position += 1
                 }
@@ -413,11 +437,11 @@ public struct DictionaryBuilder {
                     previousKey = start..<end
                     continue
                 }
-                while position < end && !TextFolding.isWordByte(bytes[position]) {
+                while position < end && word[Int(bytes[position])] == 0 {
                     hash = FirstWordFilter.step(hash, bytes[position])
                     position += 1
                 }
-                while position < end && TextFolding.isWordByte(bytes[position]) {
+                while position < end && word[Int(bytes[position])] != 0 {
                     hash = FirstWordFilter.step(hash, bytes[position])
                     position += 1
                 }

@@ -41,6 +41,12 @@ public enum TextFolding {
         byte >= 0x80 ? 2 : wordTable[Int(asciiTable[byte])]
     })
 
+    /// Per original byte: the folded byte for ASCII that folds to a word byte, 0 for ASCII that
+    /// folds to a space or an apostrophe, 0xFF for bytes ≥ 0x80 (fold the code point to know).
+    nonisolated(unsafe) static let wordFoldPointer: UnsafePointer<UInt8> = permanentCopy((0..<256).map { byte in
+        byte >= 0x80 ? 0xFF : wordTable[Int(asciiTable[byte])] != 0 ? asciiTable[byte] : 0
+    })
+
     /// `table0080` (folded UTF-8 of U+0080..<U+0800) as a permanent raw pointer.
     nonisolated(unsafe) static let latinPointer: UnsafePointer<UInt32> = permanentCopy(table0080)
 
