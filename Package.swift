@@ -54,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "caviar",
             dependencies: [
-                "CaviarCore", "CaviarDetection", "CaviarPacks", "CaviarRedaction", "CaviarSessions",
+                "CaviarCore", "CaviarDetection", "CaviarPacks", "CaviarPCRE", "CaviarRedaction", "CaviarSessions",
                 "CaviarStreaming", "CaviarMail", "CaviarClipboard", "CaviarSpawn", "DictionaryAutomaton",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),

@@ -2,6 +2,7 @@ import ArgumentParser
 import CaviarCore
 import CaviarDetection
 import CaviarPacks
+import CaviarPCRE
 import CaviarStreaming
 #if canImport(Glibc)
 import Glibc
@@ -29,11 +30,15 @@ struct Caviar: ParsableCommand {
           0 success   1 findings (check, scan --fail)   2 usage or configuration error
           3 refused by policy (classification marking)  4 runtime failure
         """,
+        version: CaviarMain.version,
         subcommands: CaviarMain.subcommands,
         defaultSubcommand: RedactCommand.self)
 }
 
 enum CaviarMain {
+    /// `caviar --version`: the release and the PCRE2 library it runs on.
+    static var version: String { "caviar 0.1.0 (PCRE2 \(PCRE2Library.version))" }
+
     static var subcommands: [ParsableCommand.Type] {
         [RedactCommand.self, ScanCommand.self, CheckCommand.self, PatternsCommand.self] + extraSubcommands
     }

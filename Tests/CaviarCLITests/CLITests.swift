@@ -47,6 +47,12 @@ final class CLITests: XCTestCase {
         XCTAssertFalse(r.stderr.contains("DE89370400440532013000"), "values must never appear in reports")
     }
 
+    func testVersionNamesTheReleaseAndPCRE2() throws {
+        let r = try CaviarBinary.run(["--version"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.out.hasPrefix("caviar ") && r.out.contains("PCRE2 10."), r.out)
+    }
+
     func testScanJSONMasksValues() throws {
         let r = try CaviarBinary.run(["scan", "--json"] + corePack, stdin: Data("line one\ncard 4111 1111 1111 1111\n".utf8))
         XCTAssertEqual(r.status, 0)
