@@ -25,28 +25,81 @@ extension TextFolding {
         guard mayHaveVariants(term) else {
             return plain.isEmpty ? [] : [plain]
         }
-        let pieces = variantPieces(term)
-        guard pieces.count > 1 || pieces.first?.count ?? 1 > 1 else {
+        let sites = variantSites(term)
+        guard !sites.isEmpty else {
             return plain.isEmpty ? [] : [plain]
         }
-        let sites = pieces.reduce(0) { $0 + ($1.count > 1 ? 1 : 0) }
-        var spellings: [[UInt8]] = []
-        if sites <= 4 {
-            var partial: [[UInt8]] = [[]]
-            for piece in pieces {
-                partial = partial.flatMap { prefix in piece.map { prefix + $0 } }
-            }
-            spellings = partial
+        // Spellings in the order of the alternatives, the first site varying slowest; beyond 4
+        // sites only the two uniform spellings.
+        let combinations: [Int]
+        if sites.count <= 4 {
+            combinations = Array(0..<(1 << sites.count))
         } else {
-            spellings.append(pieces.flatMap { $0[0] })
-            spellings.append(pieces.flatMap { $0[$0.count - 1] })
+            combinations = [0, (1 << sites.count) - 1]
         }
         var result: [[UInt8]] = plain.isEmpty ? [] : [plain]
-        for spelling in spellings {
+        var spelling: [UInt8] = []
+        spelling.reserveCapacity(term.count + sites.count)
+        for combination in combinations {
+            spelling.removeAll(keepingCapacity: true)
+            var index = 0
+            for (number, site) in sites.enumerated() {
+                spelling.append(contentsOf: term[index..<site.start])
+                let second = combination >> (sites.count - 1 - number) & 1 == 1
+                site.append(second, to: &spelling)
+                index = site.end
+            }
+            spelling.append(contentsOf: term[index...])
             let folded = foldTerm(spelling, folder: scratch)
             if !folded.isEmpty && !result.contains(folded) { result.append(folded) }
         }
         return result
+    }
+
+    /// A place where a term may be spelled two ways: original bytes `start..<end`, replaced by
+    /// one of two short alternatives (one or two bytes each).
+    struct VariantSite {
+        var start: Int
+        var end: Int
+        var first: (UInt8, UInt8?)
+        var second: (UInt8, UInt8?)
+
+        func append(_ isSecond: Bool, to bytes: inout [UInt8]) {
+            let chosen = isSecond ? second : first
+            bytes.append(chosen.0)
+            if let next = chosen.1 { bytes.append(next) }
+        }
+    }
+
+    /// The places to vary in a term (see `termVariants` for the rule), left to right.
+    static func variantSites(_ term: [UInt8]) -> [VariantSite] {
+        var sites: [VariantSite] = []
+        var index = 0
+        let count = term.count
+        while index < count {
+            let byte = term[index]
+            if byte == 0xC3, index + 1 < count, let vowel = umlautBase(term[index + 1]) {
+                let isRing = term[index + 1] == 0xA5 || term[index + 1] == 0x85
+                sites.append(VariantSite(start: index, end: index + 2, first: (vowel, nil), second: isRing ? (0x61, 0x61) : (vowel, 0x65)))
+                index += 2
+                continue
+            }
+            let lower = byte | 0x20
+            if (lower == 0x61 || lower == 0x6F || lower == 0x75) && byte < 0x80, index + 2 < count,
+               term[index + 1] == 0xCC, term[index + 2] == 0x88 || (term[index + 2] == 0x8A && lower == 0x61) {
+                sites.append(VariantSite(start: index, end: index + 3, first: (lower, nil), second: term[index + 2] == 0x88 ? (lower, 0x65) : (0x61, 0x61)))
+                index += 3
+                continue
+            }
+            if (lower == 0x61 || lower == 0x6F || lower == 0x75) && byte < 0x80, index + 1 < count,
+               term[index + 1] | 0x20 == 0x65, canContract(after: index > 0 ? term[index - 1] : nil) {
+                sites.append(VariantSite(start: index, end: index + 2, first: (byte, term[index + 1]), second: (byte, nil)))
+                index += 2
+                continue
+            }
+            index += 1
+        }
+        return sites
     }
 
     /// Folds a term with a reusable folder (see `foldTerm(_:)`).
@@ -63,7 +116,7 @@ extension TextFolding {
         return Array(folded[lower..<upper])
     }
 
-    /// False when `variantPieces` certainly finds no place to vary: no byte 0xC3 (ä ö ü ø å),
+    /// False when `variantSites` certainly finds no place to vary: no byte 0xC3 (ä ö ü ø å),
     /// no 0xCC (combining diaeresis or ring) and no ASCII `ae`, `oe`, `ue` in any case. Most
     /// terms, checked without allocating.
     static func mayHaveVariants(_ term: [UInt8]) -> Bool {
@@ -79,47 +132,6 @@ extension TextFolding {
             }
             return false
         }
-    }
-
-    /// Splits a term into pieces: one spelling, or alternatives at an umlaut or digraph. A term
-    /// without such places gives one piece with one spelling.
-    static func variantPieces(_ term: [UInt8]) -> [[[UInt8]]] {
-        var pieces: [[[UInt8]]] = []
-        var plain: [UInt8] = []
-        var index = 0
-        let count = term.count
-        func flush() {
-            if !plain.isEmpty { pieces.append([plain]); plain = [] }
-        }
-        while index < count {
-            let byte = term[index]
-            if byte == 0xC3, index + 1 < count, let vowel = umlautBase(term[index + 1]) {
-                flush()
-                let base: [UInt8] = [vowel]
-                pieces.append([base, term[index + 1] == 0xA5 || term[index + 1] == 0x85 ? [0x61, 0x61] : [vowel, 0x65]])
-                index += 2
-                continue
-            }
-            let lower = byte | 0x20
-            if (lower == 0x61 || lower == 0x6F || lower == 0x75) && byte < 0x80, index + 2 < count,
-               term[index + 1] == 0xCC, term[index + 2] == 0x88 || (term[index + 2] == 0x8A && lower == 0x61) {
-                flush()
-                pieces.append([[lower], term[index + 2] == 0x88 ? [lower, 0x65] : [0x61, 0x61]])
-                index += 3
-                continue
-            }
-            if (lower == 0x61 || lower == 0x6F || lower == 0x75) && byte < 0x80, index + 1 < count,
-               term[index + 1] | 0x20 == 0x65, canContract(after: index > 0 ? term[index - 1] : nil) {
-                flush()
-                pieces.append([[byte, term[index + 1]], [byte]])
-                index += 2
-                continue
-            }
-            plain.append(byte)
-            index += 1
-        }
-        flush()
-        return pieces
     }
 
     /// The ASCII vowel for the second byte of `ä ö ü ø å` (upper or lower case) after 0xC3.
