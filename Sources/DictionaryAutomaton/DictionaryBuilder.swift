@@ -82,7 +82,12 @@ public struct DictionaryBuilder {
         // Folded text holds only [a-z0-9], space, apostrophe and bytes >= 0x80 (so a trie node
         // has at most 166 children, within the record's 8-bit count).
         let word = TextFolding.wordPointer
-        guard term.allSatisfy({ $0 == 0x20 || $0 == 0x27 || word[Int($0)] != 0 }) else {
+        let isFolded = term.withUnsafeBufferPointer { bytes in
+            var isFolded = true
+            for byte in bytes { isFolded = isFolded && (byte == 0x20 || byte == 0x27 || word[Int(byte)] != 0) }
+            return isFolded
+        }
+        guard isFolded else {
             throw DictionaryError(.invalidInput, "term holds bytes that folding never produces: fold it with TextFolding.foldTerm")
         }
     }
@@ -275,24 +280,67 @@ public struct DictionaryBuilder {
                 entries.append(Entry(prefix: key, index: UInt32(index), length: UInt32(length)))
             }
         }
+        // Radix sort on the prefix (stable, so equal prefixes stay in insertion order), then
+        // each run of equal prefixes sorted on the rest of the bytes.
+        Self.radixSort(&entries) { $0.prefix }
         termBytes.withUnsafeBufferPointer { bytes in
             let base = bytes.baseAddress
             termStarts.withUnsafeBufferPointer { starts in
-                entries.sort { left, right in
-                    if left.prefix != right.prefix { return left.prefix < right.prefix }
-                    let leftLength = Int(left.length)
-                    let rightLength = Int(right.length)
-                    let common = min(leftLength, rightLength) - 8
-                    if common > 0, let base {
-                        let order = memcmp(base + Int(starts[Int(left.index)]) + 8, base + Int(starts[Int(right.index)]) + 8, common)
-                        if order != 0 { return order < 0 }
+                entries.withUnsafeMutableBufferPointer { sorted in
+                    var runStart = 0
+                    while runStart < sorted.count {
+                        var runEnd = runStart + 1
+                        while runEnd < sorted.count && sorted[runEnd].prefix == sorted[runStart].prefix { runEnd += 1 }
+                        if runEnd - runStart > 1 {
+                            sorted[runStart..<runEnd].sort { left, right in
+                                let leftLength = Int(left.length)
+                                let rightLength = Int(right.length)
+                                let common = min(leftLength, rightLength) - 8
+                                if common > 0, let base {
+                                    let order = memcmp(base + Int(starts[Int(left.index)]) + 8, base + Int(starts[Int(right.index)]) + 8, common)
+                                    if order != 0 { return order < 0 }
+                                }
+                                if leftLength != rightLength { return leftLength < rightLength }
+                                return left.index < right.index
+                            }
+                        }
+                        runStart = runEnd
                     }
-                    if leftLength != rightLength { return leftLength < rightLength }
-                    return left.index < right.index
                 }
             }
         }
         return entries.map(\.index)
+    }
+
+    /// Stable least-significant-byte radix sort on a 64-bit key; passes where every key has the
+    /// same byte are skipped.
+    static func radixSort<Element>(_ elements: inout [Element], key: (Element) -> UInt64) {
+        let count = elements.count
+        guard count > 1, let first = elements.first else { return }
+        var other = [Element](repeating: first, count: count)
+        var counts = [Int](repeating: 0, count: 256)
+        for pass in 0..<8 {
+            let shift = UInt64(8 * pass)
+            for index in 0..<256 { counts[index] = 0 }
+            for element in elements { counts[Int(truncatingIfNeeded: key(element) >> shift) & 0xFF] += 1 }
+            if counts.contains(count) { continue }
+            var total = 0
+            for index in 0..<256 {
+                let here = counts[index]
+                counts[index] = total
+                total += here
+            }
+            elements.withUnsafeBufferPointer { source in
+                other.withUnsafeMutableBufferPointer { destination in
+                    for element in source {
+                        let bucket = Int(truncatingIfNeeded: key(element) >> shift) & 0xFF
+                        destination[counts[bucket]] = element
+                        counts[bucket] += 1
+                    }
+                }
+            }
+            swap(&elements, &other)
+        }
     }
 
     /// A builder holding the same terms in `order` (values and metadata shared).
