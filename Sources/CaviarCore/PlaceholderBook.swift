@@ -18,15 +18,38 @@ extension PlaceholderBook {
 }
 
 /// A placeholder book that keeps its numbers in memory for one run only.
+///
+/// It keeps a 128-bit keyed fingerprint of each value rather than the value: a stream of a
+/// gigabyte can hold hundreds of thousands of distinct values, and a fingerprint is a third of
+/// the memory of a byte array (and no copy of sensitive data stays in memory). Two values
+/// sharing a fingerprint is a chance of about n² / 2¹²⁹ (1e-26 for a million values).
 public final class InMemoryPlaceholderBook: PlaceholderBook {
-    private var numbers: [EntityType: [[UInt8]: Int]] = [:]
+    struct Fingerprint: Hashable {
+        let a: UInt64
+        let b: UInt64
+    }
+
+    private var numbers: [EntityType: [Fingerprint: Int]] = [:]
+    private let saltA = UInt64.random(in: .min ... .max)
+    private let saltB = UInt64.random(in: .min ... .max)
 
     public init() {}
 
+    func fingerprint(_ value: [UInt8]) -> Fingerprint {
+        var a = Hasher(), b = Hasher()
+        a.combine(saltA)
+        b.combine(saltB)
+        value.withUnsafeBytes { a.combine(bytes: $0); b.combine(bytes: $0) }
+        a.combine(value.count)
+        b.combine(~value.count)
+        return Fingerprint(a: UInt64(bitPattern: Int64(a.finalize())), b: UInt64(bitPattern: Int64(b.finalize())))
+    }
+
     public func number(for value: [UInt8], entity: EntityType) -> Int {
-        if let n = numbers[entity]?[value] { return n }
+        let key = fingerprint(value)
+        if let n = numbers[entity]?[key] { return n }
         let n = (numbers[entity]?.count ?? 0) + 1
-        numbers[entity, default: [:]][value] = n
+        numbers[entity, default: [:]][key] = n
         return n
     }
 }

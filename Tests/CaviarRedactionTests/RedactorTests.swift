@@ -3,6 +3,25 @@ import CaviarRedaction
 import XCTest
 
 final class RedactorTests: XCTestCase {
+    /// The in-memory book numbers by fingerprint: same value same number, any other value
+    /// (also a prefix, or the same bytes under another entity) its own number.
+    func testInMemoryBookNumbersDistinctValues() {
+        let book = InMemoryPlaceholderBook()
+        let email = EntityType("EMAIL"), phone = EntityType("PHONE")
+        var seen: [Int: [UInt8]] = [:]
+        for i in 0..<20_000 {
+            let v = Array("user\(i)@example.eu".utf8)
+            let n = book.number(for: v, entity: email)
+            XCTAssertNil(seen[n], "two values share number \(n)")
+            seen[n] = v
+        }
+        XCTAssertEqual(book.number(for: Array("user7@example.eu".utf8), entity: email), 8)
+        XCTAssertEqual(book.number(for: Array("user7@example.e".utf8), entity: email), 20_001)
+        XCTAssertEqual(book.number(for: Array("user7@example.eu".utf8), entity: phone), 1)
+        XCTAssertEqual(book.number(for: [], entity: phone), 2)
+        XCTAssertEqual(book.number(for: [], entity: phone), 2)
+    }
+
     let email = Detection(entity: EntityType("EMAIL"), detectorID: "core.email", span: 0..<5, confidence: 0.9)
 
     func testPlaceholdersAreStablePerValueAndNumberedPerType() throws {
