@@ -93,6 +93,12 @@ func temporaryDirectory() throws -> URL {
         var other = try compiled()
         other[8] = UInt8(DictionaryFormat.version + 1)   // a future version
         #expect(throws: DictionaryError.self) { try DictionaryAutomaton(bytes: other) }
+        // A file of format 1 (no word filters) is refused with the fix, never scanned without them.
+        var older = try compiled()
+        older[8] = 1
+        #expect(throws: DictionaryError(.unsupportedVersion, "dictionary <memory> has format version 1, this caviar reads version \(DictionaryFormat.version): rebuild it with `caviar dict build`")) {
+            try DictionaryAutomaton(bytes: older)
+        }
     }
 
     /// Flipping any single byte is detected: header bytes by the header checksum, body bytes by
