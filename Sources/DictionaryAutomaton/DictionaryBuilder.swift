@@ -448,10 +448,10 @@ public struct DictionaryBuilder {
         return trie
     }
 
-    /// The section holding both filters of `FirstWordFilter`: first words (8 bits each) and keys
-    /// (16 bits each). In the sorted order, terms that share a first word or a key are next to
-    /// each other (space and apostrophe sort before every word byte), so distinct ones are
-    /// counted by comparing with the previous term only.
+    /// The section holding both filters of `FirstWordFilter`: first words and keys, 16 bits
+    /// each. In the sorted order, terms that share a first word or a key are next to each other
+    /// (space and apostrophe sort before every word byte), so distinct ones are counted by
+    /// comparing with the previous term only.
     func buildFirstWordFilter(order: [UInt32]) -> [UInt64] {
         var firstWords: [UInt64] = []
         var keys: [UInt64] = []
@@ -499,7 +499,7 @@ public struct DictionaryBuilder {
                 previousKey = start..<position
             }
         }
-        let first = FirstWordFilter.build(firstWords, bitsPerEntry: 8)
+        let first = FirstWordFilter.build(firstWords, bitsPerEntry: 16)
         let second = FirstWordFilter.build(keys, bitsPerEntry: 16)
         return [UInt64(first.count), UInt64(second.count)] + first + second
     }

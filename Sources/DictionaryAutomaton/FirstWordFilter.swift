@@ -13,8 +13,8 @@
 ///
 /// Each filter is an array of 64-bit words; an entry sets two bits of one word (the word chosen
 /// by the high bits of its finished hash, the bits by the low 12 bits). There are no false
-/// negatives; about 1 % (keys, 16 bits each) to 5 % (first words, 8 bits each) of other inputs
-/// get through (8 bits a key measured no faster on the 1 M benchmark).
+/// negatives; 16 bits an entry let about 1.5 % of other inputs through (8 bits a first word
+/// measured 5 to 10 % slower on the benchmark, 8 bits a key no faster).
 ///
 /// Stored as one section: word counts of `firstWords` and `keys` (UInt64 each), then both.
 enum FirstWordFilter {
