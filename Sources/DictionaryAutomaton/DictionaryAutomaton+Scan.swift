@@ -117,6 +117,18 @@ extension DictionaryAutomaton {
         let word = wordTable
         var hash = hash
         var position = start
+        // Eight ASCII bytes at a time: classify them all, hash the word bytes up to the first
+        // non-word byte in one step.
+        while position &+ 8 <= count {
+            let chunk = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+            guard let (folded, length) = Self.asciiWordPrefix(chunk) else { break }
+            if length > 0 {
+                let bits = UInt64(8 * length)
+                hash = ((hash << bits) | (hash >> (64 - bits))) ^ (folded.byteSwapped >> (64 - bits))
+                position &+= length
+            }
+            if length < 8 { return (hash, position, true) }
+        }
         while position < count {
             let byte = wordFold[Int(base[position])]
             if byte == 0 { return (hash, position, true) }
@@ -137,6 +149,27 @@ extension DictionaryAutomaton {
             position &+= 2
         }
         return (hash, position, true)
+    }
+
+    /// For eight ASCII bytes (little-endian in `chunk`): the bytes folded as `TextFolding`
+    /// folds ASCII letters and digits (lower case), and how many leading bytes are word bytes
+    /// (`[A-Za-z0-9]`); nil when a byte is not ASCII. Same result as the byte loop, whose hash
+    /// step over `length` bytes is a rotation by `8 × length` and an exclusive or of the bytes
+    /// read big-endian.
+    @inline(__always)
+    static func asciiWordPrefix(_ chunk: UInt64) -> (folded: UInt64, length: Int)? {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        guard chunk & high == 0 else { return nil }
+        // For bytes below 0x80, (x + 0x80 - bound) has its top bit set exactly when x >= bound.
+        @inline(__always) func atLeast(_ value: UInt64, _ bound: UInt64) -> UInt64 {
+            (value &+ (0x80 - bound) &* 0x0101_0101_0101_0101) & high
+        }
+        let lower = chunk | 0x2020_2020_2020_2020
+        let letters = atLeast(lower, 0x61) & ~atLeast(lower, 0x7B)
+        let digits = atLeast(chunk, 0x30) & ~atLeast(chunk, 0x3A)
+        let nonWord = ~(letters | digits) & high
+        let length = nonWord == 0 ? 8 : nonWord.trailingZeroBitCount >> 3
+        return (chunk | (letters >> 2), length)
     }
 
     /// The folded bytes (packed, low byte first) and their number for a valid two-byte code

@@ -76,6 +76,28 @@ import Testing
         compare(automaton, text, range: 0..<text.count)
     }
 
+    /// The eight-byte classification agrees with the byte tables on every ASCII byte in every
+    /// position.
+    @Test func asciiWordPrefixAgreesWithTheTables() {
+        var generator = Generator(state: 0xA5C11)
+        let ascii = TextFolding.asciiTable
+        for round in 0..<20_000 {
+            var bytes = (0..<8).map { _ in UInt8(generator.next(128)) }
+            if round < 128 { bytes[round % 8] = UInt8(round) }
+            let chunk = bytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+            guard let (folded, length) = DictionaryAutomaton.asciiWordPrefix(chunk) else {
+                Issue.record("ASCII chunk \(bytes) refused")
+                continue
+            }
+            let expected = bytes.prefix { TextFolding.isWordByte(ascii[Int($0)]) }.count
+            #expect(length == expected, "\(bytes)")
+            for index in 0..<length {
+                #expect(UInt8(truncatingIfNeeded: folded >> (8 * UInt64(index))) == ascii[Int(bytes[index])], "\(bytes)")
+            }
+        }
+        #expect(DictionaryAutomaton.asciiWordPrefix(0x0000_0000_0000_C3A9) == nil)
+    }
+
     /// Every term's first word and key are admitted by the filters (no false negatives), and
     /// most other words are not.
     @Test func firstWordFilterAdmitsEveryFirstWord() throws {
