@@ -227,6 +227,8 @@ public final class DetectionEngine {
             return hits.literal[i]
         case .digits(let n):
             return hits.digitRuns.compactMap { $0.count >= n ? $0.range : nil }
+        case .contiguousDigits(let n):
+            return hits.digitRuns.compactMap { $0.contiguous >= n ? $0.range : nil }
         case .upper(let n):
             return hits.upperRuns.filter { $0.count >= n }
         case .all(let ts):

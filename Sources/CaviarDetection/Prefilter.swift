@@ -31,7 +31,7 @@ final class Prefilter {
             switch t {
             case .literal, .keyword, .wordStart:
                 if index[t] == nil { index[t] = lits.count; lits.append(t) }
-            case .digits: digits = true
+            case .digits, .contiguousDigits: digits = true
             case .upper: upper = true
             case .all(let ts), .any(let ts): ts.forEach(visit)
             }
@@ -98,8 +98,8 @@ final class Prefilter {
 
     /// Trigger hits in one region.
     struct Hits {
-        /// Digit runs: range and digit count.
-        var digitRuns: [(range: Range<Int>, count: Int)] = []
+        /// Digit runs: range, digit count, and the longest stretch of digits without a separator.
+        var digitRuns: [(range: Range<Int>, count: Int, contiguous: Int)] = []
         /// Upper-case alphanumeric runs (containing a letter).
         var upperRuns: [Range<Int>] = []
         /// Per literal index, occurrence ranges in increasing order.
@@ -138,17 +138,20 @@ final class Prefilter {
             let b = buf[i]
             if b < 48 || b > 57 { i += 1; continue }
             let start = i
-            var count = 0
+            var count = 0, stretch = 0, contiguous = 0
             var lastDigitEnd = i
             var j = i
             while j < end {
                 let c = buf[j]
                 if c >= 48 && c <= 57 {
                     count += 1
+                    stretch += 1
+                    if stretch > contiguous { contiguous = stretch }
                     j += 1
                     lastDigitEnd = j
                     continue
                 }
+                stretch = 0
                 // Up to two separators between digits.
                 var k = j
                 var seps = 0
@@ -161,7 +164,7 @@ final class Prefilter {
                 if seps > 0, k < end, buf[k] >= 48, buf[k] <= 57 { j = k; continue }
                 break
             }
-            hits.digitRuns.append((start..<lastDigitEnd, count))
+            hits.digitRuns.append((start..<lastDigitEnd, count, contiguous))
             i = max(lastDigitEnd, i + 1)
         }
     }

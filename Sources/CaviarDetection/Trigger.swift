@@ -14,6 +14,10 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
     case wordStart(Trigger)
     /// A digit run (single or double separators allowed between digits) with at least N digits.
     case digits(Int)
+    /// A digit run as for `digits` that contains at least N digits in a row, no separator between
+    /// them: for identifiers written without spaces, so that dates, times and phone groups
+    /// (`2025-11-18`, `+32 470 12 34 56`) do not wake them.
+    case contiguousDigits(Int)
     /// A run of `[A-Z0-9]` of at least N characters containing an upper-case letter.
     case upper(Int)
     /// Every one of the conditions; hits come from the first.
@@ -29,13 +33,14 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         case .wordStart(.keyword(let b)): return "iword:\(String(decoding: b, as: UTF8.self))"
         case .wordStart(let t): return "word(\(t))"
         case .digits(let n): return "digits:\(n)"
+        case .contiguousDigits(let n): return "cdigits:\(n)"
         case .upper(let n): return "upper:\(n)"
         case .all(let ts): return ts.map(\.description).joined(separator: " & ")
         case .any(let ts): return "any[" + ts.map(\.description).joined(separator: ", ") + "]"
         }
     }
 
-    /// Parses the pack syntax: `lit:X`, `ilit:X`, `word:X`, `iword:X`, `digits:N`, `upper:N`,
+    /// Parses the pack syntax: `lit:X`, `ilit:X`, `word:X`, `iword:X`, `digits:N`, `cdigits:N`, `upper:N`,
     /// joined with ` & ` or ` | `.
     /// The text of `lit:`, `ilit:`, `word:` and `iword:` is taken verbatim, spaces included
     /// (`ilit:gade ` is the Danish street suffix before its house number, which must not fire
@@ -79,7 +84,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         var text = Substring(raw)
         while text.first == " " { text = text.dropFirst() }
         guard let colon = text.firstIndex(of: ":") else {
-            throw TriggerError("trigger '\(text)' has no kind; use lit:, ilit:, word:, iword:, digits: or upper:")
+            throw TriggerError("trigger '\(text)' has no kind; use lit:, ilit:, word:, iword:, digits:, cdigits: or upper:")
         }
         let kind = text[..<colon], value = String(text[text.index(after: colon)...])
         switch kind {
@@ -98,13 +103,17 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
                 throw TriggerError("trigger '\(text)' starts with a character that cannot begin a word; use lit: or ilit:")
             }
             return .wordStart(inner)
-        case "digits", "upper":
+        case "digits", "cdigits", "upper":
             guard let n = Int(trim(value)), n >= 1, n <= 64 else {
                 throw TriggerError("trigger '\(text)': expected a count between 1 and 64")
             }
-            return kind == "digits" ? .digits(n) : .upper(n)
+            switch kind {
+            case "digits": return .digits(n)
+            case "cdigits": return .contiguousDigits(n)
+            default: return .upper(n)
+            }
         default:
-            throw TriggerError("unknown trigger kind '\(kind)'; use lit:, ilit:, word:, iword:, digits: or upper:")
+            throw TriggerError("unknown trigger kind '\(kind)'; use lit:, ilit:, word:, iword:, digits:, cdigits: or upper:")
         }
     }
 
@@ -112,7 +121,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
     var literals: [Trigger] {
         switch self {
         case .literal, .keyword, .wordStart: return [self]
-        case .digits, .upper: return []
+        case .digits, .contiguousDigits, .upper: return []
         case .all(let ts), .any(let ts): return ts.flatMap(\.literals)
         }
     }

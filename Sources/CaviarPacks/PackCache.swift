@@ -11,7 +11,7 @@ import Foundation
 /// foreign or damaged cache is ignored and rewritten (0600, temp file + rename).
 public struct PackCache {
     public let path: String
-    static let magic = Array("CAVPACK4".utf8)
+    static let magic = Array("CAVPACK5".utf8)
 
     public init(path: String) { self.path = path }
 
@@ -152,6 +152,7 @@ struct BinaryWriter {
         case .wordStart(let inner): out.append(3); trigger(inner)
         case .digits(let n): out.append(4); int(n)
         case .upper(let n): out.append(5); int(n)
+        case .contiguousDigits(let n): out.append(8); int(n)
         case .all(let ts): out.append(6); int(ts.count); ts.forEach { trigger($0) }
         case .any(let ts): out.append(7); int(ts.count); ts.forEach { trigger($0) }
         }
@@ -242,6 +243,7 @@ struct BinaryReader {
         case 3: return trigger(depth: depth + 1).map { .wordStart($0) }
         case 4: return .digits(int())
         case 5: return .upper(int())
+        case 8: return .contiguousDigits(int())
         case 6, 7:
             var ts: [Trigger] = []
             for _ in 0..<count() where !failed {

@@ -32,6 +32,26 @@ final class TriggerTests: XCTestCase {
         }
     }
 
+    /// `cdigits:N` takes the runs of `digits` that hold N digits in a row: not dates, times or
+    /// phone groups, whose digits are split by separators.
+    func testContiguousDigitsTakesOnlyRunsWithNDigitsInARow() throws {
+        XCTAssertEqual(try Trigger.parse("cdigits:9").description, "cdigits:9")
+        XCTAssertThrowsError(try Trigger.parse("cdigits:0"))
+        let text = "am 2025-11-18 um 10:30, tel +32 470 12 34 56, Steuer-ID 12345678901 und 123 456789012."
+        let bytes = Array(text.utf8)
+        let runs: (Trigger) -> [String] = { t in
+            let engine = try? DetectionEngine(detectors: [])
+            let prefilter = Prefilter(triggers: [t])
+            return bytes.withUnsafeBufferPointer { buf in
+                let h = prefilter.scan(buf, region: 0..<buf.count)
+                return (engine?.triggerHits(t, h) ?? []).map { String(decoding: bytes[$0], as: UTF8.self) }
+            }
+        }
+        XCTAssertEqual(runs(.contiguousDigits(9)), ["12345678901", "123 456789012"])
+        XCTAssertEqual(runs(.contiguousDigits(11)), ["12345678901"])
+        XCTAssertEqual(runs(.digits(8)), ["2025-11-18", "32 470 12 34 56", "12345678901", "123 456789012"])
+    }
+
     func testWordStartDropsOnlyGluedHits() throws {
         // "lawful. " ends in "ul. " but is no street word; "ul. Długa" is.
         XCTAssertEqual(try hits("iword:ul. ", "lawful. ul. Długa 5, UL. Krótka"), [8..<12, 22..<26])
