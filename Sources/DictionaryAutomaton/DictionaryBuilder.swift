@@ -370,7 +370,10 @@ public struct DictionaryBuilder {
         var terms = 0
     }
 
-    /// Depth-first construction from the sorted terms, interleaved layout: the children of a node
+    /// Nodes at depths below this are laid out breadth first (see `buildTrie`).
+    static let breadthFirstDepth = 6
+
+    /// Construction from the sorted terms (top levels breadth first, then depth first), interleaved layout: the children of a node
     /// form one block of 64-bit words, first their labels (8 per word, sorted), then their
     /// records; a record is `block start (32 bits) | child count (8) | value + 1 (24)`. A step of
     /// the walk thus reads one record and the labels next to the child records, usually in one
@@ -380,12 +383,31 @@ public struct DictionaryBuilder {
         trie.nodes.reserveCapacity(termBytes.count + 16)
         trie.nodes.append(0)
         struct Pending { var node: Int; var lower: Int; var upper: Int; var depth: Int }
-        var stack = [Pending(node: 0, lower: 0, upper: order.count, depth: 0)]
+        // Nodes above `breadthFirstDepth` breadth first (the levels every walk goes through end
+        // up together, small enough to stay in cache), then each subtree below depth first (a
+        // term's tail is contiguous).
+        var queue = [Pending(node: 0, lower: 0, upper: order.count, depth: 0)]
+        var head = 0
+        var deferred: [Pending] = []
+        var stack: [Pending] = []
         var groups: [(byte: UInt8, lower: Int, upper: Int)] = []
         termBytes.withUnsafeBufferPointer { bytes in
             termStarts.withUnsafeBufferPointer { starts in
                 termLengths.withUnsafeBufferPointer { lengths in
-                    while let pending = stack.popLast() {
+                    while true {
+                        let pending: Pending
+                        if head < queue.count {
+                            pending = queue[head]
+                            head += 1
+                        } else if let last = stack.popLast() {
+                            pending = last
+                        } else if !deferred.isEmpty {
+                            stack = deferred.reversed()
+                            deferred = []
+                            continue
+                        } else {
+                            break
+                        }
                         var lower = pending.lower
                         let depth = pending.depth
                         var value: UInt64 = 0
@@ -421,8 +443,18 @@ public struct DictionaryBuilder {
                         let firstChild = trie.nodes.count
                         trie.nodes.append(contentsOf: repeatElement(0, count: groups.count))
                         trie.nodes[pending.node] = UInt64(block) | UInt64(groups.count) << 32 | value << 40
-                        for (offset, group) in groups.enumerated().reversed() {
-                            stack.append(Pending(node: firstChild + offset, lower: group.lower, upper: group.upper, depth: depth + 1))
+                        if depth + 1 < Self.breadthFirstDepth {
+                            for (offset, group) in groups.enumerated() {
+                                queue.append(Pending(node: firstChild + offset, lower: group.lower, upper: group.upper, depth: depth + 1))
+                            }
+                        } else if depth < Self.breadthFirstDepth {
+                            for (offset, group) in groups.enumerated() {
+                                deferred.append(Pending(node: firstChild + offset, lower: group.lower, upper: group.upper, depth: depth + 1))
+                            }
+                        } else {
+                            for (offset, group) in groups.enumerated().reversed() {
+                                stack.append(Pending(node: firstChild + offset, lower: group.lower, upper: group.upper, depth: depth + 1))
+                            }
                         }
                     }
                 }
