@@ -21,14 +21,15 @@ extension DictionaryAutomaton {
     }
 
     /// The plain trie's scan: folds on the fly, never copies the text. A word start is found
-    /// with one table look-up per original byte; only there are code points folded and the
-    /// trie walked. Same results as `matchesFolded` (the tests compare them on random text).
+    /// with one table look-up per original byte; each word is hashed while it is stepped over
+    /// (eight ASCII bytes at a time) and the trie is walked only where the filters of
+    /// `FirstWordFilter` admit it. Same results as `matchesFolded` (the tests compare them on
+    /// random text).
     func matchesInPlace(in text: UnsafeBufferPointer<UInt8>, range: Range<Int>, folder: TextFolder, _ report: (DictionaryMatch) -> Void) {
         let range = range.clamped(to: 0..<text.count)
         guard !range.isEmpty, let base = text.baseAddress else { return }
         let word = wordTable
         let kind = kindTable
-        let ascii = asciiTable
         let firstWords = firstWordFilter
         let firstWordCount = self.firstWordCount
         let count = text.count
