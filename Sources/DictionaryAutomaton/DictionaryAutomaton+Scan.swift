@@ -55,8 +55,9 @@ extension DictionaryAutomaton {
                 // Hash the word while stepping over it; most words cannot start a term.
                 let scanned = scanWord(base, count: count, from: position, hash: FirstWordFilter.seed)
                 if scanned.isSimple {
-                    if !FirstWordFilter.contains(FirstWordFilter.finish(scanned.hash), words: firstWords, count: firstWordCount)
-                        || !keyMayMatch(base, count: count, firstWord: scanned.hash, end: scanned.end, point: position) {
+                    let verdict = FirstWordFilter.lookUp(FirstWordFilter.finish(scanned.hash), words: firstWords, count: firstWordCount)
+                    if !verdict.isFirstWord
+                        || !verdict.isWholeTerm && !keyMayMatch(base, count: count, firstWord: scanned.hash, end: scanned.end, point: position) {
                         position = scanned.end
                         continue
                     }
@@ -192,16 +193,15 @@ extension DictionaryAutomaton {
     func mayStartTermAt(_ base: UnsafePointer<UInt8>, count: Int, point: Int) -> Bool {
         let scanned = scanWord(base, count: count, from: point, hash: FirstWordFilter.seed)
         guard scanned.isSimple else { return mayStartTerm(base, count: count, point: point, skip: 0) }
-        guard FirstWordFilter.contains(FirstWordFilter.finish(scanned.hash), words: firstWordFilter, count: firstWordCount) else { return false }
-        return keyMayMatch(base, count: count, firstWord: scanned.hash, end: scanned.end, point: point)
+        let verdict = FirstWordFilter.lookUp(FirstWordFilter.finish(scanned.hash), words: firstWordFilter, count: firstWordCount)
+        guard verdict.isFirstWord else { return false }
+        return verdict.isWholeTerm || keyMayMatch(base, count: count, firstWord: scanned.hash, end: scanned.end, point: point)
     }
 
     /// Whether the key filter admits the word that starts at `point`, given the unfinished hash
-    /// of its first word (which ends at `end`, from `scanWord`): a one-word term, or the
-    /// separator and the second word.
+    /// of its first word (which ends at `end`, from `scanWord`): its separator and second word.
     @inline(__always)
     func keyMayMatch(_ base: UnsafePointer<UInt8>, count: Int, firstWord: UInt64, end: Int, point: Int) -> Bool {
-        if FirstWordFilter.contains(FirstWordFilter.oneWordKey(firstWord), words: keyFilter, count: keyCount) { return true }
         let ascii = asciiTable
         let word = wordTable
         var hash = firstWord
@@ -249,8 +249,9 @@ extension DictionaryAutomaton {
             hash = FirstWordFilter.step(hash, UInt8(truncatingIfNeeded: byte))
             byte = cursor.next()
         }
-        guard FirstWordFilter.contains(FirstWordFilter.finish(hash), words: firstWordFilter, count: firstWordCount) else { return false }
-        if FirstWordFilter.contains(FirstWordFilter.oneWordKey(hash), words: keyFilter, count: keyCount) { return true }
+        let verdict = FirstWordFilter.lookUp(FirstWordFilter.finish(hash), words: firstWordFilter, count: firstWordCount)
+        guard verdict.isFirstWord else { return false }
+        if verdict.isWholeTerm { return true }
         // The separator and the second word.
         while byte >= 0 && word[byte] == 0 {
             hash = FirstWordFilter.step(hash, UInt8(truncatingIfNeeded: byte))

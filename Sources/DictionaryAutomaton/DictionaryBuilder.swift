@@ -480,13 +480,14 @@ public struct DictionaryBuilder {
         return trie
     }
 
-    /// The section holding both filters of `FirstWordFilter`: first words and keys, 16 bits
-    /// each. In the sorted order, terms that share a first word or a key are next to each other
+    /// The section holding both filters of `FirstWordFilter`: first words (with the one-word
+    /// terms marked) and keys of longer terms, 16 bits an entry. In the sorted order, terms that share a first word or a key are next to each other
     /// (space and apostrophe sort before every word byte), so distinct ones are counted by
     /// comparing with the previous term only.
     func buildFirstWordFilter(order: [UInt32]) -> [UInt64] {
         var firstWords: [UInt64] = []
         var keys: [UInt64] = []
+        var wholeTerms: [UInt64] = []
         firstWords.reserveCapacity(order.count)
         keys.reserveCapacity(order.count)
         let word = TextFolding.wordPointer
@@ -510,9 +511,8 @@ public struct DictionaryBuilder {
                     previousFirst = start..<position
                 }
                 if position == end {
-                    // A one-word key has no separator, so its bytes never equal a longer key's.
                     if !same(start..<end, previousKey) {
-                        keys.append(FirstWordFilter.oneWordKey(hash))
+                        wholeTerms.append(FirstWordFilter.finish(hash))
                     }
                     previousKey = start..<end
                     continue
@@ -531,7 +531,7 @@ public struct DictionaryBuilder {
                 previousKey = start..<position
             }
         }
-        let first = FirstWordFilter.build(firstWords, bitsPerEntry: 16)
+        let first = FirstWordFilter.build(firstWords, wholeTerms: wholeTerms, bitsPerEntry: 16)
         let second = FirstWordFilter.build(keys, bitsPerEntry: 16)
         return [UInt64(first.count), UInt64(second.count)] + first + second
     }

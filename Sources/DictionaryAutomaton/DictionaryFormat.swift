@@ -2,7 +2,7 @@
 ///
 /// ```
 /// 0    magic        8  "\x89CVDICT\n" (the high byte and newline catch text-mode copies)
-/// 8    version      4  2 (1: no first-word filter)
+/// 8    version      4  3 (1: no word filters; 2: one-word terms in the key filter)
 /// 12   flags        4  bit 0: hashed
 /// 16   foldVersion  4  TextFolding.version used by the builder
 /// 20   maxDepth     4  longest folded term, bytes
@@ -28,7 +28,7 @@
 /// metadata (opaque bytes). Section 7: salt path (UTF-8) recorded for hashed files.
 enum DictionaryFormat {
     static let magic: [UInt8] = [0x89, 0x43, 0x56, 0x44, 0x49, 0x43, 0x54, 0x0A]
-    static let version: UInt32 = 2
+    static let version: UInt32 = 3
     static let headerSize = 256
     static let sectionCount = 8
     static let headerChecksumOffset = 248

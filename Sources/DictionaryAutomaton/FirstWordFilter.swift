@@ -3,13 +3,13 @@
 /// A term can only match at a word whose folded bytes equal the term's first word (the term's
 /// first word ends at a non-word byte, so it must end where the text's word ends); and, if the
 /// term has more words, only when the text's separator and second word equal the term's too.
-/// The scan hashes each word while it steps over it and asks the small `firstWords` filter; for
-/// the few words it admits it hashes the text up to the end of the next word and asks the
-/// `keys` filter, which holds every term's *key*: its bytes up to the end of its second word, or
-/// for a one-word term the word and a 0 byte (never a folded byte). Only then is the trie
-/// walked. Ordinary words cost one look-up in a table that stays in cache instead of a few
-/// cache misses in the trie, and words that start a term only when followed by the right
-/// second word cost a second look-up.
+/// The scan hashes each word while it steps over it and asks the small `firstWords` filter,
+/// which also says whether the word may be a whole one-word term (two more bits in the same
+/// 64-bit word). For a first word that is not a whole term it hashes the text up to the end of
+/// the next word and asks the `keys` filter, which holds every longer term's *key*: its bytes
+/// up to the end of its second word. Only then is the trie walked. Ordinary words cost one
+/// look-up in a table that stays in cache instead of a few cache misses in the trie, and words
+/// that start a term only when followed by the right second word cost one more.
 ///
 /// Each filter is an array of 64-bit words; an entry sets two bits of one word (the word chosen
 /// by the high bits of its finished hash, the bits by the low 12 bits). There are no false
@@ -45,10 +45,20 @@ enum FirstWordFilter {
         finish(bytes.reduce(seed, step))
     }
 
-    /// The finished key of a one-word term from the unfinished hash of its word.
+    /// The two bits, in a first word's filter word, that say the word is also a whole term.
     @inline(__always)
-    static func oneWordKey(_ wordHash: UInt64) -> UInt64 {
-        finish(step(wordHash, 0))
+    static func wholeTermMask(_ finished: UInt64) -> UInt64 {
+        (1 << ((finished >> 12) & 63)) | (1 << ((finished >> 18) & 63))
+    }
+
+    /// What the first-word filter holds for a finished first-word hash: whether it may be the
+    /// first word of a term, and whether it may be a whole (one-word) term. One look-up.
+    @inline(__always)
+    static func lookUp(_ finished: UInt64, words: UnsafePointer<UInt64>, count: UInt64) -> (isFirstWord: Bool, isWholeTerm: Bool) {
+        let word = words[index(finished, count: count)]
+        let first = mask(finished)
+        let whole = wholeTermMask(finished)
+        return (word & first == first, word & whole == whole)
     }
 
     /// Number of 64-bit words for `entries` entries at `bitsPerEntry` (at least 8).
@@ -68,11 +78,13 @@ enum FirstWordFilter {
         (1 << (finished & 63)) | (1 << ((finished >> 6) & 63))
     }
 
-    /// A filter holding `hashes` (finished, mostly distinct), sized at `bitsPerEntry` bits each.
-    static func build(_ hashes: [UInt64], bitsPerEntry: Int) -> [UInt64] {
-        let count = wordCount(entries: hashes.count, bitsPerEntry: bitsPerEntry)
+    /// A filter holding `hashes` (finished, mostly distinct), and `wholeTerms` marked with
+    /// `wholeTermMask` in the same words, sized at `bitsPerEntry` bits each.
+    static func build(_ hashes: [UInt64], wholeTerms: [UInt64] = [], bitsPerEntry: Int) -> [UInt64] {
+        let count = wordCount(entries: hashes.count + wholeTerms.count, bitsPerEntry: bitsPerEntry)
         var words = [UInt64](repeating: 0, count: count)
         for hash in hashes { words[index(hash, count: UInt64(count))] |= mask(hash) }
+        for hash in wholeTerms { words[index(hash, count: UInt64(count))] |= wholeTermMask(hash) }
         return words
     }
 
