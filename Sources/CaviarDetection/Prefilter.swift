@@ -22,6 +22,14 @@ final class Prefilter {
     /// `pairLiterals[pairStart[key]..<pairStart[key + 1]]`.
     private let pairStart: [UInt32]
     private let pairLiterals: [UInt32]
+    /// One bit per folded byte pair that begins some literal: 8 KB that stay in the L1 cache,
+    /// checked before the 256 KB `pairStart` table.
+    private let pairBits: [UInt64]
+    /// Parallel to `pairLiterals`: the literal's first four folded bytes (little-endian) and the
+    /// mask of those it has. Common letter pairs begin dozens of keywords; one compare against
+    /// the folded word at the position rejects nearly all of them without touching their bytes.
+    private let pairPrefix: [UInt32]
+    private let pairMask: [UInt32]
 
     init(triggers: [Trigger]) {
         var lits: [Trigger] = []
@@ -76,12 +84,24 @@ final class Prefilter {
         var pairStart = [UInt32](repeating: 0, count: 65537)
         for (key, _) in pairKeys { pairStart[key + 1] += 1 }
         for key in 0..<65536 { pairStart[key + 1] += pairStart[key] }
+        var pairPrefix = [UInt32](repeating: 0, count: pairKeys.count), pairMask = [UInt32](repeating: 0, count: pairKeys.count)
+        var pairBits = [UInt64](repeating: 0, count: 1024)
+        for (key, _) in pairKeys { pairBits[key >> 6] |= 1 << UInt64(key & 63) }
+        self.pairBits = pairBits
         var fill = pairStart
         var pairLiterals = [UInt32](repeating: 0, count: pairKeys.count)
         for (key, literal) in pairKeys {
-            pairLiterals[Int(fill[key])] = literal
+            let slot = Int(fill[key])
+            pairLiterals[slot] = literal
+            let bytes = literalBytes[Int(literal)]
+            for k in 0..<min(4, bytes.count) {
+                pairPrefix[slot] |= UInt32(Prefilter.fold(bytes[k])) << UInt32(8 * k)
+                pairMask[slot] |= 0xFF << UInt32(8 * k)
+            }
             fill[key] += 1
         }
+        self.pairPrefix = pairPrefix
+        self.pairMask = pairMask
         self.singleByte = singleByte
         self.firstByteFlags = firstByteFlags
         self.literalLengths = literalLengths
@@ -191,37 +211,50 @@ final class Prefilter {
     private func scanLiterals(_ buf: UnsafeBufferPointer<UInt8>, region: Range<Int>, end: Int, into hits: inout Hits) {
         let stop = region.upperBound
         var i = region.lowerBound
-        pairStart.withUnsafeBufferPointer { starts in
-          pairLiterals.withUnsafeBufferPointer { pairLits in
-            firstByteFlags.withUnsafeBufferPointer { flags in
-              Prefilter.foldTable.withUnsafeBufferPointer { fold in
-                while i < stop {
-                    let f0 = fold[Int(buf[i])]
-                    let flag = flags[Int(f0)]
-                    if flag != 0 {
-                        if flag & 1 != 0 {
-                            for li in singleByte[Int(f0)] where verify(li, buf, at: i, end: end, fold: fold) {
-                                hits.literal[li].append(i..<(i + 1))
-                            }
-                        }
-                        if flag & 2 != 0, i + 1 < end {
-                            let key = Int(f0) << 8 | Int(fold[Int(buf[i + 1])])
-                            var k = Int(starts[key])
-                            let kEnd = Int(starts[key + 1])
-                            while k < kEnd {
-                                let li = Int(pairLits[k])
-                                if verify(li, buf, at: i, end: end, fold: fold) {
-                                    hits.literal[li].append(i..<(i + literalBytes[li].count))
-                                }
-                                k += 1
-                            }
-                        }
-                    }
-                    i += 1
+        pairBits.withUnsafeBufferPointer { bits in
+        pairPrefix.withUnsafeBufferPointer { prefixes in
+        pairMask.withUnsafeBufferPointer { masks in
+          pairStart.withUnsafeBufferPointer { starts in
+            pairLiterals.withUnsafeBufferPointer { pairLits in
+              firstByteFlags.withUnsafeBufferPointer { flags in
+                Prefilter.foldTable.withUnsafeBufferPointer { fold in
+                  while i < stop {
+                      let f0 = fold[Int(buf[i])]
+                      let flag = flags[Int(f0)]
+                      if flag != 0 {
+                          if flag & 1 != 0 {
+                              for li in singleByte[Int(f0)] where verify(li, buf, at: i, end: end, fold: fold) {
+                                  hits.literal[li].append(i..<(i + 1))
+                              }
+                          }
+                          if flag & 2 != 0, i + 1 < end {
+                              let key = Int(f0) << 8 | Int(fold[Int(buf[i + 1])])
+                              guard bits[key >> 6] & (1 << UInt64(key & 63)) != 0 else { i += 1; continue }
+                              var k = Int(starts[key])
+                              let kEnd = Int(starts[key + 1])
+                              // The folded word at i (bytes past the end count as 0: a literal
+                              // that needs them fails the compare, as it fails verify).
+                              var word = UInt32(f0) | UInt32(fold[Int(buf[i + 1])]) << 8
+                              if i + 2 < end { word |= UInt32(fold[Int(buf[i + 2])]) << 16 }
+                              if i + 3 < end { word |= UInt32(fold[Int(buf[i + 3])]) << 24 }
+                              while k < kEnd {
+                                  if word & masks[k] != prefixes[k] { k += 1; continue }
+                                  let li = Int(pairLits[k])
+                                  if verify(li, buf, at: i, end: end, fold: fold) {
+                                      hits.literal[li].append(i..<(i + literalBytes[li].count))
+                                  }
+                                  k += 1
+                              }
+                          }
+                      }
+                      i += 1
+                  }
                 }
               }
             }
           }
+        }
+        }
         }
     }
 

@@ -52,6 +52,46 @@ final class TriggerTests: XCTestCase {
         XCTAssertEqual(runs(.digits(8)), ["2025-11-18", "32 470 12 34 56", "12345678901", "123 456789012"])
     }
 
+    /// Many literals sharing their first letters, near the end of the buffer too: the
+    /// prefilter's hits equal a naive search for every literal.
+    func testLiteralHitsEqualANaiveSearch() throws {
+        let words = ["de", "dem", "den", "der", "des", "dob", "date", "date of birth", "Datum", "geb.", "ge", "gebdatum",
+                     "né le", "née le", "ul. ", "str.", "STR", "straße", "x", "é"]
+        var triggers: [Trigger] = []
+        for (i, w) in words.enumerated() {
+            triggers.append(w.utf8.allSatisfy { $0 < 0x80 } && i % 2 == 0 ? .keyword(Array(w.lowercased().utf8)) : .literal(Array(w.utf8)))
+        }
+        let prefilter = Prefilter(triggers: triggers)
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("deDEmnrsobatgéèl .Xx ".utf8) + Array("ß".utf8)
+        for round in 0..<300 {
+            let n = Int.random(in: 0..<40, using: &rng)
+            var text = (0..<n).map { _ in alphabet.randomElement(using: &rng) ?? 32 }
+            if round % 3 == 0 { text += Array(words.randomElement(using: &rng)!.utf8) }  // ends with a literal
+            text.withUnsafeBufferPointer { buf in
+                let h = prefilter.scan(buf, region: 0..<buf.count)
+                for t in triggers {
+                    guard let li = prefilter.index(of: t) else { return XCTFail("\(t) not indexed") }
+                    var expected: [Range<Int>] = []
+                    let (needle, caseless): ([UInt8], Bool) = {
+                        if case .keyword(let b) = t { return (b, true) }
+                        if case .literal(let b) = t { return (b, false) }
+                        return ([], false)
+                    }()
+                    if needle.count <= text.count {
+                        for i in 0...(text.count - needle.count) {
+                            let same = (0..<needle.count).allSatisfy { k in
+                                caseless ? Prefilter.fold(text[i + k]) == needle[k] : text[i + k] == needle[k]
+                            }
+                            if same { expected.append(i..<(i + needle.count)) }
+                        }
+                    }
+                    XCTAssertEqual(h.literal[li], expected, "\(t) in \(String(decoding: text, as: UTF8.self))")
+                }
+            }
+        }
+    }
+
     func testWordStartDropsOnlyGluedHits() throws {
         // "lawful. " ends in "ul. " but is no street word; "ul. Długa" is.
         XCTAssertEqual(try hits("iword:ul. ", "lawful. ul. Długa 5, UL. Krótka"), [8..<12, 22..<26])
