@@ -243,6 +243,11 @@ public final class DetectionEngine {
     /// Offsets of every `\n` in the region being scanned, so that finding a line's end is a
     /// binary search rather than a walk (a walk per window is quadratic on long lines).
     var newlines: [Int] = []
+    /// Per 64-byte block from `newlineBase`: the index in `newlines` of the first newline at or
+    /// after the block's start. Finding a line's end is then a look-up and a step or two; a
+    /// binary search per window was a tenth of all redaction time (its branches mispredict).
+    var newlineBlocks: [Int32] = []
+    var newlineBase = 0
 
     func indexNewlines(_ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int) {
         newlines.removeAll(keepingCapacity: true)
@@ -251,16 +256,25 @@ public final class DetectionEngine {
             if buf[j] == 10 { newlines.append(j) }
             j += 1
         }
+        newlineBase = from
+        let blocks = (max(to, buf.count) - from) >> 6 + 1
+        newlineBlocks.removeAll(keepingCapacity: true)
+        newlineBlocks.reserveCapacity(blocks)
+        var k = 0
+        for b in 0..<blocks {
+            let blockStart = from + b << 6
+            while k < newlines.count && newlines[k] < blockStart { k += 1 }
+            newlineBlocks.append(Int32(k))
+        }
     }
 
-    /// End of the line containing `i` (the offset of its `\n`, or `limit`).
+    /// End of the line containing `i` (the offset of its `\n`, or `limit`); `i` is at or after
+    /// the start of the indexed region.
     @inline(__always) func lineEnd(_ buf: UnsafeBufferPointer<UInt8>, from i: Int, limit: Int) -> Int {
-        var lo = 0, hi = newlines.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if newlines[mid] < i { lo = mid + 1 } else { hi = mid }
-        }
-        if lo < newlines.count { return min(newlines[lo], limit) }
+        let b = (i - newlineBase) >> 6
+        var k = b >= 0 && b < newlineBlocks.count ? Int(newlineBlocks[b]) : 0
+        while k < newlines.count && newlines[k] < i { k += 1 }
+        if k < newlines.count { return min(newlines[k], limit) }
         return limit
     }
 
