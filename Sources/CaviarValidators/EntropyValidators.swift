@@ -39,13 +39,28 @@ public enum Entropy {
     }
 
     static let placeholderWords = ["changeme", "change_me", "password", "example", "your", "redacted", "placeholder", "dummy", "secret", "token", "xxxx", "****", "todo", "fixme", "sample", "test"]
+        .map { Array($0.utf8) }
 
-    /// Obvious placeholders: one repeated character, template syntax, or placeholder words.
+    /// Obvious placeholders: one repeated character, template syntax, or placeholder words
+    /// (compared on ASCII-lower-cased bytes: this runs for every candidate secret, and a
+    /// Foundation string search per word was a visible share of redaction time).
     public static func isPlaceholder(_ bytes: [UInt8]) -> Bool {
         guard let first = bytes.first else { return true }
         if bytes.allSatisfy({ $0 == first }) { return true }
-        let s = String(decoding: bytes, as: UTF8.self).lowercased()
-        if s.hasPrefix("<") || s.hasPrefix("${") || s.hasPrefix("{{") || s.hasPrefix("%(") || s.hasPrefix("$") { return true }
-        return placeholderWords.contains { s.contains($0) }
+        if first == UInt8(ascii: "<") || first == UInt8(ascii: "$") { return true }
+        if bytes.count >= 2 {
+            let pair = (bytes[0], bytes[1])
+            if pair == (UInt8(ascii: "{"), UInt8(ascii: "{")) || pair == (UInt8(ascii: "%"), UInt8(ascii: "(")) { return true }
+        }
+        let folded = bytes.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+        return placeholderWords.contains { word in
+            guard word.count <= folded.count else { return false }
+            for i in 0...(folded.count - word.count) where folded[i] == word[0] {
+                var k = 1
+                while k < word.count && folded[i + k] == word[k] { k += 1 }
+                if k == word.count { return true }
+            }
+            return false
+        }
     }
 }

@@ -5,6 +5,15 @@ import XCTest
 /// families are checked by stating a known national rule as parameters and comparing with that
 /// rule's vectors.
 final class GenericValidatorTests: XCTestCase {
+    func testPlaceholdersAreRecognisedAndRealSecretsAreNot() {
+        for p in ["changeme123", "<your-token>", "${TOKEN}", "{{ secret }}", "%(pw)s", "xxxxxxxx", "MyTESTkey9", "CHANGE_ME", "abcEXAMPLEdef", "********"] {
+            XCTAssertTrue(Entropy.isPlaceholder(Array(p.utf8)), p)
+        }
+        for p in ["q8Zr2LmN0pW4kT7vB1xC", "ghp_9aZ3kLm0Qw8Rt6Yu", "Zürich-7Kp2x9Lq", "te5t-not-a-word", "AKIAZ7Q2M4N6P8R0T2V4"] {
+            XCTAssertFalse(Entropy.isPlaceholder(Array(p.utf8)), p)
+        }
+    }
+
     func testNamedGenericAlgorithms() throws {
         try checkVectors("luhn")
         try checkVectors("iso7064_mod11_10")
