@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import CaviarClipboard
 import CaviarCore
 import CaviarPacks
@@ -83,10 +84,15 @@ struct ClipCommand: ParsableCommand {
         do {
             let backend = try ClipboardBackends.make(settings.clipboard)
             let flow = ClipboardFlow(backend: backend, selection: settings.selection)
-            let transform: ClipTransform = restore
-                ? try ClipTransform.restorer(sessions: sessions)
-                : try ClipTransform.redactor(sessions: sessions, engine: engine, config: config)
-            let outcome = try flow.run(preview: preview, concealed: restore, transform: transform.apply)
+            // The redactor (packs, engine, session) is built on another thread while the
+            // clipboard tool runs: the hotkey waits for the longer of the two, not their sum.
+            let sessions = self.sessions, engine = self.engine, restore = self.restore
+            let building = BackgroundResult {
+                restore ? try ClipTransform.restorer(sessions: sessions)
+                        : try ClipTransform.redactor(sessions: sessions, engine: engine, config: config)
+            }
+            let outcome = try flow.run(preview: preview, concealed: restore) { bytes in try building.value().apply(bytes) }
+            let transform = try building.value()
             if preview {
                 try transform.printPreview(of: outcome.input)
                 return
@@ -237,5 +243,33 @@ final class ClipTransform {
         }
         try printer.flush()
         Diagnostics.note(summary(didWrite: false, clearAfter: nil, isPreview: true))
+    }
+}
+
+/// Runs `work` on its own thread at once; `value()` waits for it and returns its result or
+/// rethrows its error. For work that shares nothing with the caller while it runs.
+final class BackgroundResult<T>: @unchecked Sendable {
+    private var work: (() throws -> T)?
+    private var result: Result<T, any Error>?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping () throws -> T) {
+        self.work = work
+        Thread.detachNewThread { [self] in
+            let outcome = Result { () throws -> T in
+                guard let work = self.work else { throw CaviarFailure("internal error: background work ran twice", code: .failure) }
+                return try work()
+            }
+            self.work = nil
+            self.result = outcome
+            self.done.signal()
+        }
+    }
+
+    func value() throws -> T {
+        done.wait()
+        done.signal()  // later callers get the same result
+        guard let result else { throw CaviarFailure("internal error: background work gave no result", code: .failure) }
+        return try result.get()
     }
 }
