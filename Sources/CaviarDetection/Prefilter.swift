@@ -13,7 +13,6 @@ final class Prefilter {
     let needsUpper: Bool
     /// Per folded byte: 1 = a single-byte literal starts with it, 2 = a longer literal does.
     private let firstByteFlags: [UInt8]
-    private let literalLengths: [Int]
     private let literalBytes: [[UInt8]]
     private let literalIsCaseless: [Bool]
     /// The hit counts only where the byte before it does not continue a word.
@@ -51,7 +50,7 @@ final class Prefilter {
         needsUpper = upper
         var singleByte = [[Int]](repeating: [], count: 256)
         var firstByteFlags = [UInt8](repeating: 0, count: 256)
-        var literalLengths: [Int] = [], literalBytes: [[UInt8]] = []
+        var literalBytes: [[UInt8]] = []
         var literalIsCaseless: [Bool] = [], literalAtWordStart: [Bool] = []
         var pairKeys: [(key: Int, literal: UInt32)] = []
         for (i, t) in lits.enumerated() {
@@ -63,11 +62,10 @@ final class Prefilter {
             case .wordStart(.keyword(let b)): bytes = b; caseless = true; wordStart = true
             default:
                 // Not a leaf the parser produces; never matches.
-                literalLengths.append(1); literalBytes.append([0xFF, 0xFF]); literalIsCaseless.append(false); literalAtWordStart.append(false)
+                literalBytes.append([0xFF, 0xFF]); literalIsCaseless.append(false); literalAtWordStart.append(false)
                 continue
             }
             let f0 = Prefilter.fold(bytes[0])
-            literalLengths.append(bytes.count)
             literalBytes.append(bytes)
             literalIsCaseless.append(caseless)
             literalAtWordStart.append(wordStart)
@@ -104,7 +102,6 @@ final class Prefilter {
         self.pairMask = pairMask
         self.singleByte = singleByte
         self.firstByteFlags = firstByteFlags
-        self.literalLengths = literalLengths
         self.literalBytes = literalBytes
         self.literalIsCaseless = literalIsCaseless
         self.literalAtWordStart = literalAtWordStart
