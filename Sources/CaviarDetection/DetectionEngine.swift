@@ -294,7 +294,7 @@ public final class DetectionEngine {
                 var s = max(start, resume[pi])
                 defer { resume[pi] = max(resume[pi], s) }
                 while s < windowEnd && s <= lineStop {
-                    let outcome = try match(d, pattern, in: subject, from: s, startLimit: windowEnd - 1, partial: isTail)
+                    let outcome = try match(d, pattern, pi, in: subject, from: s, startLimit: windowEnd - 1, partial: isTail)
                     switch outcome {
                     case .noMatch:
                         s = windowEnd
@@ -316,13 +316,23 @@ public final class DetectionEngine {
         }
     }
 
-    /// One PCRE2 call; a match or JIT-stack limit becomes an error naming the detector.
+    /// One PCRE2 call (`pattern` is the detector's pattern number `pi`); a match or JIT-stack
+    /// limit becomes an error naming the detector. A failure in the interpreter is retried with
+    /// the JIT first: their limits differ (heap frames against the JIT stack), and a detector
+    /// must not fail on a short input where a long one, already JIT-compiled, would pass.
     @inline(__always)
-    func match(_ d: RegexDetector, _ pattern: CompiledPattern, in subject: UnsafeBufferPointer<UInt8>, from s: Int,
+    func match(_ d: RegexDetector, _ pattern: CompiledPattern, _ pi: Int, in subject: UnsafeBufferPointer<UInt8>, from s: Int,
                startLimit: Int, partial: Bool) throws -> MatchOutcome {
         do {
             return try matcher.match(pattern, in: subject, from: s, startLimit: startLimit, partial: partial)
         } catch let f as MatchFailure {
+            if !pattern.isJITCompiled, let jit = try d.jitPattern(pi) {
+                do {
+                    return try matcher.match(jit, in: subject, from: s, startLimit: startLimit, partial: partial)
+                } catch let again as MatchFailure {
+                    throw DetectorFailure(detectorID: d.id, origin: d.origin, offset: s, message: again.message)
+                }
+            }
             throw DetectorFailure(detectorID: d.id, origin: d.origin, offset: s, message: f.message)
         }
     }
@@ -331,10 +341,10 @@ public final class DetectionEngine {
     /// progress at the end of `buf` (PCRE2 partial-hard, ungated), or nil if there is none.
     func openMatchStart(_ d: RegexDetector, _ buf: UnsafeBufferPointer<UInt8>, from: Int, below: Int, jitBudget: inout Int) throws -> Int? {
         var earliest: Int?
-        for pattern in try d.patterns(plannedCalls: 1, jitBudget: &jitBudget) {
+        for (pi, pattern) in try d.patterns(plannedCalls: 1, jitBudget: &jitBudget).enumerated() {
             var s = from
             while s < below {
-                let outcome = try match(d, pattern, in: buf, from: s, startLimit: below - 1, partial: true)
+                let outcome = try match(d, pattern, pi, in: buf, from: s, startLimit: below - 1, partial: true)
                 switch outcome {
                 case .noMatch:
                     s = below
@@ -357,7 +367,7 @@ public final class DetectionEngine {
             var s = max(window.lowerBound, resume[pi])
             defer { resume[pi] = max(resume[pi], s) }
             while s < window.upperBound {
-                let outcome = try match(d, pattern, in: buf, from: s, startLimit: window.upperBound - 1, partial: !isFinal)
+                let outcome = try match(d, pattern, pi, in: buf, from: s, startLimit: window.upperBound - 1, partial: !isFinal)
                 switch outcome {
                 case .noMatch:
                     s = window.upperBound

@@ -139,6 +139,16 @@ public final class RegexDetector: @unchecked Sendable {
         return out
     }
 
+    /// Pattern number `index` JIT-compiled (all patterns are, from now on), or nil when the JIT
+    /// cannot compile it. For retrying a call that failed in the interpreter.
+    func jitPattern(_ index: Int) throws -> CompiledPattern? {
+        var unlimited = Int.max
+        plannedCalls = Int.max
+        let patterns = try patterns(plannedCalls: 0, jitBudget: &unlimited)
+        guard index < patterns.count, patterns[index].isJITCompiled else { return nil }
+        return patterns[index]
+    }
+
     /// The compiled patterns, JIT-compiled unless few calls are announced (see above).
     public func patterns(plannedCalls calls: Int = Int.max) throws -> [CompiledPattern] {
         var unlimited = Int.max

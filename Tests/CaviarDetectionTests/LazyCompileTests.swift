@@ -53,7 +53,8 @@ final class LazyCompileTests: XCTestCase {
         }
     }
 
-    /// A match-limit hit in the interpreter is the same named error as in the JIT.
+    /// A match-limit hit in the interpreter is retried with the JIT (their limits differ); when
+    /// the JIT hits it too, it is the same named error.
     func testInterpretedLimitNamesTheDetector() throws {
         let d = RegexDetector(lazySources: ["(?:a|aa)+(?:a|aa)+y"], caseless: false, maxCaptureCount: 0, maxLookbehind: 0, id: "t.catastrophic",
                               entity: EntityType("SECRET"), group: 0, trigger: try Trigger.parse("lit:aaaa"), lead: 0, validators: [],
@@ -64,6 +65,6 @@ final class LazyCompileTests: XCTestCase {
         XCTAssertThrowsError(try text.withUnsafeBufferPointer { try e.scan($0, from: 0, segmentEnd: $0.count, isFinal: true) }) { error in
             XCTAssertEqual((error as? DetectorFailure)?.detectorID, "t.catastrophic", "\(error)")
         }
-        XCTAssertFalse(try d.patterns(plannedCalls: 0)[0].isJITCompiled, "the limit was meant to be hit in the interpreter")
+        XCTAssertTrue(try d.patterns(plannedCalls: 0)[0].isJITCompiled || !PCRE2Library.hasJIT, "the failed interpreted call was not retried with the JIT")
     }
 }
