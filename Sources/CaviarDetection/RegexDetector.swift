@@ -129,7 +129,7 @@ public final class RegexDetector: @unchecked Sendable {
         var out: [CompiledPattern] = []
         for source in patternSources {
             do {
-                out.append(try CompiledPattern(source, caseless: isCaseless, jit: wantsJIT, partialJIT: spansLines))
+                out.append(try CompiledPattern(source, caseless: isCaseless, jit: wantsJIT))
             } catch let e as PatternCompileError {
                 throw DetectorFailure(detectorID: id, origin: origin, offset: 0, message: "pattern no longer compiles (\(e)); delete the pack cache")
             }

@@ -40,17 +40,14 @@ public final class CompiledPattern: @unchecked Sendable {
     public let captureCount: Int
     /// Longest lookbehind in characters (`\b` counts as 1).
     public let maxLookbehind: Int
-    /// Whether the JIT compiled the pattern (it falls back to the interpreter otherwise).
+    /// Whether the JIT compiled the pattern, for complete and partial-hard matching (it runs in
+    /// the interpreter otherwise). Both modes are needed: a line longer than the line limit is
+    /// matched partially, and in the interpreter that was 60 times slower.
     public let isJITCompiled: Bool
-    /// Whether the JIT also compiled partial-hard matching. Without it a partial match runs in
-    /// the interpreter: JIT-compiling a second mode doubles the compile time that start-up pays
-    /// for every pattern used, and only patterns that span lines match partially routinely.
-    public let hasPartialJIT: Bool
 
     /// Compiles `pattern`; `caseless` adds `PCRE2_CASELESS`; `jit: false` leaves it to the
-    /// interpreter (cheaper for a pattern that will run a few times only); `partialJIT` also
-    /// JIT-compiles partial-hard matching (partial matching works either way).
-    public init(_ pattern: String, caseless: Bool = false, jit: Bool = true, partialJIT: Bool = true) throws {
+    /// interpreter (cheaper for a pattern that will run a few times only).
+    public init(_ pattern: String, caseless: Bool = false, jit: Bool = true) throws {
         var errorCode: Int32 = 0
         var errorOffset = 0
         var options = UInt32(PCRE2_UTF) | UInt32(PCRE2_MATCH_INVALID_UTF) | UInt32(PCRE2_USE_OFFSET_LIMIT)
@@ -69,9 +66,7 @@ public final class CompiledPattern: @unchecked Sendable {
         var lookbehind: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_MAXLOOKBEHIND), &lookbehind)
         maxLookbehind = Int(lookbehind)
-        let modes = UInt32(PCRE2_JIT_COMPLETE) | (partialJIT ? UInt32(PCRE2_JIT_PARTIAL_HARD) : 0)
-        isJITCompiled = jit && pcre2_jit_compile_8(compiled, modes) == 0
-        hasPartialJIT = isJITCompiled && partialJIT
+        isJITCompiled = jit && pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE) | UInt32(PCRE2_JIT_PARTIAL_HARD)) == 0
     }
 
     deinit { pcre2_code_free_8(code) }
@@ -134,10 +129,9 @@ public final class Matcher {
         if notEmptyAtStart { options |= UInt32(PCRE2_NOTEMPTY_ATSTART) }
         // A non-nil base pointer even for an empty subject.
         let base = subject.baseAddress ?? UnsafePointer(bitPattern: 1)
-        // The JIT fast path skips pcre2_match's option and UTF checks (valid here: patterns are
-        // compiled with MATCH_INVALID_UTF, and partial matching takes it only where the partial
-        // mode was JIT-compiled; pcre2_match runs the interpreter otherwise).
-        let rc = pattern.isJITCompiled && (!partial || pattern.hasPartialJIT)
+        // The JIT fast path skips pcre2_match's option and UTF checks (patterns are compiled for
+        // complete and partial-hard JIT matching with MATCH_INVALID_UTF, so both are valid here).
+        let rc = pattern.isJITCompiled
             ? pcre2_jit_match_8(pattern.code, base, subject.count, start, options, matchData, context)
             : pcre2_match_8(pattern.code, base, subject.count, start, options, matchData, context)
         if rc == PCRE2_ERROR_NOMATCH { return .noMatch }

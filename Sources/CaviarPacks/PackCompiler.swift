@@ -111,7 +111,7 @@ public enum PackCompiler {
             let text = try substitute(p.text, fragments: pack.fragments, file: file, line: p.line, id: d.id)
             sources.append(d.isCaseless ? "(?i)" + text : text)
             do {
-                let compiled = try CompiledPattern(text, caseless: d.isCaseless, partialJIT: d.maxExtent != nil)
+                let compiled = try CompiledPattern(text, caseless: d.isCaseless)
                 guard d.group <= compiled.captureCount else {
                     throw fail("group \(d.group) does not exist (the pattern has \(compiled.captureCount) groups)", line: p.line)
                 }
