@@ -110,10 +110,10 @@ public final class DetectionEngine {
         wholeMatches.removeAll(keepingCapacity: true)
 
         let hits = prefilter.scan(buf, region: max(0, pos - 64)..<end)
-        // Pattern source that may switch from the interpreter to the JIT in this scan: a few
-        // small detectors per line of a stream (well under a millisecond), everything within
-        // the first chunks of a file.
-        var jitBudget = max(2 << 10, 4 * (end - pos))
+        // Pattern source that may switch from the interpreter to the JIT (both modes) in this
+        // scan: a small detector or two per line of a stream (well under a millisecond),
+        // everything within the first few chunks of a file.
+        var jitBudget = max(1 << 10, 2 * (end - pos))
         triggerHitCache = [[Range<Int>]?](repeating: nil, count: distinctTriggers.count)
         indexNewlines(buf, from: pos, to: end)
 
