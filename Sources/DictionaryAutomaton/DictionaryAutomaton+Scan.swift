@@ -320,18 +320,7 @@ extension DictionaryAutomaton {
             let labelWords = (childCount + 7) >> 3
             guard block + labelWords + childCount <= nodeCount else { break }
             let labels = UnsafeRawPointer(nodes + block).assumingMemoryBound(to: UInt8.self)
-            let label = UInt8(truncatingIfNeeded: byte)
-            var child = 0
-            if childCount <= 8 {
-                while child < childCount && labels[child] < label { child += 1 }
-            } else {
-                var upper = childCount
-                while child < upper {
-                    let middle = (child + upper) >> 1
-                    if labels[middle] < label { child = middle + 1 } else { upper = middle }
-                }
-            }
-            guard child < childCount, labels[child] == label else { break }
+            guard let child = DictionaryAutomaton.child(labeled: UInt8(truncatingIfNeeded: byte), in: labels, count: childCount) else { break }
             node = block + labelWords + child
             depth += 1
         }
@@ -456,17 +445,7 @@ extension DictionaryAutomaton {
             let labelWords = (childCount + 7) >> 3
             guard block + labelWords + childCount <= nodeCount else { break }
             let labels = UnsafeRawPointer(nodes + block).assumingMemoryBound(to: UInt8.self)
-            var child = 0
-            if childCount <= 8 {
-                while child < childCount && labels[child] < byte { child += 1 }
-            } else {
-                var upper = childCount
-                while child < upper {
-                    let middle = (child + upper) >> 1
-                    if labels[middle] < byte { child = middle + 1 } else { upper = middle }
-                }
-            }
-            guard child < childCount, labels[child] == byte else { break }
+            guard let child = DictionaryAutomaton.child(labeled: byte, in: labels, count: childCount) else { break }
             node = block + labelWords + child
             index += 1
         }
@@ -574,5 +553,23 @@ struct FoldingCursor {
             (pending, pendingCount) = DictionaryAutomaton.output(base, point: point, consumed: consumed, entry: entry)
             emitted = -1
         }
+    }
+}
+
+extension DictionaryAutomaton {
+    /// The position of the child labelled `label` among a node's `count` sorted child labels:
+    /// a linear scan up to eight children, a binary search beyond. Both trie walks use it.
+    @inline(__always) static func child(labeled label: UInt8, in labels: UnsafePointer<UInt8>, count: Int) -> Int? {
+        var child = 0
+        if count <= 8 {
+            while child < count && labels[child] < label { child += 1 }
+        } else {
+            var upper = count
+            while child < upper {
+                let middle = (child + upper) >> 1
+                if labels[middle] < label { child = middle + 1 } else { upper = middle }
+            }
+        }
+        return child < count && labels[child] == label ? child : nil
     }
 }
