@@ -126,27 +126,30 @@ public final class RegexDetector: @unchecked Sendable {
         let wantsJIT = plannedCalls >= RegexDetector.jitAfterCalls && sourceBytes <= jitBudget
         if let compiled, isJIT || !wantsJIT { return compiled }
         if wantsJIT { jitBudget -= sourceBytes }
-        var out: [CompiledPattern] = []
-        for source in patternSources {
-            do {
-                out.append(try CompiledPattern(source, caseless: isCaseless, jit: wantsJIT))
-            } catch let e as PatternCompileError {
-                throw DetectorFailure(detectorID: id, origin: origin, offset: 0, message: "pattern no longer compiles (\(e)); delete the pack cache")
-            }
-        }
-        compiled = out
-        isJIT = wantsJIT
-        return out
+        return try compileAll(jit: wantsJIT)
     }
 
     /// Pattern number `index` JIT-compiled (all patterns are, from now on), or nil when the JIT
     /// cannot compile it. For retrying a call that failed in the interpreter.
     func jitPattern(_ index: Int) throws -> CompiledPattern? {
-        var unlimited = Int.max
-        plannedCalls = Int.max
-        let patterns = try patterns(plannedCalls: 0, jitBudget: &unlimited)
+        let patterns = try isJIT ? (compiled ?? compileAll(jit: true)) : compileAll(jit: true)
         guard index < patterns.count, patterns[index].isJITCompiled else { return nil }
         return patterns[index]
+    }
+
+    /// Compiles every pattern source, with or without the JIT, and keeps the result.
+    private func compileAll(jit: Bool) throws -> [CompiledPattern] {
+        var out: [CompiledPattern] = []
+        for source in patternSources {
+            do {
+                out.append(try CompiledPattern(source, caseless: isCaseless, jit: jit))
+            } catch let e as PatternCompileError {
+                throw DetectorFailure(detectorID: id, origin: origin, offset: 0, message: "pattern no longer compiles (\(e)); delete the pack cache")
+            }
+        }
+        compiled = out
+        isJIT = jit
+        return out
     }
 
     /// The compiled patterns, JIT-compiled unless few calls are announced (see above).
