@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "CaviarPCRE", dependencies: ["CPCRE2"], swiftSettings: hotPath),
         .target(name: "DictionaryAutomaton", swiftSettings: hotPath),
         .target(name: "CaviarCore", swiftSettings: hotPath),
-        .target(name: "CaviarValidators"),
+        .target(name: "CaviarValidators", dependencies: ["CaviarCore"]),
         .target(
             name: "CaviarDetection",
             dependencies: ["CaviarCore", "CaviarPCRE", "CaviarValidators", "DictionaryAutomaton"], swiftSettings: hotPath),

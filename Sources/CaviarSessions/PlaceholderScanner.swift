@@ -241,23 +241,3 @@ struct PlaceholderScanner {
     static func isWordByte(_ b: UInt8) -> Bool { isLetter(b) || isDigit(b) || b == 0x5F }
     static func upper(_ b: UInt8) -> UInt8 { (b >= 97 && b <= 122) ? b - 32 : b }
 }
-
-/// Byte search helpers.
-enum ByteSearch {
-    static func lower(_ b: UInt8) -> UInt8 { (b >= 65 && b <= 90) ? b + 32 : b }
-
-    /// Whether `needle` occurs in `haystack`, ignoring ASCII letter case.
-    static func containsIgnoringASCIICase(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard !needle.isEmpty, needle.count <= haystack.count else { return needle.isEmpty }
-        let first = lower(needle[0])
-        for start in 0...(haystack.count - needle.count) where lower(haystack[start]) == first {
-            var matches = true
-            for offset in 1..<needle.count where lower(haystack[start + offset]) != lower(needle[offset]) {
-                matches = false
-                break
-            }
-            if matches { return true }
-        }
-        return false
-    }
-}

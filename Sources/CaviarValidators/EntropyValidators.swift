@@ -1,3 +1,4 @@
+import CaviarCore
 import Foundation
 
 /// Validators for secrets: Shannon entropy over the candidate's characters, and a check that
@@ -52,15 +53,6 @@ public enum Entropy {
             let pair = (bytes[0], bytes[1])
             if pair == (UInt8(ascii: "{"), UInt8(ascii: "{")) || pair == (UInt8(ascii: "%"), UInt8(ascii: "(")) { return true }
         }
-        let folded = bytes.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
-        return placeholderWords.contains { word in
-            guard word.count <= folded.count else { return false }
-            for i in 0...(folded.count - word.count) where folded[i] == word[0] {
-                var k = 1
-                while k < word.count && folded[i + k] == word[k] { k += 1 }
-                if k == word.count { return true }
-            }
-            return false
-        }
+        return placeholderWords.contains { ByteSearch.containsIgnoringASCIICase(bytes, $0) }
     }
 }
