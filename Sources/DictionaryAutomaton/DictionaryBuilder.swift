@@ -25,8 +25,15 @@ public struct DictionaryBuilder {
     var termStarts: [UInt32] = []
     var termLengths: [UInt16] = []
     var termValues: [UInt32] = []
-    var values: [[UInt8]] = []
+    /// The values, end to end, and the offset after each (`valueEnds[i]`; value 0 starts at 0):
+    /// one flat array instead of an array per value.
+    var valueBytes: [UInt8] = []
+    var valueEnds: [UInt64] = []
     var valueIndex: [ValueKey: UInt32] = [:]
+    /// `addUnique`'s open-addressing table: per slot the term index + 1 (0 empty) in the low 32
+    /// bits and the high 32 bits of the term's hash above, sized at most half full.
+    var uniqueSlots: [UInt64] = []
+    var uniqueCount = 0
 
     /// A value as a dictionary key, hashed in one call (hashing `[UInt8]` goes byte by byte).
     struct ValueKey: Hashable {
@@ -50,17 +57,124 @@ public struct DictionaryBuilder {
     /// Stores a value without interning (the fast path for callers whose values are distinct,
     /// such as one identity per term); returns its index for `add(folded:valueIndex:)`.
     public mutating func appendValue(_ value: [UInt8]) throws -> Int {
-        guard values.count < DictionaryFormat.maxValues else {
+        guard valueEnds.count < DictionaryFormat.maxValues else {
             throw DictionaryError(.tooLarge, "more than \(DictionaryFormat.maxValues) distinct values")
         }
-        values.append(value)
-        return values.count - 1
+        valueBytes.append(contentsOf: value)
+        valueEnds.append(UInt64(valueBytes.count))
+        return valueEnds.count - 1
+    }
+
+    /// Reserves room for about `terms` terms of `bytes` folded bytes in all (`addUnique`'s table
+    /// then never grows below that).
+    public mutating func reserveCapacity(terms: Int, bytes: Int) {
+        termBytes.reserveCapacity(bytes)
+        termStarts.reserveCapacity(terms)
+        termLengths.reserveCapacity(terms)
+        termValues.reserveCapacity(terms)
+        var capacity = 1024
+        while capacity < 2 * terms { capacity *= 2 }
+        if capacity > uniqueSlots.count { growUniqueSlots(to: capacity) }
+    }
+
+    /// Number of values stored.
+    public var valueCount: Int { valueEnds.count }
+
+    /// Adds a folded term unless an equal term was added by `addUnique` before; returns nil when
+    /// added, else the index of that earlier term among all added terms (`termCount` order).
+    /// The added term gets value `valueIndex`; when that is nil, `value` is stored first
+    /// (`appendValue`) and `valueIndex` set to it, so the next spellings of the same term can
+    /// share it. Exact (bytes are compared, not only hashes), and much cheaper than a `Set` of
+    /// arrays. Terms added with `add` are not looked at.
+    public mutating func addUnique(folded term: [UInt8], valueIndex: inout Int?, value: [UInt8]) throws -> Int? {
+        try term.withUnsafeBufferPointer { try addUnique(folded: $0, valueIndex: &valueIndex, value: value) }
+    }
+
+    /// `addUnique` for bytes in a buffer (valid during the call only).
+    public mutating func addUnique(folded term: UnsafeBufferPointer<UInt8>, valueIndex: inout Int?, value: [UInt8]) throws -> Int? {
+        try check(term)
+        if uniqueCount * 2 >= uniqueSlots.count { growUniqueSlots() }
+        let hash = Self.termHash(term)
+        let tag = hash & 0xFFFF_FFFF_0000_0000
+        let mask = uniqueSlots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        let found: Int? = termBytes.withUnsafeBufferPointer { bytes in
+            uniqueSlots.withUnsafeBufferPointer { slots in
+                while slots[slot] != 0 {
+                    let entry = slots[slot]
+                    if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                        let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                        let length = Int(termLengths[index])
+                        if length == term.count, let base = bytes.baseAddress, let other = term.baseAddress,
+                           memcmp(base + Int(termStarts[index]), other, length) == 0 {
+                            return index
+                        }
+                    }
+                    slot = (slot + 1) & mask
+                }
+                return nil
+            }
+        }
+        if let found { return found }
+        let stored = try valueIndex ?? appendValue(value)
+        guard stored >= 0, stored < valueEnds.count else {
+            throw DictionaryError(.invalidInput, "value index \(stored) was not returned by appendValue")
+        }
+        valueIndex = stored
+        termStarts.append(UInt32(truncatingIfNeeded: termBytes.count))
+        termLengths.append(UInt16(term.count))
+        termValues.append(UInt32(stored))
+        termBytes.append(contentsOf: term)
+        uniqueSlots[slot] = tag | UInt64(termStarts.count)
+        uniqueCount += 1
+        return nil
+    }
+
+    /// Rehashes `addUnique`'s table into `capacity` slots (a power of two; double by default).
+    mutating func growUniqueSlots(to wanted: Int? = nil) {
+        let capacity = wanted ?? max(1024, uniqueSlots.count * 2)
+        var slots = [UInt64](repeating: 0, count: capacity)
+        let mask = capacity - 1
+        termBytes.withUnsafeBufferPointer { bytes in
+            for entry in uniqueSlots where entry != 0 {
+                let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                let start = Int(termStarts[index])
+                let hash = Self.termHash(UnsafeBufferPointer(rebasing: bytes[start..<(start + Int(termLengths[index]))]))
+                var slot = Int(truncatingIfNeeded: hash) & mask
+                while slots[slot] != 0 { slot = (slot + 1) & mask }
+                slots[slot] = entry
+            }
+        }
+        uniqueSlots = slots
+    }
+
+    /// A fast 64-bit hash of folded bytes (eight at a time, multiply and mix) for `addUnique`.
+    @inline(__always)
+    static func termHash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard let base = bytes.baseAddress else { return 0 }
+        let count = bytes.count
+        var hash = UInt64(truncatingIfNeeded: count) &* 0x9E37_79B9_7F4A_7C15
+        var index = 0
+        while index + 8 <= count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            hash = (hash ^ word) &* 0xFF51_AFD7_ED55_8CCD
+            hash ^= hash >> 29
+            index += 8
+        }
+        var last: UInt64 = 0
+        var shift: UInt64 = 0
+        while index < count {
+            last |= UInt64(base[index]) << shift
+            shift += 8
+            index += 1
+        }
+        return FirstWordFilter.finish((hash ^ last) &* 0xC4CE_B9FE_1A85_EC53)
     }
 
     /// Adds a folded term with a value stored by `appendValue`.
     public mutating func add(folded term: [UInt8], valueIndex: Int) throws {
         try check(term)
-        guard valueIndex >= 0, valueIndex < values.count else {
+        guard valueIndex >= 0, valueIndex < valueEnds.count else {
             throw DictionaryError(.invalidInput, "value index \(valueIndex) was not returned by appendValue")
         }
         termStarts.append(UInt32(termBytes.count))
@@ -70,6 +184,10 @@ public struct DictionaryBuilder {
     }
 
     func check(_ term: [UInt8]) throws {
+        try term.withUnsafeBufferPointer { try check($0) }
+    }
+
+    func check(_ term: UnsafeBufferPointer<UInt8>) throws {
         guard let first = term.first, let last = term.last else {
             throw DictionaryError(.invalidInput, "empty term: fold terms with TextFolding.foldTerm and skip empty ones")
         }
@@ -82,11 +200,8 @@ public struct DictionaryBuilder {
         // Folded text holds only [a-z0-9], space, apostrophe and bytes >= 0x80 (so a trie node
         // has at most 166 children, within the record's 8-bit count).
         let word = TextFolding.wordPointer
-        let isFolded = term.withUnsafeBufferPointer { bytes in
-            var isFolded = true
-            for byte in bytes { isFolded = isFolded && (byte == 0x20 || byte == 0x27 || word[Int(byte)] != 0) }
-            return isFolded
-        }
+        var isFolded = true
+        for byte in term { isFolded = isFolded && (byte == 0x20 || byte == 0x27 || word[Int(byte)] != 0) }
         guard isFolded else {
             throw DictionaryError(.invalidInput, "term holds bytes that folding never produces: fold it with TextFolding.foldTerm")
         }
@@ -101,11 +216,7 @@ public struct DictionaryBuilder {
         if let known = valueIndex[ValueKey(bytes: value)] {
             index = known
         } else {
-            guard values.count < DictionaryFormat.maxValues else {
-                throw DictionaryError(.tooLarge, "more than \(DictionaryFormat.maxValues) distinct values")
-            }
-            index = UInt32(values.count)
-            values.append(value)
+            index = UInt32(try appendValue(value))
             valueIndex[ValueKey(bytes: value)] = index
         }
         termStarts.append(UInt32(termBytes.count))
@@ -149,13 +260,7 @@ public struct DictionaryBuilder {
             sections[DictionaryFormat.Section.slotValues.rawValue] = Section(table.values)
             sections[DictionaryFormat.Section.saltPath.rawValue] = Section(Array(saltPath.utf8))
         }
-        var offsets: [UInt64] = [0]
-        offsets.reserveCapacity(values.count + 1)
-        var valueBytes: [UInt8] = []
-        for value in values {
-            valueBytes.append(contentsOf: value)
-            offsets.append(UInt64(valueBytes.count))
-        }
+        let offsets: [UInt64] = [0] + valueEnds
         sections[DictionaryFormat.Section.valueOffsets.rawValue] = Section(offsets)
         sections[DictionaryFormat.Section.valueBytes.rawValue] = Section(valueBytes)
         sections[DictionaryFormat.Section.metadata.rawValue] = Section(metadata)
@@ -186,7 +291,7 @@ public struct DictionaryBuilder {
             put(fingerprint, at: 40)
             put(UInt64(indexedTerms), at: 48)
             put(UInt64(nodeCount), at: 56)
-            put(UInt64(values.count), at: 64)
+            put(UInt64(valueEnds.count), at: 64)
             put(keyCheck, at: 72)
             for (index, entry) in table.enumerated() {
                 put(UInt64(entry.offset), at: 80 + 16 * index)
@@ -380,7 +485,7 @@ public struct DictionaryBuilder {
     /// cache line, and a subtree's blocks are allocated close together.
     func buildTrie(order: [UInt32]) -> Trie {
         var trie = Trie()
-        trie.nodes.reserveCapacity(termBytes.count + 16)
+        trie.nodes.reserveCapacity(2 * termBytes.count + 16)
         trie.nodes.append(0)
         struct Pending { var node: Int; var lower: Int; var upper: Int; var depth: Int }
         // Nodes above `breadthFirstDepth` breadth first (the levels every walk goes through end
@@ -417,6 +522,27 @@ public struct DictionaryBuilder {
                                 trie.terms += 1
                             }
                             lower += 1
+                        }
+                        if depth >= Self.breadthFirstDepth && lower + 1 == pending.upper {
+                            // One longer term left: its tail is a chain of one-child nodes, laid
+                            // out exactly as the loop below would (each block right after its
+                            // parent's), without the groups and the stack.
+                            let term = Int(order[lower])
+                            let start = Int(starts[term])
+                            let length = Int(lengths[term])
+                            var node = pending.node
+                            var nodeValue = value
+                            for offset in depth..<length {
+                                let block = trie.nodes.count
+                                trie.nodes.append(UInt64(bytes[start + offset]))
+                                trie.nodes.append(0)
+                                trie.nodes[node] = UInt64(block) | 1 << 32 | nodeValue << 40
+                                node = block + 1
+                                nodeValue = 0
+                            }
+                            trie.nodes[node] = (UInt64(termValues[term]) + 1) << 40
+                            trie.terms += 1
+                            continue
                         }
                         groups.removeAll(keepingCapacity: true)
                         var index = lower

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension TextFolding {
     /// The folded spellings under which a dictionary term is indexed, the plain `foldTerm` first.
     ///
@@ -56,6 +62,77 @@ extension TextFolding {
         return result
     }
 
+    /// Calls `body` with each spelling of `termVariants(term)`, in the same order, numbered from
+    /// 0 (the plain fold). The spelling's bytes are valid during the call only. Terms with no
+    /// place to vary (most) are folded once into `folder`, with no array allocated.
+    public static func forEachTermVariant(_ term: UnsafeBufferPointer<UInt8>, folder: TextFolder, _ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        guard mayHaveVariants(term) else {
+            folder.reset(base: 0)
+            _ = folder.fold(term, from: 0, to: term.count, isFinal: true)
+            let folded = folder.bytes
+            var lower = 0
+            var upper = folded.count
+            while lower < upper, folded[lower] == 0x20 || folded[lower] == 0x27 { lower += 1 }
+            while upper > lower, folded[upper - 1] == 0x20 || folded[upper - 1] == 0x27 { upper -= 1 }
+            if lower < upper { try body(0, UnsafeBufferPointer(rebasing: folded[lower..<upper])) }
+            return
+        }
+        let sites = variantSites(term)
+        // Scratch arrays kept in the folder between calls (taken out while in use).
+        var spelling = folder.variantSpelling
+        var produced = folder.variantProduced
+        var ranges = folder.variantRanges
+        folder.variantSpelling = []
+        folder.variantProduced = []
+        folder.variantRanges = []
+        defer {
+            folder.variantSpelling = spelling
+            folder.variantProduced = produced
+            folder.variantRanges = ranges
+        }
+        produced.removeAll(keepingCapacity: true)
+        ranges.removeAll(keepingCapacity: true)
+        // The same spellings in the same order as `termVariants`: the plain fold, then each
+        // combination of alternatives (the first site varying slowest; beyond 4 sites only the
+        // two uniform ones), each once.
+        let combinationCount = sites.isEmpty ? 0 : sites.count <= 4 ? 1 << sites.count : 2
+        var combination = -1
+        while combination < combinationCount {
+            folder.reset(base: 0)
+            if combination < 0 {
+                _ = folder.fold(term, from: 0, to: term.count, isFinal: true)
+            } else {
+                let chosen = sites.count <= 4 ? combination : combination == 0 ? 0 : (1 << sites.count) - 1
+                spelling.removeAll(keepingCapacity: true)
+                var index = 0
+                for (number, site) in sites.enumerated() {
+                    spelling.append(contentsOf: UnsafeBufferPointer(rebasing: term[index..<site.start]))
+                    site.append(chosen >> (sites.count - 1 - number) & 1 == 1, to: &spelling)
+                    index = site.end
+                }
+                spelling.append(contentsOf: UnsafeBufferPointer(rebasing: term[index...]))
+                spelling.withUnsafeBufferPointer { _ = folder.fold($0, from: 0, to: $0.count, isFinal: true) }
+            }
+            combination += 1
+            let folded = folder.bytes
+            var lower = 0
+            var upper = folded.count
+            while lower < upper, folded[lower] == 0x20 || folded[lower] == 0x27 { lower += 1 }
+            while upper > lower, folded[upper - 1] == 0x20 || folded[upper - 1] == 0x27 { upper -= 1 }
+            guard lower < upper else { continue }
+            let candidate = UnsafeBufferPointer(rebasing: folded[lower..<upper])
+            let isNew = produced.withUnsafeBufferPointer { earlier in
+                !ranges.contains { range in
+                    range.count == candidate.count && memcmp(earlier.baseAddress.unsafelyUnwrapped + range.lowerBound, candidate.baseAddress.unsafelyUnwrapped, range.count) == 0
+                }
+            }
+            guard isNew else { continue }
+            ranges.append(produced.count..<(produced.count + candidate.count))
+            produced.append(contentsOf: candidate)
+            try body(ranges.count - 1, candidate)
+        }
+    }
+
     /// A place where a term may be spelled two ways: original bytes `start..<end`, replaced by
     /// one of two short alternatives (one or two bytes each).
     struct VariantSite {
@@ -73,6 +150,10 @@ extension TextFolding {
 
     /// The places to vary in a term (see `termVariants` for the rule), left to right.
     static func variantSites(_ term: [UInt8]) -> [VariantSite] {
+        term.withUnsafeBufferPointer { variantSites($0) }
+    }
+
+    static func variantSites(_ term: UnsafeBufferPointer<UInt8>) -> [VariantSite] {
         var sites: [VariantSite] = []
         var index = 0
         let count = term.count
@@ -120,18 +201,20 @@ extension TextFolding {
     /// no 0xCC (combining diaeresis or ring) and no ASCII `ae`, `oe`, `ue` in any case. Most
     /// terms, checked without allocating.
     static func mayHaveVariants(_ term: [UInt8]) -> Bool {
-        term.withUnsafeBufferPointer { bytes in
-            var previous: UInt8 = 0
-            for byte in bytes {
-                if byte == 0xC3 || byte == 0xCC { return true }
-                if byte | 0x20 == 0x65 {
-                    let lower = previous | 0x20
-                    if lower == 0x61 || lower == 0x6F || lower == 0x75 { return true }
-                }
-                previous = byte
+        term.withUnsafeBufferPointer { mayHaveVariants($0) }
+    }
+
+    static func mayHaveVariants(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if byte == 0xC3 || byte == 0xCC { return true }
+            if byte | 0x20 == 0x65 {
+                let lower = previous | 0x20
+                if lower == 0x61 || lower == 0x6F || lower == 0x75 { return true }
             }
-            return false
+            previous = byte
         }
+        return false
     }
 
     /// The ASCII vowel for the second byte of `ä ö ü ø å` (upper or lower case) after 0xC3.

@@ -189,6 +189,10 @@ public final class TextFolder {
     /// Number of entries in `starts`.
     public private(set) var startCount = 0
     var capacity: Int
+    /// Scratch space of `TextFolding.forEachTermVariant`.
+    var variantSpelling: [UInt8] = []
+    var variantProduced: [UInt8] = []
+    var variantRanges: [Range<Int>] = []
 
     /// Creates a folder with room for `capacity` folded bytes (it grows when needed).
     public init(capacity: Int = 1 << 16) {

@@ -165,3 +165,49 @@ let matchCases: [MatchCase] = [
         #expect(throws: Never.self) { try builder.add(folded: Array("o'brien dupont".utf8), value: []) }
     }
 }
+
+@Suite struct DictionaryBuilderUniqueTests {
+    /// `addUnique` finds exactly the earlier equal term (bytes compared), across table growth,
+    /// stores a value only for a new term, and the compiled file matches each term to the value
+    /// of its first addition.
+    @Test func addUniqueKeepsTheFirstOfEqualTerms() throws {
+        var builder = DictionaryBuilder()
+        var state: UInt64 = 0xADD
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let syllables = ["ma", "ri", "el", "an", "to", "ni", "lu", "ca", "\u{E9}", "\u{F8}r"]
+        var firstIndex: [[UInt8]: Int] = [:]
+        var firstValue: [[UInt8]: Int] = [:]
+        for number in 0..<5000 {
+            var text = ""
+            for _ in 0..<(1 + next(4)) { text += syllables[next(syllables.count)] }
+            if next(3) == 0 { text += " " + syllables[next(syllables.count)] }
+            let term = TextFolding.foldTerm(Array(text.utf8))
+            var valueIndex: Int?
+            let valuesBefore = builder.valueCount
+            let earlier = try builder.addUnique(folded: term, valueIndex: &valueIndex, value: Array("v\(number)".utf8))
+            if let known = firstIndex[term] {
+                #expect(earlier == known)
+                #expect(valueIndex == nil && builder.valueCount == valuesBefore)
+            } else {
+                #expect(earlier == nil)
+                firstIndex[term] = builder.termCount - 1
+                firstValue[term] = valueIndex
+                #expect(valueIndex == valuesBefore && builder.valueCount == valuesBefore + 1)
+            }
+        }
+        #expect(builder.termCount == firstIndex.count)
+        #expect(firstIndex.count > 500 && firstIndex.count < 4000)
+        // A given value index is used as is, with nothing stored.
+        var shared: Int? = 0
+        let count = builder.valueCount
+        #expect(try builder.addUnique(folded: Array("zz new".utf8), valueIndex: &shared, value: []) == nil)
+        #expect(builder.valueCount == count && shared == 0)
+        let automaton = try DictionaryAutomaton(bytes: builder.build(fingerprint: 1))
+        for (term, value) in firstValue.prefix(200) {
+            #expect(automaton.matches(in: term).map(\.valueIndex) == [value])
+        }
+    }
+}

@@ -84,12 +84,24 @@ import Testing
             return Int((state >> 33) % UInt64(bound))
         }
         var varied = 0
+        let folder = TextFolder(capacity: 16)
         for _ in 0..<5000 {
             var term = ""
             for _ in 0..<(1 + next(9)) { term += pieces[next(pieces.count)] }
             let bytes = Array(term.utf8)
             let expected = Self.referenceVariants(bytes)
             #expect(TextFolding.termVariants(bytes) == expected, "\(term)")
+            // The compiler's path (no arrays, scratch reused across calls) gives the same list.
+            var streamed: [[UInt8]] = []
+            var numbers: [Int] = []
+            bytes.withUnsafeBufferPointer { buffer in
+                TextFolding.forEachTermVariant(buffer, folder: folder) { number, spelling in
+                    numbers.append(number)
+                    streamed.append(Array(spelling))
+                }
+            }
+            #expect(streamed == expected, "\(term)")
+            #expect(numbers == Array(0..<expected.count))
             if expected.count > 2 { varied += 1 }
         }
         #expect(varied > 500)

@@ -70,58 +70,68 @@ public enum DictionaryCompiler {
         }
         var builder = DictionaryBuilder()
         let scratch = TextFolder(capacity: 4096)
-        // Duplicate warnings only (the builder itself keeps the first of equal terms): keyed by
-        // a 64-bit hash of the spelling, which is much cheaper than hashing arrays.
-        var seen: [UInt64: (entity: Int32, file: Int32, line: Int32)] = [:]
-        seen.reserveCapacity(contents.reduce(0) { $0 + $1.count } / 16)
+        // Where each indexed spelling came from (by builder term index), for duplicate warnings;
+        // the builder itself finds equal spellings (`addUnique`, exact).
+        var origins: [(entity: Int32, file: Int32, line: Int32)] = []
+        // About 1.6 spellings a line in name lists: room for 2 without growing.
+        let lineCount = contents.reduce(0) { total, bytes in total + bytes.withUnsafeBufferPointer { Self.lineCount($0) } }
+        builder.reserveCapacity(terms: 2 * lineCount, bytes: contents.reduce(0) { $0 + $1.count } * 2)
+        origins.reserveCapacity(2 * lineCount)
         var entityNames: [EntityType] = []
+        var lastEntity: (entity: EntityType, number: Int32)?
         func entityNumber(_ entity: EntityType) -> Int32 {
-            if let known = entityNames.firstIndex(of: entity) { return Int32(known) }
-            entityNames.append(entity)
-            return Int32(entityNames.count - 1)
+            if let lastEntity, lastEntity.entity == entity { return lastEntity.number }
+            let number: Int32
+            if let known = entityNames.firstIndex(of: entity) {
+                number = Int32(known)
+            } else {
+                entityNames.append(entity)
+                number = Int32(entityNames.count - 1)
+            }
+            lastEntity = (entity, number)
+            return number
         }
-        let seenKey = SipHashKey(k0: 0x5EE5, k1: 0xD1C7)
         var fileIndex = 0
         var identityValues: [FoldedKey: Int] = [:]
-        var entities = Set<EntityType>()
+        var value: [UInt8] = []
+        value.reserveCapacity(256)
 
-        func add(term: [UInt8], identityTerm: [UInt8]?, entity: EntityType, file: String, line: Int, warnIfEmpty: Bool) throws {
-            let spellings = TextFolding.termVariants(term, folder: scratch)
-            guard let canonical = spellings.first else {
-                if warnIfEmpty {
-                    report.warnings.append(DictionaryWarning(file: file, line: line, message: "term has no letters or digits, skipped"))
-                }
-                return
-            }
-            let identity = identityTerm ?? canonical
-            var value = Array(entity.name.utf8)
-            value.append(0)
-            if let key {
-                let hash = SipHash.hash(Array("identity:".utf8) + identity, key: key)
-                value += Array(hexadecimal(hash).utf8)
-            } else {
-                value += identity
-            }
-            entities.insert(entity)
+        func add(term: UnsafeBufferPointer<UInt8>, identityTerm: [UInt8]?, entity: EntityType, file: String, line: Int, warnIfEmpty: Bool) throws {
             let entityIndex = entityNumber(entity)
             var valueIndex: Int?
-            if identityTerm != nil, let known = identityValues[FoldedKey(bytes: value)] { valueIndex = known }
-            for spelling in spellings {
-                let spellingKey = SipHash.hash(spelling, key: seenKey)
-                if let earlier = seen[spellingKey] {
-                    if identityTerm == nil && spelling == canonical {
-                        let same = earlier.entity == entityIndex ? "duplicate of" : "also listed as \(entityNames[Int(earlier.entity)]) at"
-                        report.warnings.append(DictionaryWarning(file: file, line: line, message: "\(same) \(sources[Int(earlier.file)]):\(earlier.line), the first one is kept"))
+            var hasSpelling = false
+            try TextFolding.forEachTermVariant(term, folder: scratch) { number, spelling in
+                if number == 0 {
+                    // The first spelling is the plain fold: the identity unless one is given.
+                    hasSpelling = true
+                    value.removeAll(keepingCapacity: true)
+                    value.append(contentsOf: entity.name.utf8)
+                    value.append(0)
+                    let identity = identityTerm ?? Array(spelling)
+                    if let key {
+                        let hash = SipHash.hash(Array("identity:".utf8) + identity, key: key)
+                        value += Array(hexadecimal(hash).utf8)
+                    } else {
+                        value += identity
                     }
-                    continue
+                    if identityTerm != nil, let known = identityValues[FoldedKey(bytes: value)] { valueIndex = known }
                 }
-                seen[spellingKey] = (entityIndex, Int32(truncatingIfNeeded: fileIndex), Int32(truncatingIfNeeded: line))
-                if valueIndex == nil {
-                    valueIndex = try builder.appendValue(value)
-                    if identityTerm != nil { identityValues[FoldedKey(bytes: value)] = valueIndex }
+                let hadValue = valueIndex != nil
+                let earlier = try builder.addUnique(folded: spelling, valueIndex: &valueIndex, value: value)
+                if !hadValue, identityTerm != nil, let valueIndex { identityValues[FoldedKey(bytes: value)] = valueIndex }
+                if let earlier {
+                    if identityTerm == nil && number == 0 {
+                        let origin = origins[earlier]
+                        let same = origin.entity == entityIndex ? "duplicate of" : "also listed as \(entityNames[Int(origin.entity)]) at"
+                        report.warnings.append(DictionaryWarning(file: file, line: line, message: "\(same) \(sources[Int(origin.file)]):\(origin.line), the first one is kept"))
+                    }
+                    return
                 }
-                try builder.add(folded: spelling, valueIndex: valueIndex ?? 0)
+                origins.append((entityIndex, Int32(truncatingIfNeeded: fileIndex), Int32(truncatingIfNeeded: line)))
                 report.spellings += 1
+            }
+            if !hasSpelling && warnIfEmpty {
+                report.warnings.append(DictionaryWarning(file: file, line: line, message: "term has no letters or digits, skipped"))
             }
         }
 
@@ -133,21 +143,24 @@ public enum DictionaryCompiler {
                 for person in people {
                     let identity = DictionaryCSV.identity(of: person)
                     for variant in DictionaryCSV.variants(of: person) {
-                        try add(term: Array(variant.utf8), identityTerm: identity, entity: EntityType("PERSON"), file: path, line: person.line, warnIfEmpty: false)
+                        try Array(variant.utf8).withUnsafeBufferPointer {
+                            try add(term: $0, identityTerm: identity, entity: EntityType("PERSON"), file: path, line: person.line, warnIfEmpty: false)
+                        }
                     }
                 }
             } else {
-                let terms = try DictionarySource.parse(contents[index], file: path, defaultEntity: options.defaultEntity, warnings: &report.warnings)
-                report.sourceTerms += terms.count
-                for term in terms {
-                    try add(term: term.term, identityTerm: nil, entity: term.entity, file: path, line: term.line, warnIfEmpty: true)
+                var warnings: [DictionaryWarning] = []
+                try DictionarySource.forEachTerm(contents[index], file: path, defaultEntity: options.defaultEntity, warnings: &warnings) { entity, term, line in
+                    report.sourceTerms += 1
+                    try add(term: term, identityTerm: nil, entity: entity, file: path, line: line, warnIfEmpty: true)
                 }
+                report.warnings += warnings
             }
         }
         guard report.spellings > 0 else {
             throw DictionaryError(.invalidInput, "\(sources.joined(separator: ", ")): no terms found (one term per line, # for comments)")
         }
-        metadata.entities = entities.sorted()
+        metadata.entities = entityNames.sorted()
         builder.metadata = metadata.encoded()
         let fingerprint = DictionaryAutomaton.sourceFingerprint(sources: contents, options: metadata.optionBytes())
         let mode: DictionaryBuilder.Mode = key.map { .hashed(key: $0, saltPath: absolutePath(options.saltPath ?? "")) } ?? .plain
@@ -362,6 +375,19 @@ public enum DictionaryCompiler {
         #else
         return Int(status.st_mtim.tv_sec) * 1_000_000_000 + Int(status.st_mtim.tv_nsec)
         #endif
+    }
+
+    /// Number of lines (newlines, plus one for an unterminated last line).
+    static func lineCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return 0 }
+        var count = 0
+        var position = 0
+        while position < bytes.count {
+            guard let found = memchr(base + position, 0x0A, bytes.count - position) else { return count + 1 }
+            count += 1
+            position = UnsafeRawPointer(found) - UnsafeRawPointer(base) + 1
+        }
+        return count
     }
 
     static func hexadecimal(_ value: UInt64) -> String {

@@ -35,6 +35,17 @@ public enum DictionarySource {
     /// Parses `bytes` (the content of `file`). `file` is used in messages only.
     public static func parse(_ bytes: [UInt8], file: String, defaultEntity: EntityType, warnings: inout [DictionaryWarning]) throws -> [DictionarySourceTerm] {
         var terms: [DictionarySourceTerm] = []
+        try forEachTerm(bytes, file: file, defaultEntity: defaultEntity, warnings: &warnings) { entity, term, line in
+            terms.append(DictionarySourceTerm(entity: entity, term: Array(term), line: line))
+        }
+        return terms
+    }
+
+    /// `parse` without collecting: calls `body` with each term's entity, bytes (valid during the
+    /// call only) and line, in order. Throws the same errors at the same lines.
+    public static func forEachTerm(_ bytes: [UInt8], file: String, defaultEntity: EntityType, warnings: inout [DictionaryWarning],
+                                   _ body: (EntityType, UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
+        var previousEntity: (bytes: [UInt8], entity: EntityType)?
         var lineNumber = 0
         var start = 0
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
@@ -58,19 +69,25 @@ public enum DictionarySource {
             var entity = defaultEntity
             if let tab = line.firstIndex(of: 0x09), !trimmed(line[line.startIndex..<tab]).isEmpty {
                 content = line
-                let name = String(decoding: trimmed(content[content.startIndex..<tab]), as: UTF8.self)
-                guard EntityType.isValidName(name) else {
-                    throw DictionaryError(.invalidInput, "\(file):\(lineNumber): '\(name.prefix(40))' before the tab is not an entity name: write ENTITY<TAB>term with an upper-case entity such as PERSON or ORGANISATION_TERM")
+                let nameBytes = trimmed(content[content.startIndex..<tab])
+                if let previous = previousEntity, previous.bytes.elementsEqual(nameBytes) {
+                    // Most lines repeat the entity of the line before: no String, no validation.
+                    entity = previous.entity
+                } else {
+                    let name = String(decoding: nameBytes, as: UTF8.self)
+                    guard EntityType.isValidName(name) else {
+                        throw DictionaryError(.invalidInput, "\(file):\(lineNumber): '\(name.prefix(40))' before the tab is not an entity name: write ENTITY<TAB>term with an upper-case entity such as PERSON or ORGANISATION_TERM")
+                    }
+                    entity = EntityType(name)
+                    previousEntity = (Array(nameBytes), entity)
                 }
-                entity = EntityType(name)
                 content = trimmed(content[(tab + 1)...])
                 guard !content.isEmpty else {
                     throw DictionaryError(.invalidInput, "\(file):\(lineNumber): no term after the tab: write ENTITY<TAB>term")
                 }
             }
-            terms.append(DictionarySourceTerm(entity: entity, term: Array(content), line: lineNumber))
+            try content.withUnsafeBufferPointer { try body(entity, $0, lineNumber) }
         }
-        return terms
     }
 
     static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
