@@ -112,45 +112,49 @@ extension DictionaryAutomaton {
     /// ASCII and two-byte code points. Stops at the end of the text or at a code point whose
     /// first folded byte is not a word byte (`end`, `isSimple` true); `isSimple` is false when
     /// it meets anything else (a longer or invalid sequence, a fold that mixes word and non-word
-    /// bytes): the caller then asks `mayStartTerm`.
+    /// bytes): the caller then asks `mayStartTerm`. `folded` counts the folded bytes hashed.
     @inline(__always)
-    func scanWord(_ base: UnsafePointer<UInt8>, count: Int, from start: Int, hash: UInt64) -> (hash: UInt64, end: Int, isSimple: Bool) {
+    func scanWord(_ base: UnsafePointer<UInt8>, count: Int, from start: Int, hash: UInt64) -> (hash: UInt64, end: Int, isSimple: Bool, folded: Int) {
         let wordFold = wordFoldTable
         let word = wordTable
         var hash = hash
         var position = start
+        var folded = 0   // folded bytes hashed
         // Eight ASCII bytes at a time: classify them all, hash the word bytes up to the first
         // non-word byte in one step.
         while position &+ 8 <= count {
             let chunk = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
-            guard let (folded, length) = Self.asciiWordPrefix(chunk) else { break }
+            guard let (lowered, length) = Self.asciiWordPrefix(chunk) else { break }
             if length > 0 {
                 let bits = UInt64(8 * length)
-                hash = ((hash << bits) | (hash >> (64 - bits))) ^ (folded.byteSwapped >> (64 - bits))
+                hash = ((hash << bits) | (hash >> (64 - bits))) ^ (lowered.byteSwapped >> (64 - bits))
                 position &+= length
+                folded &+= length
             }
-            if length < 8 { return (hash, position, true) }
+            if length < 8 { return (hash, position, true, folded) }
         }
         while position < count {
             let byte = wordFold[Int(base[position])]
-            if byte == 0 { return (hash, position, true) }
+            if byte == 0 { return (hash, position, true, folded) }
             if byte != 0xFF {
                 hash = FirstWordFilter.step(hash, byte)
                 position &+= 1
+                folded &+= 1
                 continue
             }
-            guard let (packed, length) = twoByteFold(base, count: count, at: position) else { return (hash, position, false) }
-            if length > 0 && word[Int(packed & 0xFF)] == 0 { return (hash, position, true) }
+            guard let (packed, length) = twoByteFold(base, count: count, at: position) else { return (hash, position, false, folded) }
+            if length > 0 && word[Int(packed & 0xFF)] == 0 { return (hash, position, true, folded) }
             var rest = packed
             for _ in 0..<length {
                 let byte = UInt8(truncatingIfNeeded: rest)
-                if word[Int(byte)] == 0 { return (hash, position, false) }
+                if word[Int(byte)] == 0 { return (hash, position, false, folded) }
                 hash = FirstWordFilter.step(hash, byte)
                 rest >>= 8
             }
+            folded &+= length
             position &+= 2
         }
-        return (hash, position, true)
+        return (hash, position, true, folded)
     }
 
     /// For eight ASCII bytes (little-endian in `chunk`): the bytes folded as `TextFolding`
@@ -232,9 +236,16 @@ extension DictionaryAutomaton {
             position &+= 2
         }
         guard position < count else { return false }
-        let second = scanWord(base, count: count, from: position, hash: hash)
-        guard second.isSimple else { return mayStartTerm(base, count: count, point: point, skip: 0) }
-        return FirstWordFilter.contains(FirstWordFilter.finish(second.hash), words: keyFilter, count: keyCount)
+        // The second word alone first: its filter is small enough to stay in cache, the key
+        // filter is not (and most words after a first name are ordinary words).
+        let alone = scanWord(base, count: count, from: position, hash: FirstWordFilter.seed)
+        guard alone.isSimple else { return mayStartTerm(base, count: count, point: point, skip: 0) }
+        guard FirstWordFilter.contains(FirstWordFilter.finish(alone.hash), words: secondWordFilter, count: secondWordCount) else { return false }
+        // The key's hash from both: the step hash is linear, so hashing `alone.folded` more
+        // bytes after `hash` rotates it by 8 bits a byte and adds (exclusive or) the word's own.
+        let bits = UInt64(8 * (alone.folded & 7))
+        let key = ((hash << bits) | (hash >> ((64 - bits) & 63))) ^ alone.hash
+        return FirstWordFilter.contains(FirstWordFilter.finish(key), words: keyFilter, count: keyCount)
     }
 
     /// Whether the filters admit the word that starts at folded byte `skip` of the code point at
@@ -368,7 +379,8 @@ extension DictionaryAutomaton {
                         break
                     }
                     let found = isHashed
-                        ? walkHashed(folded, from: start, count: count, isLast: isLast, word: word)
+                        ? (hashedMayStart(folded, from: start, count: count, isLast: isLast, word: word)
+                            ? walkHashed(folded, from: start, count: count, isLast: isLast, word: word) : (end: 0, value: 0))
                         : walkTrie(folded, from: start, count: count, isLast: isLast, word: word)
                     if found.end > 0 {
                         let spanEnd = found.end < count ? folder.origin(found.end) : stop
@@ -450,6 +462,38 @@ extension DictionaryAutomaton {
             index += 1
         }
         return best
+    }
+
+    /// Hashed mode: whether the salted word filters admit the folded word at `start` (its first
+    /// word, then its key: see `FirstWordFilter`). True when the folded bytes end before the
+    /// answer is known (the walk then decides).
+    @inline(__always)
+    func hashedMayStart(_ folded: UnsafeMutablePointer<UInt8>, from start: Int, count: Int, isLast: Bool, word: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let salt = filterSalt else { return true }
+        var hash = FirstWordFilter.seed
+        var index = start
+        while index < count && word[Int(folded[index])] != 0 {
+            hash = FirstWordFilter.step(hash, folded[index])
+            index += 1
+        }
+        if index == count && !isLast { return true }
+        let verdict = FirstWordFilter.lookUp(FirstWordFilter.finish(hash, salt: salt), words: firstWordFilter, count: firstWordCount)
+        guard verdict.isFirstWord else { return false }
+        if verdict.isWholeTerm { return true }
+        while index < count && word[Int(folded[index])] == 0 {
+            hash = FirstWordFilter.step(hash, folded[index])
+            index += 1
+        }
+        if index == count { return !isLast }
+        var second = FirstWordFilter.seed
+        while index < count && word[Int(folded[index])] != 0 {
+            hash = FirstWordFilter.step(hash, folded[index])
+            second = FirstWordFilter.step(second, folded[index])
+            index += 1
+        }
+        if index == count && !isLast { return true }
+        guard FirstWordFilter.contains(FirstWordFilter.finish(second, salt: salt), words: secondWordFilter, count: secondWordCount) else { return false }
+        return FirstWordFilter.contains(FirstWordFilter.finish(hash, salt: salt), words: keyFilter, count: keyCount)
     }
 
     /// Hashed mode: hash the word n-grams starting at `start`, longest known one wins.
@@ -558,18 +602,39 @@ struct FoldingCursor {
 
 extension DictionaryAutomaton {
     /// The position of the child labelled `label` among a node's `count` sorted child labels:
-    /// a linear scan up to eight children, a binary search beyond. Both trie walks use it.
+    /// a linear scan up to eight children, a branch-free count beyond. Both trie walks use it.
     @inline(__always) static func child(labeled label: UInt8, in labels: UnsafePointer<UInt8>, count: Int) -> Int? {
         var child = 0
         if count <= 8 {
+            // Mostly one child (a term's tail): a predictable compare, no longer dependency chain.
             while child < count && labels[child] < label { child += 1 }
-        } else {
-            var upper = count
-            while child < upper {
-                let middle = (child + upper) >> 1
-                if labels[middle] < label { child = middle + 1 } else { upper = middle }
+            return child < count && labels[child] == label ? child : nil
+        }
+        // More: the child's position is the number of labels below `label`, counted eight at a
+        // time without a branch per label (a binary search mispredicts about every other step;
+        // the labels are stored in whole 64-bit words, 8-byte aligned).
+        let words = UnsafeRawPointer(labels).assumingMemoryBound(to: UInt64.self)
+        let wordCount = (count + 7) >> 3
+        for index in 0..<wordCount {
+            var below = bytesBelow(label, in: UInt64(littleEndian: words[index]))
+            if index == wordCount - 1 && count & 7 != 0 {
+                below &= (1 << (8 * UInt64(count & 7))) - 1   // the unused slots of the last word
             }
+            child += below.nonzeroBitCount
         }
         return child < count && labels[child] == label ? child : nil
+    }
+
+    /// Bit 7 of each byte of the result is set when that byte of `word` is below `label`
+    /// (unsigned), the other bits clear.
+    @inline(__always) static func bytesBelow(_ label: UInt8, in word: UInt64) -> UInt64 {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let labelLow = UInt64(label & 0x7F) &* ones
+        let labelHigh = UInt64(label & 0x80) &* ones
+        // Low seven bits: (x | 0x80) − l never borrows from the next byte; bit 7 clear means x < l.
+        let lowBelow = ~((word | high) &- labelLow) & high
+        let wordHigh = word & high
+        return ((~wordHigh & labelHigh) | (~(wordHigh ^ labelHigh) & high & lowBelow)) & high
     }
 }

@@ -82,6 +82,10 @@ public final class DictionaryAutomaton: @unchecked Sendable {
     let firstWordCount: UInt64
     let keyFilter: UnsafePointer<UInt64>
     let keyCount: UInt64
+    let secondWordFilter: UnsafePointer<UInt64>
+    let secondWordCount: UInt64
+    /// Hashed files: the salt of their filters (`FirstWordFilter.finish(_:salt:)`).
+    var filterSalt: FirstWordFilter.Salt?
     /// The folding tables, held here so the scan's inner loops never touch a lazy global.
     let asciiTable = TextFolding.asciiPointer
     let wordTable = TextFolding.wordPointer
@@ -212,13 +216,13 @@ public final class DictionaryAutomaton: @unchecked Sendable {
             try expect(.nodes, nodeCount * 8)
             try expect(.root, 256 * 4)
             try expect(.pairs, 65_536 * 4)
-            let filter = sections[DictionaryFormat.Section.firstWordFilter.rawValue]
-            let firstCount = filter.length >= 16 ? u64(DictionaryFormat.headerSize + filter.offset) : 0
-            let keyCount = filter.length >= 16 ? u64(DictionaryFormat.headerSize + filter.offset + 8) : 0
-            guard firstCount >= 1, keyCount >= 1, firstCount < UInt64(bodyCount), keyCount < UInt64(bodyCount),
-                  UInt64(filter.length) == 16 + 8 * (firstCount + keyCount) else {
-                throw DictionaryError(.corrupted, "dictionary \(origin) is corrupted (word filters of \(filter.length) bytes): rebuild it with `caviar dict build`")
-            }
+        }
+        let filterSection = isHashed ? DictionaryFormat.Section.hashedWordFilter : DictionaryFormat.Section.firstWordFilter
+        let filter = sections[filterSection.rawValue]
+        let filterCounts = (0..<3).map { filter.length >= 24 ? u64(DictionaryFormat.headerSize + filter.offset + 8 * $0) : 0 }
+        guard filterCounts.allSatisfy({ $0 >= 1 && $0 < UInt64(bodyCount) }),
+              UInt64(filter.length) == 24 + 8 * (filterCounts[0] + filterCounts[1] + filterCounts[2]) else {
+            throw DictionaryError(.corrupted, "dictionary \(origin) is corrupted (word filters of \(filter.length) bytes): rebuild it with `caviar dict build`")
         }
         func pointer<T>(_ section: DictionaryFormat.Section, _ type: T.Type) -> UnsafePointer<T> {
             (body + sections[section.rawValue].offset).assumingMemoryBound(to: type)
@@ -231,15 +235,13 @@ public final class DictionaryAutomaton: @unchecked Sendable {
         valueOffsets = pointer(.valueOffsets, UInt64.self)
         valueBytes = pointer(.valueBytes, UInt8.self)
         valueByteCount = sections[DictionaryFormat.Section.valueBytes.rawValue].length
-        let filter = pointer(.firstWordFilter, UInt64.self)
-        if isHashed {
-            (firstWordFilter, firstWordCount, keyFilter, keyCount) = (filter, 0, filter, 0)
-        } else {
-            firstWordCount = UInt64(littleEndian: filter[0])
-            keyCount = UInt64(littleEndian: filter[1])
-            firstWordFilter = filter + 2
-            keyFilter = filter + 2 + Int(truncatingIfNeeded: firstWordCount)
-        }
+        let filters = pointer(filterSection, UInt64.self)
+        firstWordCount = filterCounts[0]
+        keyCount = filterCounts[1]
+        secondWordCount = filterCounts[2]
+        firstWordFilter = filters + 3
+        keyFilter = firstWordFilter + Int(truncatingIfNeeded: firstWordCount)
+        secondWordFilter = keyFilter + Int(truncatingIfNeeded: keyCount)
         let metadataSection = sections[DictionaryFormat.Section.metadata.rawValue]
         metadata = Array(UnsafeRawBufferPointer(start: body + metadataSection.offset, count: metadataSection.length))
         let saltSection = sections[DictionaryFormat.Section.saltPath.rawValue]
@@ -258,6 +260,7 @@ public final class DictionaryAutomaton: @unchecked Sendable {
                 throw DictionaryError(.wrongSalt, "hashed dictionary \(origin) was built with a different salt: give the salt file it was built with")
             }
             self.key = resolved
+            filterSalt = FirstWordFilter.Salt(key: resolved)
         }
         ownsStorage = true
     }

@@ -249,7 +249,7 @@ public struct DictionaryBuilder {
             sections[DictionaryFormat.Section.nodes.rawValue] = Section(trie.nodes)
             sections[DictionaryFormat.Section.root.rawValue] = Section(trie.root)
             sections[DictionaryFormat.Section.pairs.rawValue] = Section(trie.pairs)
-            sections[DictionaryFormat.Section.firstWordFilter.rawValue] = Section(sorted.buildFirstWordFilter(order: order))
+            sections[DictionaryFormat.Section.firstWordFilter.rawValue] = Section(sorted.buildFirstWordFilter(order: order, salt: nil))
         case .hashed(let key, let saltPath):
             flags |= DictionaryFormat.flagHashed
             keyCheck = key.checkValue
@@ -258,6 +258,7 @@ public struct DictionaryBuilder {
             indexedTerms = table.terms
             sections[DictionaryFormat.Section.slotHashes.rawValue] = Section(table.hashes)
             sections[DictionaryFormat.Section.slotValues.rawValue] = Section(table.values)
+            sections[DictionaryFormat.Section.hashedWordFilter.rawValue] = Section(sorted.buildFirstWordFilter(order: order, salt: FirstWordFilter.Salt(key: key)))
             sections[DictionaryFormat.Section.saltPath.rawValue] = Section(Array(saltPath.utf8))
         }
         let offsets: [UInt64] = [0] + valueEnds
@@ -610,10 +611,15 @@ public struct DictionaryBuilder {
     /// terms marked) and keys of longer terms, 16 bits an entry. In the sorted order, terms that share a first word or a key are next to each other
     /// (space and apostrophe sort before every word byte), so distinct ones are counted by
     /// comparing with the previous term only.
-    func buildFirstWordFilter(order: [UInt32]) -> [UInt64] {
+    func buildFirstWordFilter(order: [UInt32], salt: FirstWordFilter.Salt?) -> [UInt64] {
         var firstWords: [UInt64] = []
         var keys: [UInt64] = []
         var wholeTerms: [UInt64] = []
+        var secondWords: [UInt64] = []
+        secondWords.reserveCapacity(order.count)
+        func finish(_ hash: UInt64) -> UInt64 {
+            salt.map { FirstWordFilter.finish(hash, salt: $0) } ?? FirstWordFilter.finish(hash)
+        }
         firstWords.reserveCapacity(order.count)
         keys.reserveCapacity(order.count)
         let word = TextFolding.wordPointer
@@ -633,12 +639,12 @@ public struct DictionaryBuilder {
                     position += 1
                 }
                 if !same(start..<position, previousFirst) {
-                    firstWords.append(FirstWordFilter.finish(hash))
+                    firstWords.append(finish(hash))
                     previousFirst = start..<position
                 }
                 if position == end {
                     if !same(start..<end, previousKey) {
-                        wholeTerms.append(FirstWordFilter.finish(hash))
+                        wholeTerms.append(finish(hash))
                     }
                     previousKey = start..<end
                     continue
@@ -647,19 +653,31 @@ public struct DictionaryBuilder {
                     hash = FirstWordFilter.step(hash, bytes[position])
                     position += 1
                 }
+                var second = FirstWordFilter.seed
                 while position < end && word[Int(bytes[position])] != 0 {
                     hash = FirstWordFilter.step(hash, bytes[position])
+                    second = FirstWordFilter.step(second, bytes[position])
                     position += 1
                 }
                 if !same(start..<position, previousKey) {
-                    keys.append(FirstWordFilter.finish(hash))
+                    keys.append(finish(hash))
+                    secondWords.append(finish(second))
                 }
                 previousKey = start..<position
             }
         }
+        // Second words repeat across keys in no order: sized by the distinct ones.
+        Self.radixSort(&secondWords) { $0 }
+        var distinctSeconds = 0
+        var previousSecond: UInt64?
+        for hash in secondWords where hash != previousSecond {
+            distinctSeconds += 1
+            previousSecond = hash
+        }
         let first = FirstWordFilter.build(firstWords, wholeTerms: wholeTerms, bitsPerEntry: 16)
-        let second = FirstWordFilter.build(keys, bitsPerEntry: 16)
-        return [UInt64(first.count), UInt64(second.count)] + first + second
+        let key = FirstWordFilter.build(keys, bitsPerEntry: 16)
+        let second = FirstWordFilter.build(secondWords, bitsPerEntry: 16, entries: distinctSeconds)
+        return [UInt64(first.count), UInt64(key.count), UInt64(second.count)] + first + key + second
     }
 
     /// Open-addressing table of salted hashes: every term, and every prefix of a term that ends

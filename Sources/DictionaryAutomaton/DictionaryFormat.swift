@@ -2,7 +2,8 @@
 ///
 /// ```
 /// 0    magic        8  "\x89CVDICT\n" (the high byte and newline catch text-mode copies)
-/// 8    version      4  3 (1: no word filters; 2: one-word terms in the key filter)
+/// 8    version      4  4 (1: no word filters; 2: one-word terms in the key filter; 3: no
+///                       second-word filter, hashed files without filters)
 /// 12   flags        4  bit 0: hashed
 /// 16   foldVersion  4  TextFolding.version used by the builder
 /// 20   maxDepth     4  longest folded term, bytes
@@ -22,13 +23,14 @@
 /// one block: their labels, 8 per word, sorted, then their records; a record is block start
 /// 32 bits | child count 8 bits | value+1 24 bits), 2 root (256 × UInt32: record of
 /// the root's child per byte), 1 word filters (`FirstWordFilter`: the word counts of the
-/// first-word and key filters as 2 UInt64, then both filters), 3 pairs (65 536 × UInt32: record after two bytes), 4 value
+/// first-word, key and second-word filters as 3 UInt64, then the three filters), 3 pairs (65 536 × UInt32: record after two bytes), 4 value
 /// offsets ((valueCount+1) × UInt64), 5 value bytes. Hashed sections: 0 slot hashes (UInt64),
-/// 1 slot values (UInt32: value+1, 0 for a prefix), 4 and 5 as above. Section 6: the caller's
+/// 1 slot values (UInt32: value+1, 0 for a prefix), 2 word filters (as in plain files, salted
+/// hashes), 4 and 5 as above. Section 6: the caller's
 /// metadata (opaque bytes). Section 7: salt path (UTF-8) recorded for hashed files.
 enum DictionaryFormat {
     static let magic: [UInt8] = [0x89, 0x43, 0x56, 0x44, 0x49, 0x43, 0x54, 0x0A]
-    static let version: UInt32 = 3
+    static let version: UInt32 = 4
     static let headerSize = 256
     static let sectionCount = 8
     static let headerChecksumOffset = 248
@@ -43,6 +45,7 @@ enum DictionaryFormat {
         static let slotHashes = Section.nodes
         static let slotValues = Section.labels
         static let firstWordFilter = Section.labels
+        static let hashedWordFilter = Section.root
     }
 }
 

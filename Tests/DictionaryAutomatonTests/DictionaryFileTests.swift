@@ -99,6 +99,15 @@ func temporaryDirectory() throws -> URL {
         #expect(throws: DictionaryError(.unsupportedVersion, "dictionary <memory> has format version 1, this caviar reads version \(DictionaryFormat.version): rebuild it with `caviar dict build`")) {
             try DictionaryAutomaton(bytes: older)
         }
+        // Nor is a file of format 3 (no second-word filter; hashed files without filters).
+        #expect(DictionaryFormat.version == 4)
+        for hashed in [false, true] {
+            var previous = try compiled(hashed: hashed)
+            previous[8] = 3
+            #expect(throws: DictionaryError(.unsupportedVersion, "dictionary <memory> has format version 3, this caviar reads version 4: rebuild it with `caviar dict build`")) {
+                try DictionaryAutomaton(bytes: previous, key: SipHashKey(salt: Array("0123456789abcdef-salt".utf8)))
+            }
+        }
     }
 
     /// Flipping any single byte is detected: header bytes by the header checksum, body bytes by

@@ -69,6 +69,47 @@ import Testing
         #expect(matches > 100)
     }
 
+    /// The hashed table's scan (salted word filters, then hashed n-grams) reports what the plain
+    /// trie reports, on the same awkward random text; a filter built with another salt would
+    /// reject the terms (the filters do depend on the salt).
+    @Test func hashedScanWithSaltedFiltersAgreesWithPlainOnRandomText() throws {
+        let plain = try makeAutomaton(Self.terms)
+        let hashed = try makeAutomaton(Self.terms, hashed: true)
+        #expect(hashed.isHashed && hashed.filterSalt != nil)
+        var generator = Generator(state: 0x4A54)
+        var matches = 0
+        for _ in 0..<3000 {
+            let text = Self.randomText(&generator, pieces: 1 + generator.next(30))
+            let lower = generator.next(text.count + 1)
+            let upper = lower + generator.next(text.count - lower + 1)
+            for range in [0..<text.count, lower..<upper] {
+                var expected: [DictionaryMatch] = []
+                var found: [DictionaryMatch] = []
+                text.withUnsafeBufferPointer { buffer in
+                    plain.matches(in: buffer, range: range, folder: TextFolder(capacity: 64)) { expected.append($0) }
+                    hashed.matches(in: buffer, range: range, folder: TextFolder(capacity: 64)) { found.append($0) }
+                }
+                #expect(found.map(\.span) == expected.map(\.span), "\(Array(text)) \(range)")
+                matches += found.count
+            }
+        }
+        #expect(matches > 1000)
+        // Salted: the first words are admitted under this salt, mostly not under another one.
+        let other = FirstWordFilter.Salt(key: SipHashKey(k0: 1, k1: 2))
+        let salt = try #require(hashed.filterSalt)
+        var admittedElsewhere = 0
+        var firstWords = 0
+        for term in Self.terms {
+            let folded = TextFolding.foldTerm(Array(term.utf8))
+            let first = folded.prefix { TextFolding.isWordByte($0) }
+            let hash = first.reduce(FirstWordFilter.seed, FirstWordFilter.step)
+            firstWords += 1
+            #expect(FirstWordFilter.contains(FirstWordFilter.finish(hash, salt: salt), words: hashed.firstWordFilter, count: hashed.firstWordCount))
+            if FirstWordFilter.contains(FirstWordFilter.finish(hash, salt: other), words: hashed.firstWordFilter, count: hashed.firstWordCount) { admittedElsewhere += 1 }
+        }
+        #expect(admittedElsewhere * 4 < firstWords, "\(admittedElsewhere) of \(firstWords) first words admitted under another salt")
+    }
+
     @Test func inPlaceScanAgreesOnALongText() throws {
         let automaton = try makeAutomaton(Self.terms)
         var generator = Generator(state: 0xB16)
@@ -98,6 +139,29 @@ import Testing
         #expect(DictionaryAutomaton.asciiWordPrefix(0x0000_0000_0000_C3A9) == nil)
     }
 
+    /// The branch-free child look-up (labels counted eight at a time) agrees with a plain search
+    /// on random sorted label sets of every size, labels below and above 0x80 included.
+    @Test func childLookUpMatchesLinearSearch() {
+        var generator = Generator(state: 0xC41D)
+        for _ in 0..<3000 {
+            let count = 1 + generator.next(166)
+            var labels = Set<UInt8>()
+            while labels.count < count { labels.insert(UInt8(generator.next(256))) }
+            let sorted = labels.sorted()
+            var words = [UInt64](repeating: 0, count: (count + 7) / 8 + 1)
+            for (index, label) in sorted.enumerated() { words[index / 8] |= UInt64(label) << (8 * UInt64(index % 8)) }
+            // Garbage after the last label must not count.
+            if count % 8 != 0 { words[count / 8] |= UInt64.max << (8 * UInt64(count % 8)) }
+            words.withUnsafeBufferPointer { buffer in
+                let pointer = UnsafeRawPointer(buffer.baseAddress.unsafelyUnwrapped).assumingMemoryBound(to: UInt8.self)
+                for probe in [0, 255, 127, 128, sorted[0], sorted[count - 1], UInt8(generator.next(256)), sorted[generator.next(count)]] {
+                    let expected = sorted.firstIndex(of: probe)
+                    #expect(DictionaryAutomaton.child(labeled: probe, in: pointer, count: count) == expected, "\(sorted) \(probe)")
+                }
+            }
+        }
+    }
+
     /// Every term's first word and key are admitted by the filters (no false negatives), and
     /// most other words are not.
     @Test func firstWordFilterAdmitsEveryFirstWord() throws {
@@ -114,6 +178,7 @@ import Testing
         }
         let automaton = try makeAutomaton(terms)
         var firstWords = Set<[UInt8]>()
+        var secondWords = Set<[UInt8]>()
         for term in terms {
             for variant in TextFolding.termVariants(term) {
                 let first = Array(variant.prefix { TextFolding.isWordByte($0) })
@@ -126,6 +191,9 @@ import Testing
                     let separator = rest.prefix { !TextFolding.isWordByte($0) }
                     let key = first + separator + rest.dropFirst(separator.count).prefix { TextFolding.isWordByte($0) }
                     #expect(FirstWordFilter.contains(FirstWordFilter.hash(key), words: automaton.keyFilter, count: automaton.keyCount))
+                    let second = key.dropFirst(first.count + separator.count)
+                    secondWords.insert(Array(second))
+                    #expect(FirstWordFilter.contains(FirstWordFilter.hash(second), words: automaton.secondWordFilter, count: automaton.secondWordCount))
                 }
             }
         }
@@ -138,5 +206,14 @@ import Testing
             if FirstWordFilter.contains(FirstWordFilter.hash(word), words: automaton.firstWordFilter, count: automaton.firstWordCount) { admitted += 1 }
         }
         #expect(admitted * 10 < others, "\(admitted) of \(others) other words admitted")
+        var admittedSeconds = 0
+        var otherSeconds = 0
+        for _ in 0..<20_000 {
+            let word = (0..<(2 + generator.next(8))).map { _ in letters[generator.next(26)] }
+            if secondWords.contains(word) { continue }
+            otherSeconds += 1
+            if FirstWordFilter.contains(FirstWordFilter.hash(word), words: automaton.secondWordFilter, count: automaton.secondWordCount) { admittedSeconds += 1 }
+        }
+        #expect(!secondWords.isEmpty && admittedSeconds * 10 < otherSeconds, "\(admittedSeconds) of \(otherSeconds) other second words admitted")
     }
 }

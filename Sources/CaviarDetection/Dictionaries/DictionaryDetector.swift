@@ -34,7 +34,9 @@ public final class DictionaryDetector: TextDetector {
     public private(set) var warnings: [DictionaryWarning] = []
 
     let folder = TextFolder()
-    var decoded: [Int: (entity: EntityType, identity: [UInt8])] = [:]
+    /// Decoded values, direct-mapped by value index (a hit costs one comparison, no hashing):
+    /// a power of two of slots, up to 65 536 (2 MiB), allocated on the first detection.
+    var decoded: [(index: Int, entity: EntityType, identity: [UInt8])] = []
 
     /// Wraps a loaded automaton; `id` defaults to `dict.<name>`.
     public init(automaton: DictionaryAutomaton, id: String) {
@@ -117,14 +119,21 @@ public final class DictionaryDetector: TextDetector {
     }
 
     func decodedValue(_ index: Int) -> (entity: EntityType, identity: [UInt8]) {
-        if let known = decoded[index] { return known }
+        if decoded.isEmpty {
+            var slots = 64
+            while slots < min(automaton.valueCount, 65_536) { slots *= 2 }
+            decoded = Array(repeating: (-1, EntityType("ORGANISATION_TERM"), []), count: slots)
+        }
+        let slot = index & (decoded.count - 1)
+        if decoded[slot].index == index { return (decoded[slot].entity, decoded[slot].identity) }
         let bytes = automaton.value(at: index)
         let separator = bytes.firstIndex(of: 0) ?? bytes.endIndex
         let name = String(decoding: bytes[..<separator], as: UTF8.self)
         let identity = separator < bytes.endIndex ? Array(bytes[(separator + 1)...]) : []
-        let value = (EntityType(EntityType.isValidName(name) ? name : "ORGANISATION_TERM"), identity)
-        if decoded.count < 65_536 { decoded[index] = value }
-        return value
+        // Entities repeat: reuse the entity of the slot's previous value when it has the same name.
+        let entity = decoded[slot].entity.name == name ? decoded[slot].entity : EntityType(EntityType.isValidName(name) ? name : "ORGANISATION_TERM")
+        decoded[slot] = (index, entity, identity)
+        return (entity, identity)
     }
 }
 
