@@ -150,7 +150,7 @@ public enum PackCompiler {
         }
         var allow: AllowList?
         if !d.allowValues.isEmpty || !d.allowRegexes.isEmpty {
-            do { allow = try AllowList(values: d.allowValues, regexes: d.allowRegexes) } catch let e as PatternCompileError {
+            do { allow = try AllowList(values: d.allowValues, regexes: d.allowRegexes, deferCompile: lazy != nil) } catch let e as PatternCompileError {
                 throw fail("invalid allow regex: \(e.message)")
             }
         }

@@ -35,6 +35,33 @@ struct EngineOptions: ParsableArguments {
         if let m = minConfidence, !(0...1).contains(m) { throw ValidationError("--min-confidence must be between 0 and 1") }
     }
 
+    /// The parsed options as plain values, which is what the commands work with.
+    var settings: EngineSettings {
+        EngineSettings(config: config, packs: packs, noDefaultPacks: noDefaultPacks, only: only, except: except,
+                       minConfidence: minConfidence, names: names, dict: dict)
+    }
+
+    func loadConfig() throws -> CaviarConfig { try settings.loadConfig() }
+    func loadLibrary(config: CaviarConfig) throws -> PackLibrary { try settings.loadLibrary(config: config) }
+    func makeEngine(config: CaviarConfig) throws -> DetectionEngine { try settings.makeEngine(config: config) }
+    func makeRedactor(config: CaviarConfig, book: any PlaceholderBook = InMemoryPlaceholderBook()) throws -> Redactor {
+        try settings.makeRedactor(config: config, book: book)
+    }
+}
+
+/// What `EngineOptions` holds, without the command-line parser: `caviar` run without arguments
+/// (a pipe, a hotkey) starts from the defaults here and never reflects over the option types,
+/// which was a tenth of its start-up.
+struct EngineSettings {
+    var config: String?
+    var packs: [String] = []
+    var noDefaultPacks = false
+    var only: String?
+    var except: String?
+    var minConfidence: Double?
+    var names = false
+    var dict: [String] = []
+
     /// The config: `--config`, else the default path when it exists, else empty.
     func loadConfig() throws -> CaviarConfig {
         if let config { return try CaviarConfig.load(file: config) }
@@ -43,14 +70,14 @@ struct EngineOptions: ParsableArguments {
         return CaviarConfig()
     }
 
-    /// Loads every pack that applies.
-    func loadLibrary(config: CaviarConfig) throws -> PackLibrary {
+    /// Loads every pack that applies; with their examples only when `examples` (pack tests).
+    func loadLibrary(config: CaviarConfig, examples: Bool = false) throws -> PackLibrary {
         var library = PackLibrary()
         if !noDefaultPacks {
             guard let dir = PackLibrary.bundledDirectory() else {
                 throw CaviarFailure("cannot find the shipped patterns directory; set CAVIAR_PATTERNS=/path/to/patterns or use --no-default-packs --packs DIR", code: .usage)
             }
-            try library.load(directory: dir, cache: PackCache.defaultPath.map(PackCache.init))
+            try library.load(directory: dir, cache: PackCache.defaultPath.map(PackCache.init), examples: examples)
         }
         for dir in config.packDirectories + packs {
             var isDir: ObjCBool = false
@@ -71,8 +98,8 @@ struct EngineOptions: ParsableArguments {
     func makeEngine(config: CaviarConfig) throws -> DetectionEngine {
         let library = try loadLibrary(config: config)
         var detectors = library.detectors(enable: config.enablePacks, disable: config.disablePacks)
-        if let only = EngineOptions.entityList(only) { detectors = detectors.filter { only.contains($0.entity.name) } }
-        if let except = EngineOptions.entityList(except) { detectors = detectors.filter { !except.contains($0.entity.name) } }
+        if let only = EngineSettings.entityList(only) { detectors = detectors.filter { only.contains($0.entity.name) } }
+        if let except = EngineSettings.entityList(except) { detectors = detectors.filter { !except.contains($0.entity.name) } }
         for d in detectors {
             if let p = config.policies[d.id] ?? config.policies[d.entity.name], let policy = DetectorPolicy(rawValue: p) {
                 d.policy = policy
@@ -88,8 +115,8 @@ struct EngineOptions: ParsableArguments {
         let engine = try DetectionEngine(detectors: detectors, minConfidence: minConfidence ?? config.minConfidence ?? Confidence.defaultThreshold,
                                          globalAllow: allow)
         // Person names: bundled first names and cues (patterns/names), configured by `names:`.
-        let wantsNames = EngineOptions.entityList(only).map { $0.contains("PERSON") } ?? true
-            && !(EngineOptions.entityList(except)?.contains("PERSON") ?? false)
+        let wantsNames = EngineSettings.entityList(only).map { $0.contains("PERSON") } ?? true
+            && !(EngineSettings.entityList(except)?.contains("PERSON") ?? false)
         if wantsNames, !noDefaultPacks, let dir = PackLibrary.bundledDirectory() {
             let names: PersonNameDetector.Configuration
             do { names = try PersonNameDetector.Configuration(settings: config.sections["names"] ?? [:]) } catch {
@@ -109,7 +136,7 @@ struct EngineOptions: ParsableArguments {
             do {
                 let detector = try DictionaryDetector.open(path: path)
                 detector.warnings.forEach { Diagnostics.warning($0.description) }
-                if let only = EngineOptions.entityList(only), !detector.entities.contains(where: { only.contains($0.name) }) { continue }
+                if let only = EngineSettings.entityList(only), !detector.entities.contains(where: { only.contains($0.name) }) { continue }
                 engine.addTextDetector(detector)
             } catch {
                 throw CaviarFailure("dictionary \(path): \(error)", code: .usage)

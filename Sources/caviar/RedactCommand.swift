@@ -40,6 +40,19 @@ struct RedactCommand: ParsableCommand {
     var files: [String] = []
 
     func run() throws {
+        try RedactRun(engine: engine.settings, sessions: sessions.settings, stream: stream, files: files).run()
+    }
+}
+
+/// One `caviar redact`, from plain settings: the parsed command, or the defaults when `caviar`
+/// runs without arguments (see `CaviarMain.run`).
+struct RedactRun {
+    var engine = EngineSettings()
+    var sessions = SessionSettings()
+    var stream = false
+    var files: [String] = []
+
+    func run() throws {
         let config = try engine.loadConfig()
         let detection = try engine.makeEngine(config: config)
         let session = try sessions.openSessionForRedaction()
@@ -54,6 +67,7 @@ struct RedactCommand: ParsableCommand {
             if let session { driver.numbering = SessionNumbering(session) }
             try driver.run(fd: fd)
         }
+        CaviarMain.keepUntilExit(detection)
     }
 }
 

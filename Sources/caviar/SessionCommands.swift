@@ -26,6 +26,30 @@ struct SessionOptions: ParsableArguments {
         if let session { try Self.checked { try SessionVault.validate(sessionName: session == "daily" ? SessionVault.dailySessionName() : session) } }
     }
 
+    /// The parsed options as plain values.
+    var settings: SessionSettings { SessionSettings(session: session, keepSessions: keepSessions, sessionTtl: sessionTtl) }
+
+    func sessionName() -> String? { settings.sessionName() }
+    func makeVault() throws -> SessionVault { try settings.makeVault() }
+    func openSessionForRedaction() throws -> Session? { try settings.openSessionForRedaction() }
+
+    /// Turns vault errors into caviar failures (exit 4; 2 for a bad name).
+    static func checked<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as VaultError {
+            if case .invalidSessionName = error { throw CaviarFailure(error.description, code: .usage) }
+            throw CaviarFailure(error.description, code: .failure)
+        }
+    }
+}
+
+/// What `SessionOptions` holds, without the command-line parser (see `EngineSettings`).
+struct SessionSettings {
+    var session: String?
+    var keepSessions = false
+    var sessionTtl: Double?
+
     /// The session to use: `--session`, else `CAVIAR_SESSION`; nil when neither is set.
     func sessionName() -> String? {
         if let session { return session == "daily" ? SessionVault.dailySessionName() : session }
@@ -36,7 +60,7 @@ struct SessionOptions: ParsableArguments {
     func makeVault() throws -> SessionVault {
         var configuration = SessionVault.Configuration(keepsSessions: keepSessions)
         if let sessionTtl { configuration.timeToLive = sessionTtl * 3600 }
-        return try Self.checked { try SessionVault(configuration: configuration) }
+        return try SessionOptions.checked { try SessionVault(configuration: configuration) }
     }
 
     /// Opens the named session for redaction (the `PlaceholderBook` to hand to the redactor),
@@ -44,17 +68,7 @@ struct SessionOptions: ParsableArguments {
     func openSessionForRedaction() throws -> Session? {
         guard let name = sessionName() else { return nil }
         let vault = try makeVault()
-        return try Self.checked { try vault.openSession(named: name) }
-    }
-
-    /// Turns vault errors into caviar failures (exit 4; 2 for a bad name).
-    static func checked<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as VaultError {
-            if case .invalidSessionName = error { throw CaviarFailure(error.description, code: .usage) }
-            throw CaviarFailure(error.description, code: .failure)
-        }
+        return try SessionOptions.checked { try vault.openSession(named: name) }
     }
 }
 

@@ -19,6 +19,10 @@ final class CLITests: XCTestCase {
                 continue
             }
             XCTAssertEqual(r.out, String(decoding: expected, as: UTF8.self), "golden mismatch for \(name)")
+            // `caviar` without arguments skips the argument parser: it must be `redact` exactly.
+            let bare = try CaviarBinary.run([], stdin: input)
+            XCTAssertEqual(bare.status, 0, bare.stderr)
+            XCTAssertEqual(bare.stdout, r.stdout, "`caviar` and `caviar redact` differ on \(name)")
         }
     }
 

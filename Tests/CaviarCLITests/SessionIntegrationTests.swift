@@ -32,6 +32,19 @@ final class SessionIntegrationTests: XCTestCase {
         try CaviarBinary.run(["restore", "--session", session] + extra, stdin: input, env: env)
     }
 
+    /// `caviar` without arguments takes its session from CAVIAR_SESSION, like `caviar redact`.
+    func testBareCaviarUsesTheSessionFromTheEnvironment() throws {
+        let input = Data("Mail jan.novak@example.eu, IBAN DE89 3704 0044 0532 0130 00.\n".utf8)
+        var sessionEnv = env
+        sessionEnv["CAVIAR_SESSION"] = "bare-run"
+        let redacted = try CaviarBinary.run([], stdin: input, env: sessionEnv)
+        XCTAssertEqual(redacted.status, 0, redacted.stderr)
+        XCTAssertFalse(redacted.out.contains("jan.novak"), redacted.out)
+        let restored = try restore(redacted.stdout, session: "bare-run")
+        XCTAssertEqual(restored.status, 0, restored.stderr)
+        XCTAssertEqual(restored.stdout, input)
+    }
+
     func testSamplesRoundTrip() throws {
         let samples = CaviarBinary.repoRoot.appendingPathComponent("samples")
         let files = try FileManager.default.contentsOfDirectory(atPath: samples.path).filter { $0.hasSuffix(".txt") }.sorted()
