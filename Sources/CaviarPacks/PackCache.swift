@@ -5,13 +5,17 @@ import Foundation
 /// A binary cache of decoded and validated packs, so that a run does not parse YAML or compile
 /// regexes it will not use: start-up is what a clipboard hotkey feels.
 ///
-/// Each entry is keyed by the pack file's path, size and a 64-bit FNV-1a hash of its bytes;
-/// the file carries the cache format and PCRE2 version. Only packs that compiled completely are
-/// cached, and their detectors then compile their regexes on first use. A missing, stale,
-/// foreign or damaged cache is ignored and rewritten (0600, temp file + rename).
+/// Each entry is keyed by the pack file's path, size and a 64-bit FNV-1a hash of its bytes, and
+/// remembers the file's stat stamp (device, inode, size, modification and change times in
+/// nanoseconds): a file whose stamp is unchanged is not read at all. Editing a file changes its
+/// change time, which no tool can set back, so an edit is always seen; a file whose stamp changed
+/// but whose bytes did not (a `touch`) is recognised by the hash. The file carries the cache
+/// format and PCRE2 version. Only packs that compiled completely are cached, and their detectors
+/// then compile their regexes on first use. A missing, stale, foreign or damaged cache is
+/// ignored and rewritten (0600, temp file + rename).
 public struct PackCache {
     public let path: String
-    static let magic = Array("CAVPACK5".utf8)
+    static let magic = Array("CAVPACK6".utf8)
 
     public init(path: String) { self.path = path }
 
@@ -28,6 +32,7 @@ public struct PackCache {
         var file: String
         var size: Int
         var hash: UInt64
+        var stamp: FileStamp
         var raw: RawPack
         /// Per detector: what compiling found (pattern sources, trigger, capture counts).
         var prepared: [PreparedDetector]
@@ -41,15 +46,18 @@ public struct PackCache {
         return h
     }
 
-    func read() -> [String: Entry] {
+    /// The cached entries by file. Without `examples`, the packs' examples are skipped, not
+    /// decoded: only `caviar patterns test` runs them, and they are a good part of the cache.
+    func read(examples: Bool = true) -> [String: Entry] {
         guard let data = FileManager.default.contents(atPath: path) else { return [:] }
         var r = BinaryReader(data: [UInt8](data))
+        r.skipsExamples = !examples
         guard r.bytes(PackCache.magic.count) == PackCache.magic, r.string() == PCRE2Library.version else { return [:] }
         var out: [String: Entry] = [:]
         let n = r.int()
         guard n >= 0 && n < 10_000 else { return [:] }
         for _ in 0..<n {
-            let file = r.string(), size = r.int(), hash = r.uint64()
+            let file = r.string(), size = r.int(), hash = r.uint64(), stamp = r.stamp()
             let raw = r.rawPack()
             let m = r.int()
             guard m >= 0 && m < 100_000 else { return [:] }
@@ -60,7 +68,7 @@ public struct PackCache {
                                                  trigger: r.trigger(depth: 0)))
             }
             if r.failed { return [:] }
-            out[file] = Entry(file: file, size: size, hash: hash, raw: raw, prepared: prepared)
+            out[file] = Entry(file: file, size: size, hash: hash, stamp: stamp, raw: raw, prepared: prepared)
         }
         return r.failed ? [:] : out
     }
@@ -71,7 +79,7 @@ public struct PackCache {
         w.string(PCRE2Library.version)
         w.int(entries.count)
         for e in entries {
-            w.string(e.file); w.int(e.size); w.uint64(e.hash)
+            w.string(e.file); w.int(e.size); w.uint64(e.hash); w.stamp(e.stamp)
             w.rawPack(e.raw)
             w.int(e.prepared.count)
             for p in e.prepared { w.int(p.maxCaptureCount); w.int(p.maxLookbehind); w.strings(p.sources); w.trigger(p.trigger) }
@@ -98,21 +106,42 @@ public struct PackCache {
 extension PackLibrary {
     /// Loads pack files through the cache: unchanged files come from it (regexes compiled on
     /// first use), changed files are decoded and compiled in full and the cache is rewritten.
-    public mutating func load(files: [String], cache: PackCache?) throws {
+    /// - Parameter examples: whether the packs' examples are needed (`PackSelfTest`); without,
+    ///   packs from the cache carry none.
+    public mutating func load(files: [String], cache: PackCache?, examples: Bool = true) throws {
         guard let cache else {
             for f in files { try load(file: f) }
             return
         }
-        let cached = cache.read()
+        var cached = cache.read(examples: examples)
+        var stamps: [FileStamp?] = files.map(FileStamp.init(path:))
+        var unchanged = cached.count == files.count
+            && zip(files, stamps).allSatisfy { file, stamp in stamp != nil && cached[file]?.stamp == stamp }
+        if !unchanged && !examples {
+            // The cache will be rewritten: its entries must keep their examples.
+            cached = cache.read(examples: true)
+        }
+        if unchanged {
+            for file in files {
+                guard let e = cached[file], e.prepared.count == e.raw.detectors.count else { unchanged = false; break }
+                try add(try PackCompiler.compile(e.raw, prepared: e.prepared))
+            }
+            if unchanged { return }
+            // A damaged entry: start again without the cache's help.
+            self = PackLibrary()
+            cached = [:]
+            stamps = files.map(FileStamp.init(path:))
+        }
         var entries: [PackCache.Entry] = []
         var changed = cached.count != files.count
-        for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else {
+        for (file, stamp) in zip(files, stamps) {
+            guard let data = FileManager.default.contents(atPath: file), let stamp else {
                 throw PackError(file: file, line: nil, message: "cannot read the file")
             }
             let hash = PackCache.fnv1a(data)
-            if let e = cached[file], e.size == data.count, e.hash == hash, e.prepared.count == e.raw.detectors.count {
+            if var e = cached[file], e.size == data.count, e.hash == hash, e.prepared.count == e.raw.detectors.count {
                 try add(try PackCompiler.compile(e.raw, prepared: e.prepared))
+                if e.stamp != stamp { e.stamp = stamp; changed = true }
                 entries.append(e)
             } else {
                 guard let text = String(data: data, encoding: .utf8) else {
@@ -121,12 +150,39 @@ extension PackLibrary {
                 let raw = try RawPack.decode(yaml: text, file: file)
                 let pack = try PackCompiler.compile(raw)
                 try add(pack)
-                entries.append(PackCache.Entry(file: file, size: data.count, hash: hash, raw: raw,
+                entries.append(PackCache.Entry(file: file, size: data.count, hash: hash, stamp: stamp, raw: raw,
                                                prepared: pack.detectors.map(PreparedDetector.init)))
                 changed = true
             }
         }
         if changed { cache.write(entries) }
+    }
+}
+
+/// What `stat(2)` says about a file that changes when its content may have: device, inode,
+/// size, and modification and status-change times to the nanosecond.
+struct FileStamp: Equatable {
+    var device: UInt64
+    var inode: UInt64
+    var size: Int64
+    var modified: Int64
+    var changed: Int64
+
+    init(device: UInt64, inode: UInt64, size: Int64, modified: Int64, changed: Int64) {
+        (self.device, self.inode, self.size, self.modified, self.changed) = (device, inode, size, modified, changed)
+    }
+
+    init?(path: String) {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        #if canImport(Darwin)
+        let m = st.st_mtimespec, c = st.st_ctimespec
+        #else
+        let m = st.st_mtim, c = st.st_ctim
+        #endif
+        self.init(device: UInt64(truncatingIfNeeded: st.st_dev), inode: UInt64(truncatingIfNeeded: st.st_ino), size: Int64(st.st_size),
+                  modified: Int64(m.tv_sec) &* 1_000_000_000 &+ Int64(m.tv_nsec),
+                  changed: Int64(c.tv_sec) &* 1_000_000_000 &+ Int64(c.tv_nsec))
     }
 }
 
@@ -142,6 +198,9 @@ struct BinaryWriter {
     mutating func string(_ s: String) { let b = Array(s.utf8); int(b.count); out += b }
     mutating func optString(_ s: String?) { bool(s != nil); if let s { string(s) } }
     mutating func strings(_ a: [String]) { int(a.count); a.forEach { string($0) } }
+    mutating func stamp(_ s: FileStamp) {
+        uint64(s.device); uint64(s.inode); int(Int(s.size)); int(Int(s.modified)); int(Int(s.changed))
+    }
 
     /// A parsed trigger, so that start-up does not parse the long keyword lists again.
     mutating func trigger(_ t: Trigger?) {
@@ -200,6 +259,8 @@ struct BinaryReader {
     let data: [UInt8]
     var i = 0
     var failed = false
+    /// Skip the examples of detectors (they come out empty).
+    var skipsExamples = false
 
     init(data: [UInt8]) { self.data = data }
 
@@ -227,6 +288,15 @@ struct BinaryReader {
     mutating func optString() -> String? { bool() ? string() : nil }
     mutating func count() -> Int { let n = int(); if n < 0 || n > 1 << 20 { failed = true; return 0 }; return n }
     mutating func strings() -> [String] { (0..<count()).map { _ in string() } }
+    mutating func stamp() -> FileStamp {
+        FileStamp(device: uint64(), inode: uint64(), size: Int64(int()), modified: Int64(int()), changed: Int64(int()))
+    }
+    /// Moves past a string without decoding it.
+    mutating func skipString() {
+        let n = int()
+        guard n >= 0, n < 1 << 24, i + n <= data.count else { failed = true; return }
+        i += n
+    }
 
     mutating func trigger(depth: Int) -> Trigger? {
         guard depth < 16, i < data.count else { failed = true; return nil }
@@ -290,7 +360,11 @@ struct BinaryReader {
         var examples: [[RawExample]] = []
         for _ in 0..<2 {
             var list: [RawExample] = []
-            for _ in 0..<count() { let t = string(); list.append(RawExample(text: t, line: optInt())) }
+            for _ in 0..<count() where !failed {
+                if skipsExamples { skipString(); _ = optInt(); continue }
+                let t = string()
+                list.append(RawExample(text: t, line: optInt()))
+            }
             examples.append(list)
         }
         return RawDetector(id: id, line: line, entity: entity, description: description, patterns: patterns, isCaseless: caseless,

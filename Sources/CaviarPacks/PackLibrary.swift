@@ -6,6 +6,8 @@ import Foundation
 /// loaded packs.
 public struct PackLibrary {
     public private(set) var packs: [CompiledPack] = []
+    /// Every detector id of `packs` (rebuilding it per pack added was quadratic).
+    private var detectorIDs: Set<String> = []
 
     public init() {}
 
@@ -65,16 +67,17 @@ public struct PackLibrary {
         if let other = packs.first(where: { $0.id == pack.id }) {
             throw PackError(file: file, line: nil, message: "pack id '\(pack.id)' is already used by \(other.raw.file)")
         }
-        var ids = Set(packs.flatMap { $0.detectors.map(\.id) })
+        var ids = detectorIDs
         for d in pack.detectors where !ids.insert(d.id).inserted {
             throw PackError(file: file, line: nil, detectorID: d.id, message: "detector id is already defined by another pack")
         }
+        detectorIDs = ids
         packs.append(pack)
     }
 
-    /// Loads every pack file in `directory` (through `cache` when given).
-    public mutating func load(directory: String, cache: PackCache? = nil) throws {
-        try load(files: try PackLibrary.packFiles(in: directory), cache: cache)
+    /// Loads every pack file in `directory` (through `cache` when given; see `load(files:cache:examples:)`).
+    public mutating func load(directory: String, cache: PackCache? = nil, examples: Bool = true) throws {
+        try load(files: try PackLibrary.packFiles(in: directory), cache: cache, examples: examples)
     }
 
     /// All detectors of the packs that are enabled: by default those with `enabled: true`,

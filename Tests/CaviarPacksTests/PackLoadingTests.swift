@@ -94,4 +94,68 @@ final class PackLoadingTests: XCTestCase {
         try afterDamage.load(directory: dir, cache: PackCache(path: cachePath))
         XCTAssertEqual(afterDamage.detectors().count, fresh.detectors().count)
     }
+
+    /// A pack directory of one small pack, and a cache path, in a fresh temporary directory.
+    func scratchPack(_ yaml: String) throws -> (dir: String, pack: String, cache: String) {
+        let dir = NSTemporaryDirectory() + "caviar-cachetest-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir + "/packs", withIntermediateDirectories: true)
+        let pack = dir + "/packs/t.yaml"
+        try yaml.write(toFile: pack, atomically: false, encoding: .utf8)
+        return (dir + "/packs", pack, dir + "/cache.bin")
+    }
+
+    static func pack(pattern: String) -> String {
+        "pack: t\ndetectors:\n  - id: t.a\n    entity: X\n    patterns: ['\(pattern)']\n    examples:\n      match: ['a ⟦\(pattern)⟧']\n      no_match: ['zz']\n"
+    }
+
+    /// An edit that keeps the size and puts the modification time back (`touch -r`) is still
+    /// seen: the status-change time moves with every write.
+    func testAnEditHiddenFromSizeAndMtimeIsSeen() throws {
+        let t = try scratchPack(PackLoadingTests.pack(pattern: "abc"))
+        defer { try? FileManager.default.removeItem(atPath: (t.dir as NSString).deletingLastPathComponent) }
+        var first = PackLibrary()
+        try first.load(directory: t.dir, cache: PackCache(path: t.cache), examples: false)
+        var before = stat()
+        XCTAssertEqual(stat(t.pack, &before), 0)
+        usleep(20_000)
+        try PackLoadingTests.pack(pattern: "xyz").write(toFile: t.pack, atomically: false, encoding: .utf8)
+        var times = [before.st_atim, before.st_mtim]
+        XCTAssertEqual(utimensat(AT_FDCWD, t.pack, &times, 0), 0)
+        var after = stat()
+        XCTAssertEqual(stat(t.pack, &after), 0)
+        XCTAssertEqual(after.st_size, before.st_size)
+        XCTAssertEqual(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec)
+        var second = PackLibrary()
+        try second.load(directory: t.dir, cache: PackCache(path: t.cache), examples: false)
+        XCTAssertEqual(second.detectors().first?.patternSources, ["xyz"], "the cache served a pack that was edited")
+    }
+
+    /// A run that does not need examples reads the cache without them, but when it rewrites the
+    /// cache (another pack changed) the examples of the unchanged packs are kept in it.
+    func testARewriteWithoutExamplesKeepsThemInTheCache() throws {
+        let t = try scratchPack(PackLoadingTests.pack(pattern: "abc"))
+        defer { try? FileManager.default.removeItem(atPath: (t.dir as NSString).deletingLastPathComponent) }
+        try PackLoadingTests.pack(pattern: "def").replacingOccurrences(of: "pack: t", with: "pack: u").replacingOccurrences(of: "t.a", with: "u.a")
+            .write(toFile: t.dir + "/u.yaml", atomically: false, encoding: .utf8)
+        var first = PackLibrary()
+        try first.load(directory: t.dir, cache: PackCache(path: t.cache), examples: true)
+        // Only u.yaml changes; t.yaml comes from the cache, read without examples at first.
+        try PackLoadingTests.pack(pattern: "deg").replacingOccurrences(of: "pack: t", with: "pack: u").replacingOccurrences(of: "t.a", with: "u.a")
+            .write(toFile: t.dir + "/u.yaml", atomically: false, encoding: .utf8)
+        var runtime = PackLibrary()
+        try runtime.load(directory: t.dir, cache: PackCache(path: t.cache), examples: false)
+        XCTAssertEqual(runtime.packs.map(\.id), ["t", "u"])
+        var tests = PackLibrary()
+        try tests.load(directory: t.dir, cache: PackCache(path: t.cache), examples: true)
+        for pack in tests.packs {
+            let report = try PackSelfTest.run(pack)
+            XCTAssertEqual(report.detectorsWithoutExamples, [], "\(pack.id) lost its examples in the rewritten cache")
+            XCTAssertEqual(report.examples, 2, pack.id)
+            XCTAssertEqual(report.failures.map(\.description), [], pack.id)
+        }
+        // And a run without examples that is served entirely from the cache has none.
+        var quiet = PackLibrary()
+        try quiet.load(directory: t.dir, cache: PackCache(path: t.cache), examples: false)
+        XCTAssertEqual(quiet.packs.first?.raw.detectors.first?.matchExamples.count, 0)
+    }
 }
