@@ -34,6 +34,8 @@ public struct DictionaryBuilder {
     /// bits and the high 32 bits of the term's hash above, sized at most half full.
     var uniqueSlots: [UInt64] = []
     var uniqueCount = 0
+    /// The terms' sorted order, kept by `duplicates()` for the build (nil once a term is added).
+    var cachedOrder: [UInt32]?
 
     /// A value as a dictionary key, hashed in one call (hashing `[UInt8]` goes byte by byte).
     struct ValueKey: Hashable {
@@ -65,16 +67,42 @@ public struct DictionaryBuilder {
         return valueEnds.count - 1
     }
 
-    /// Reserves room for about `terms` terms of `bytes` folded bytes in all (`addUnique`'s table
-    /// then never grows below that).
-    public mutating func reserveCapacity(terms: Int, bytes: Int) {
+    /// Reserves room for about `terms` terms of `bytes` folded bytes in all (and, when `unique`,
+    /// `addUnique`'s table for as many).
+    public mutating func reserveCapacity(terms: Int, bytes: Int, unique: Bool = true) {
         termBytes.reserveCapacity(bytes)
         termStarts.reserveCapacity(terms)
         termLengths.reserveCapacity(terms)
         termValues.reserveCapacity(terms)
+        guard unique else { return }
         var capacity = 1024
         while capacity < 2 * terms { capacity *= 2 }
         if capacity > uniqueSlots.count { growUniqueSlots(to: capacity) }
+    }
+
+    /// For each term added so far (`termCount` order), the index of the first earlier term with
+    /// the same bytes, or −1: what `build` drops (the first of equal terms wins). Sorts the
+    /// terms once; the build reuses that order unless terms are added in between. The cheap
+    /// way to find duplicates in a large list (`addUnique` probes a table per term).
+    public mutating func duplicates() -> [Int32] {
+        let order = cachedOrder ?? sortedOrder()
+        cachedOrder = order
+        var result = [Int32](repeating: -1, count: termStarts.count)
+        termBytes.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var first = 0   // position in `order` of the first term of the current run
+            for position in 1..<max(1, order.count) {
+                let left = Int(order[first])
+                let right = Int(order[position])
+                let length = Int(termLengths[left])
+                if length == Int(termLengths[right]) && memcmp(base + Int(termStarts[left]), base + Int(termStarts[right]), length) == 0 {
+                    result[right] = Int32(truncatingIfNeeded: left)   // equal terms sort by index: `left` is the earliest
+                } else {
+                    first = position
+                }
+            }
+        }
+        return result
     }
 
     /// Number of values stored.
@@ -121,6 +149,7 @@ public struct DictionaryBuilder {
             throw DictionaryError(.invalidInput, "value index \(stored) was not returned by appendValue")
         }
         valueIndex = stored
+        cachedOrder = nil
         termStarts.append(UInt32(truncatingIfNeeded: termBytes.count))
         termLengths.append(UInt16(term.count))
         termValues.append(UInt32(stored))
@@ -173,10 +202,16 @@ public struct DictionaryBuilder {
 
     /// Adds a folded term with a value stored by `appendValue`.
     public mutating func add(folded term: [UInt8], valueIndex: Int) throws {
+        try term.withUnsafeBufferPointer { try add(folded: $0, valueIndex: valueIndex) }
+    }
+
+    /// `add(folded:valueIndex:)` for bytes in a buffer (valid during the call only).
+    public mutating func add(folded term: UnsafeBufferPointer<UInt8>, valueIndex: Int) throws {
         try check(term)
         guard valueIndex >= 0, valueIndex < valueEnds.count else {
             throw DictionaryError(.invalidInput, "value index \(valueIndex) was not returned by appendValue")
         }
+        cachedOrder = nil
         termStarts.append(UInt32(termBytes.count))
         termLengths.append(UInt16(term.count))
         termValues.append(UInt32(valueIndex))
@@ -219,6 +254,7 @@ public struct DictionaryBuilder {
             index = UInt32(try appendValue(value))
             valueIndex[ValueKey(bytes: value)] = index
         }
+        cachedOrder = nil
         termStarts.append(UInt32(termBytes.count))
         termLengths.append(UInt16(term.count))
         termValues.append(index)
@@ -228,12 +264,37 @@ public struct DictionaryBuilder {
     /// Compiles the terms into the file format. `fingerprint` identifies the sources (see
     /// `DictionaryAutomaton.sourceFingerprint`); it is stored for staleness checks.
     public func build(mode: Mode = .plain, fingerprint: UInt64) throws -> [UInt8] {
+        let file = try assemble(mode: mode, fingerprint: fingerprint)
+        let headerSize = DictionaryFormat.headerSize
+        return [UInt8](unsafeUninitializedCapacity: headerSize + file.bodyCount) { buffer, initialized in
+            guard let bytes = UnsafeMutableRawPointer(buffer.baseAddress) else { return }
+            bytes.initializeMemory(as: UInt8.self, repeating: 0, count: headerSize + file.bodyCount)
+            bytes.copyMemory(from: file.header, byteCount: headerSize)
+            for (index, section) in file.sections.enumerated() {
+                section.withBytes { raw in
+                    if let source = raw.baseAddress { (bytes + headerSize + file.table[index].offset).copyMemory(from: source, byteCount: raw.count) }
+                }
+            }
+            initialized = headerSize + file.bodyCount
+        }
+    }
+
+    /// A compiled file in pieces: its header (checksums included) and its sections, each to be
+    /// written at its offset in the body (zero padding between them).
+    struct Assembled {
+        var header: [UInt8]
+        var sections: [Section]
+        var table: [(offset: Int, length: Int)]
+        var bodyCount: Int
+    }
+
+    func assemble(mode: Mode, fingerprint: UInt64) throws -> Assembled {
         guard termBytes.count < Int(UInt32.max) else {
             throw DictionaryError(.tooLarge, "the terms total more than 4 GiB")
         }
         // The terms copied in sorted order: the trie and filter builders then read them
         // sequentially instead of jumping through an index at every byte.
-        let sorted = sortedCopy(order: sortedOrder())
+        let sorted = sortedCopy(order: cachedOrder ?? sortedOrder())
         let order = (0..<UInt32(sorted.termStarts.count)).map { $0 }
         // Each section is kept in its own array and copied once, into the file's bytes.
         var sections = [Section](repeating: Section([UInt8]()), count: DictionaryFormat.sectionCount)
@@ -268,17 +329,18 @@ public struct DictionaryBuilder {
 
         var table: [(offset: Int, length: Int)] = []
         var bodyCount = 0
+        var checksum = Checksum64()
+        let padding = [UInt8](repeating: 0, count: 8)
         for section in sections {
             table.append((bodyCount, section.count))
-            bodyCount += (section.count + 7) & ~7
+            section.withBytes { checksum.update($0) }
+            let padded = (section.count + 7) & ~7
+            padding.withUnsafeBytes { checksum.update(UnsafeRawBufferPointer(rebasing: $0[0..<(padded - section.count)])) }
+            bodyCount += padded
         }
-        let headerSize = DictionaryFormat.headerSize
-        return [UInt8](unsafeUninitializedCapacity: headerSize + bodyCount) { buffer, initialized in
-            guard let file = UnsafeMutableRawPointer(buffer.baseAddress) else { return }
-            file.initializeMemory(as: UInt8.self, repeating: 0, count: headerSize + bodyCount)
-            for (index, section) in sections.enumerated() {
-                section.copy(to: file + headerSize + table[index].offset)
-            }
+        var header = [UInt8](repeating: 0, count: DictionaryFormat.headerSize)
+        header.withUnsafeMutableBytes { raw in
+            guard let file = raw.baseAddress else { return }
             func put<T: FixedWidthInteger>(_ value: T, at offset: Int) {
                 file.storeBytes(of: value.littleEndian, toByteOffset: offset, as: T.self)
             }
@@ -288,7 +350,7 @@ public struct DictionaryBuilder {
             put(TextFolding.version, at: 16)
             put(UInt32(maxTermLength), at: 20)
             put(UInt64(bodyCount), at: 24)
-            put(Checksum64.of(UnsafeRawBufferPointer(start: file + headerSize, count: bodyCount)), at: 32)
+            put(checksum.finalize(), at: 32)
             put(fingerprint, at: 40)
             put(UInt64(indexedTerms), at: 48)
             put(UInt64(nodeCount), at: 56)
@@ -299,39 +361,33 @@ public struct DictionaryBuilder {
                 put(UInt64(entry.length), at: 88 + 16 * index)
             }
             put(Checksum64.of(UnsafeRawBufferPointer(start: file, count: DictionaryFormat.headerChecksumOffset)), at: DictionaryFormat.headerChecksumOffset)
-            initialized = headerSize + bodyCount
         }
+        return Assembled(header: header, sections: sections, table: table, bodyCount: bodyCount)
     }
 
     /// One section of the file: an array of any trivial element type, copied once.
     struct Section {
         let count: Int
-        let copy: (UnsafeMutableRawPointer) -> Void
+        let withBytes: ((UnsafeRawBufferPointer) -> Void) -> Void
 
         init<T>(_ array: [T]) {
             count = array.count * MemoryLayout<T>.stride
-            copy = { destination in
-                array.withUnsafeBytes { raw in
-                    if let source = raw.baseAddress { destination.copyMemory(from: source, byteCount: raw.count) }
-                }
-            }
-        }
-
-        func copy(to destination: UnsafeMutableRawPointer) {
-            copy(destination)
+            withBytes = { body in array.withUnsafeBytes { body($0) } }
         }
     }
 
-    /// Compiles and writes the file atomically (a temporary file renamed over `path`).
-    public func write(to path: String, mode: Mode = .plain, fingerprint: UInt64) throws {
-        let bytes = try build(mode: mode, fingerprint: fingerprint)
+    /// Compiles and writes the file atomically (a temporary file renamed over `path`), section by
+    /// section (the file is never assembled in memory). Returns its size in bytes.
+    @discardableResult
+    public func write(to path: String, mode: Mode = .plain, fingerprint: UInt64) throws -> Int {
+        let file = try assemble(mode: mode, fingerprint: fingerprint)
         let temporary = path + ".tmp-\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else {
             throw DictionaryError(.io, "cannot create \(temporary): \(String(cString: strerror(errno)))")
         }
-        var written = 0
-        let failure: Int32? = bytes.withUnsafeBytes { raw -> Int32? in
+        func writeAll(_ raw: UnsafeRawBufferPointer) -> Int32? {
+            var written = 0
             while written < raw.count {
                 let result = Glibc_write(descriptor, raw.baseAddress.map { $0 + written }, raw.count - written)
                 if result < 0 {
@@ -341,6 +397,15 @@ public struct DictionaryBuilder {
                 written += result
             }
             return nil
+        }
+        var failure: Int32? = file.header.withUnsafeBytes { writeAll($0) }
+        let padding = [UInt8](repeating: 0, count: 8)
+        for section in file.sections where failure == nil {
+            section.withBytes { failure = writeAll($0) }
+            let extra = ((section.count + 7) & ~7) - section.count
+            if failure == nil && extra > 0 {
+                failure = padding.withUnsafeBytes { writeAll(UnsafeRawBufferPointer(rebasing: $0[0..<extra])) }
+            }
         }
         close(descriptor)
         if let failure {
@@ -352,6 +417,7 @@ public struct DictionaryBuilder {
             unlink(temporary)
             throw DictionaryError(.io, "cannot rename \(temporary) to \(path): \(message)")
         }
+        return DictionaryFormat.headerSize + file.bodyCount
     }
 
     var maxTermLength: Int {
@@ -392,23 +458,39 @@ public struct DictionaryBuilder {
         termBytes.withUnsafeBufferPointer { bytes in
             let base = bytes.baseAddress
             termStarts.withUnsafeBufferPointer { starts in
+                // A run is sorted on its next 8 bytes (same padding), kept next to each entry,
+                // so that most comparisons are of integers, not of bytes elsewhere in memory.
+                var run: [(second: UInt64, entry: Entry)] = []
                 entries.withUnsafeMutableBufferPointer { sorted in
                     var runStart = 0
                     while runStart < sorted.count {
                         var runEnd = runStart + 1
                         while runEnd < sorted.count && sorted[runEnd].prefix == sorted[runStart].prefix { runEnd += 1 }
                         if runEnd - runStart > 1 {
-                            sorted[runStart..<runEnd].sort { left, right in
-                                let leftLength = Int(left.length)
-                                let rightLength = Int(right.length)
-                                let common = min(leftLength, rightLength) - 8
+                            run.removeAll(keepingCapacity: true)
+                            for entry in sorted[runStart..<runEnd] {
+                                let start = Int(starts[Int(entry.index)])
+                                let length = Int(entry.length)
+                                var key: UInt64 = 0
+                                for offset in 8..<16 {
+                                    key <<= 8
+                                    if offset < length { key |= UInt64(bytes[start + offset]) }
+                                }
+                                run.append((key, entry))
+                            }
+                            run.sort { left, right in
+                                if left.second != right.second { return left.second < right.second }
+                                let leftLength = Int(left.entry.length)
+                                let rightLength = Int(right.entry.length)
+                                let common = min(leftLength, rightLength) - 16
                                 if common > 0, let base {
-                                    let order = memcmp(base + Int(starts[Int(left.index)]) + 8, base + Int(starts[Int(right.index)]) + 8, common)
+                                    let order = memcmp(base + Int(starts[Int(left.entry.index)]) + 16, base + Int(starts[Int(right.entry.index)]) + 16, common)
                                     if order != 0 { return order < 0 }
                                 }
                                 if leftLength != rightLength { return leftLength < rightLength }
-                                return left.index < right.index
+                                return left.entry.index < right.entry.index
                             }
+                            for (offset, item) in run.enumerated() { sorted[runStart + offset] = item.entry }
                         }
                         runStart = runEnd
                     }

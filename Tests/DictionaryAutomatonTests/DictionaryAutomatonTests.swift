@@ -167,6 +167,38 @@ let matchCases: [MatchCase] = [
 }
 
 @Suite struct DictionaryBuilderUniqueTests {
+    /// `duplicates()` names, for every term, the first earlier equal one (the one the build
+    /// keeps); the sorted order it keeps for the build gives the same file, and a term added
+    /// afterwards is not missed.
+    @Test func duplicatesNameTheFirstEqualTerm() throws {
+        var builder = DictionaryBuilder()
+        var state: UInt64 = 0xD0B
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let syllables = ["ma", "ri", "el", "an", "to", "ni", "lu", "ca", "\u{E9}", "\u{F8}r", "marinela", "abcdefgh"]
+        var expected: [Int32] = []
+        var first: [[UInt8]: Int] = [:]
+        for number in 0..<4000 {
+            var text = ""
+            for _ in 0..<(1 + next(4)) { text += syllables[next(syllables.count)] }
+            if next(3) == 0 { text += " " + syllables[next(syllables.count)] }
+            let term = TextFolding.foldTerm(Array(text.utf8))
+            try builder.add(folded: term, valueIndex: builder.appendValue(Array("v\(number)".utf8)))
+            expected.append(first[term].map { Int32($0) } ?? -1)
+            if first[term] == nil { first[term] = number }
+        }
+        let plainBytes = try builder.build(fingerprint: 3)
+        #expect(builder.duplicates() == expected)
+        #expect(expected.filter { $0 >= 0 }.count > 500)
+        #expect(try builder.build(fingerprint: 3) == plainBytes)
+        try builder.add(folded: Array("zz late".utf8), valueIndex: 0)
+        #expect(builder.duplicates().count == expected.count + 1)
+        let automaton = try DictionaryAutomaton(bytes: builder.build(fingerprint: 3))
+        #expect(automaton.matches(in: Array("zz late".utf8)).count == 1)
+    }
+
     /// `addUnique` finds exactly the earlier equal term (bytes compared), across table growth,
     /// stores a value only for a new term, and the compiled file matches each term to the value
     /// of its first addition.

@@ -21,6 +21,29 @@ func temporaryDirectory() throws -> URL {
         return try builder.build(mode: hashed ? .hashed(key: key, saltPath: saltPath) : .plain, fingerprint: 0xFEED)
     }
 
+    /// `write(to:)` streams the sections to the file: the same bytes as `build`, checksums
+    /// included (loaded with full verification).
+    @Test(arguments: [false, true])
+    func writtenFileEqualsBuiltBytes(hashed: Bool) throws {
+        let directory = try temporaryDirectory()
+        let path = directory.appendingPathComponent("written.dict").path
+        let key = SipHashKey(salt: Array("0123456789abcdef-salt".utf8))
+        var builder = DictionaryBuilder()
+        builder.metadata = Array("odd length metadata".utf8)
+        for (index, term) in ["Zoë Lefèvre", "Projet Orion", "Müller", "a b c d e"].enumerated() {
+            for variant in TextFolding.termVariants(term) {
+                try builder.add(folded: variant, value: Array("value \(index)".utf8))
+            }
+        }
+        let mode: DictionaryBuilder.Mode = hashed ? .hashed(key: key, saltPath: "/nonexistent/salt") : .plain
+        let size = try builder.write(to: path, mode: mode, fingerprint: 7)
+        let written = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(written == (try builder.build(mode: mode, fingerprint: 7)))
+        #expect(size == written.count)
+        let automaton = try DictionaryAutomaton(contentsOf: path, verification: .full, key: hashed ? key : nil)
+        #expect(automaton.matches(in: Array("PROJET ORION".utf8)).count == 1)
+    }
+
     @Test(arguments: [false, true])
     func roundTripThroughAMappedFile(hashed: Bool) throws {
         let directory = try temporaryDirectory()

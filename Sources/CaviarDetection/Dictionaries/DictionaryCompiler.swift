@@ -49,6 +49,14 @@ public enum DictionaryFreshness: Equatable, Sendable {
 public enum DictionaryCompiler {
     /// Compiles `sources` (paths) into bytes.
     public static func compile(sources: [String], options: DictionaryBuildOptions) throws -> (bytes: [UInt8], report: DictionaryBuildReport) {
+        var prepared = try prepare(sources: sources, options: options)
+        let bytes = try prepared.builder.build(mode: prepared.mode, fingerprint: prepared.fingerprint)
+        prepared.report.byteCount = bytes.count
+        return (bytes, prepared.report)
+    }
+
+    /// Reads, folds and adds the terms of `sources`: the builder, ready to compile, and how.
+    static func prepare(sources: [String], options: DictionaryBuildOptions) throws -> (builder: DictionaryBuilder, mode: DictionaryBuilder.Mode, fingerprint: UInt64, report: DictionaryBuildReport) {
         guard !sources.isEmpty else {
             throw DictionaryError(.invalidInput, "no dictionary source given: name one or more lists")
         }
@@ -70,12 +78,14 @@ public enum DictionaryCompiler {
         }
         var builder = DictionaryBuilder()
         let scratch = TextFolder(capacity: 4096)
-        // Where each indexed spelling came from (by builder term index), for duplicate warnings;
-        // the builder itself finds equal spellings (`addUnique`, exact).
-        var origins: [(entity: Int32, file: Int32, line: Int32)] = []
+        // Where each spelling came from (by builder term index), for duplicate warnings. Every
+        // spelling is added; the duplicates are found afterwards in the sorted order the build
+        // needs anyway (`duplicates()`: no table probed per spelling), and the build keeps the
+        // first of equal spellings.
+        var origins: [(entity: Int32, file: Int32, line: Int32, warns: Bool)] = []
         // About 1.6 spellings a line in name lists: room for 2 without growing.
         let lineCount = contents.reduce(0) { total, bytes in total + bytes.withUnsafeBufferPointer { Self.lineCount($0) } }
-        builder.reserveCapacity(terms: 2 * lineCount, bytes: contents.reduce(0) { $0 + $1.count } * 2)
+        builder.reserveCapacity(terms: 2 * lineCount, bytes: contents.reduce(0) { $0 + $1.count } * 2, unique: false)
         origins.reserveCapacity(2 * lineCount)
         var entityNames: [EntityType] = []
         var lastEntity: (entity: EntityType, number: Int32)?
@@ -95,6 +105,9 @@ public enum DictionaryCompiler {
         var identityValues: [FoldedKey: Int] = [:]
         var value: [UInt8] = []
         value.reserveCapacity(256)
+        // Warnings in source order: (spellings added before, warning); duplicates are merged in
+        // at their spelling's index once known.
+        var emptyWarnings: [(before: Int, warning: DictionaryWarning)] = []
 
         func add(term: UnsafeBufferPointer<UInt8>, identityTerm: [UInt8]?, entity: EntityType, file: String, line: Int, warnIfEmpty: Bool) throws {
             let entityIndex = entityNumber(entity)
@@ -115,23 +128,17 @@ public enum DictionaryCompiler {
                         value += identity
                     }
                     if identityTerm != nil, let known = identityValues[FoldedKey(bytes: value)] { valueIndex = known }
-                }
-                let hadValue = valueIndex != nil
-                let earlier = try builder.addUnique(folded: spelling, valueIndex: &valueIndex, value: value)
-                if !hadValue, identityTerm != nil, let valueIndex { identityValues[FoldedKey(bytes: value)] = valueIndex }
-                if let earlier {
-                    if identityTerm == nil && number == 0 {
-                        let origin = origins[earlier]
-                        let same = origin.entity == entityIndex ? "duplicate of" : "also listed as \(entityNames[Int(origin.entity)]) at"
-                        report.warnings.append(DictionaryWarning(file: file, line: line, message: "\(same) \(sources[Int(origin.file)]):\(origin.line), the first one is kept"))
+                    if valueIndex == nil {
+                        let stored = try builder.appendValue(value)
+                        if identityTerm != nil { identityValues[FoldedKey(bytes: value)] = stored }
+                        valueIndex = stored
                     }
-                    return
                 }
-                origins.append((entityIndex, Int32(truncatingIfNeeded: fileIndex), Int32(truncatingIfNeeded: line)))
-                report.spellings += 1
+                try builder.add(folded: spelling, valueIndex: valueIndex ?? 0)
+                origins.append((entityIndex, Int32(truncatingIfNeeded: fileIndex), Int32(truncatingIfNeeded: line), identityTerm == nil && number == 0))
             }
             if !hasSpelling && warnIfEmpty {
-                report.warnings.append(DictionaryWarning(file: file, line: line, message: "term has no letters or digits, skipped"))
+                emptyWarnings.append((builder.termCount, DictionaryWarning(file: file, line: line, message: "term has no letters or digits, skipped")))
             }
         }
 
@@ -157,6 +164,24 @@ public enum DictionaryCompiler {
                 report.warnings += warnings
             }
         }
+        let duplicates = builder.duplicates()
+        var emptyIndex = 0
+        for (index, earlier) in duplicates.enumerated() {
+            while emptyIndex < emptyWarnings.count && emptyWarnings[emptyIndex].before <= index {
+                report.warnings.append(emptyWarnings[emptyIndex].warning)
+                emptyIndex += 1
+            }
+            guard earlier >= 0 else {
+                report.spellings += 1
+                continue
+            }
+            let origin = origins[index]
+            guard origin.warns else { continue }
+            let first = origins[Int(earlier)]
+            let same = first.entity == origin.entity ? "duplicate of" : "also listed as \(entityNames[Int(first.entity)]) at"
+            report.warnings.append(DictionaryWarning(file: sources[Int(origin.file)], line: Int(origin.line), message: "\(same) \(sources[Int(first.file)]):\(first.line), the first one is kept"))
+        }
+        report.warnings += emptyWarnings[emptyIndex...].map(\.warning)
         guard report.spellings > 0 else {
             throw DictionaryError(.invalidInput, "\(sources.joined(separator: ", ")): no terms found (one term per line, # for comments)")
         }
@@ -164,17 +189,16 @@ public enum DictionaryCompiler {
         builder.metadata = metadata.encoded()
         let fingerprint = DictionaryAutomaton.sourceFingerprint(sources: contents, options: metadata.optionBytes())
         let mode: DictionaryBuilder.Mode = key.map { .hashed(key: $0, saltPath: absolutePath(options.saltPath ?? "")) } ?? .plain
-        let bytes = try builder.build(mode: mode, fingerprint: fingerprint)
-        report.byteCount = bytes.count
-        return (bytes, report)
+        return (builder, mode, fingerprint, report)
     }
 
     /// Compiles `sources` and writes `output` atomically.
     @discardableResult
     public static func build(sources: [String], output: String, options: DictionaryBuildOptions) throws -> DictionaryBuildReport {
-        let (bytes, report) = try compile(sources: sources, options: options)
-        try writeFile(bytes, to: output)
-        return report
+        // Written section by section: a 1 M-term file is never assembled in memory.
+        var prepared = try prepare(sources: sources, options: options)
+        prepared.report.byteCount = try prepared.builder.write(to: output, mode: prepared.mode, fingerprint: prepared.fingerprint)
+        return prepared.report
     }
 
     /// Compares a compiled dictionary with the sources it records: sizes and times first, then
@@ -329,37 +353,6 @@ public enum DictionaryCompiler {
             result.append(contentsOf: buffer[0..<got])
         }
         return result
-    }
-
-    static func writeFile(_ bytes: [UInt8], to path: String) throws {
-        let temporary = path + ".tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else {
-            throw DictionaryError(.io, "cannot create \(temporary): \(String(cString: strerror(errno)))")
-        }
-        var written = 0
-        var failure: Int32 = 0
-        bytes.withUnsafeBytes { raw in
-            while written < raw.count {
-                let result = write(descriptor, raw.baseAddress.map { $0 + written }, raw.count - written)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                written += result
-            }
-        }
-        close(descriptor)
-        guard failure == 0 else {
-            unlink(temporary)
-            throw DictionaryError(.io, "cannot write \(path): \(String(cString: strerror(failure)))")
-        }
-        guard rename(temporary, path) == 0 else {
-            let message = String(cString: strerror(errno))
-            unlink(temporary)
-            throw DictionaryError(.io, "cannot write \(path): \(message)")
-        }
     }
 
     static func absolutePath(_ path: String) -> String {
