@@ -53,7 +53,16 @@ extension DictionaryAutomaton {
                 }
                 inWord = true
                 // Hash the word while stepping over it; most words cannot start a term.
-                let scanned = scanWord(base, count: count, from: position, hash: FirstWordFilter.seed)
+                var scanned: (hash: UInt64, end: Int, isSimple: Bool, folded: Int)
+                if position &+ 8 <= count,
+                   let (lowered, length) = Self.asciiWordPrefix(UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))),
+                   length < 8 {
+                    // Most words: ASCII, shorter than 8 bytes and followed by ASCII. `scanWord`'s
+                    // first step, without the call.
+                    scanned = (lowered.byteSwapped >> (64 - UInt64(8 * length)), position &+ length, true, length)
+                } else {
+                    scanned = scanWord(base, count: count, from: position, hash: FirstWordFilter.seed)
+                }
                 if scanned.isSimple {
                     let verdict = FirstWordFilter.lookUp(FirstWordFilter.finish(scanned.hash), words: firstWords, count: firstWordCount)
                     if !verdict.isFirstWord
