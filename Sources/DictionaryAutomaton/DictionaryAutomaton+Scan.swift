@@ -215,6 +215,18 @@ extension DictionaryAutomaton {
     /// of its first word (which ends at `end`, from `scanWord`): its separator and second word.
     @inline(__always)
     func keyMayMatch(_ base: UnsafePointer<UInt8>, count: Int, firstWord: UInt64, end: Int, point: Int) -> Bool {
+        if end &+ 9 <= count && base[end] == 0x20,
+           let (lowered, length) = Self.asciiWordPrefix(UInt64(littleEndian: UnsafeRawPointer(base + end + 1).loadUnaligned(as: UInt64.self))),
+           length > 0 && length < 8 {
+            // Most often: one space, then a short ASCII word followed by ASCII (as in the loop
+            // below, without the calls).
+            let alone = lowered.byteSwapped >> (64 - UInt64(8 * length))
+            guard FirstWordFilter.contains(FirstWordFilter.finish(alone), words: secondWordFilter, count: secondWordCount) else { return false }
+            let separated = FirstWordFilter.step(firstWord, 0x20)
+            let bits = UInt64(8 * length)
+            let key = ((separated << bits) | (separated >> (64 - bits))) ^ alone
+            return FirstWordFilter.contains(FirstWordFilter.finish(key), words: keyFilter, count: keyCount)
+        }
         let ascii = asciiTable
         let word = wordTable
         var hash = firstWord
