@@ -54,12 +54,14 @@ extension DictionaryAutomaton {
                 inWord = true
                 // Hash the word while stepping over it; most words cannot start a term.
                 var scanned: (hash: UInt64, end: Int, isSimple: Bool, folded: Int)
+                var endsAtASCII = false   // the byte at `scanned.end` is ASCII, not a word byte
                 if position &+ 8 <= count,
                    let (lowered, length) = Self.asciiWordPrefix(UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))),
                    length < 8 {
                     // Most words: ASCII, shorter than 8 bytes and followed by ASCII. `scanWord`'s
                     // first step, without the call.
                     scanned = (lowered.byteSwapped >> (64 - UInt64(8 * length)), position &+ length, true, length)
+                    endsAtASCII = true
                 } else {
                     scanned = scanWord(base, count: count, from: position, hash: FirstWordFilter.seed)
                 }
@@ -67,7 +69,13 @@ extension DictionaryAutomaton {
                     let verdict = FirstWordFilter.lookUp(FirstWordFilter.finish(scanned.hash), words: firstWords, count: firstWordCount)
                     if !verdict.isFirstWord
                         || !verdict.isWholeTerm && !keyMayMatch(base, count: count, firstWord: scanned.hash, end: scanned.end, point: position) {
-                        position = scanned.end
+                        if endsAtASCII {
+                            // Step over the separator byte too (what the next turn would do).
+                            position = scanned.end &+ 1
+                            inWord = false
+                        } else {
+                            position = scanned.end
+                        }
                         continue
                     }
                 } else if !mayStartTerm(base, count: count, point: position, skip: 0) {
