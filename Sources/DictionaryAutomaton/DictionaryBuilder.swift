@@ -748,13 +748,14 @@ public struct DictionaryBuilder {
                 previousKey = start..<position
             }
         }
-        // Second words repeat across keys in no order: sized by the distinct ones.
-        Self.radixSort(&secondWords) { $0 }
+        // Second words repeat across keys in no order: sized by the distinct ones (counted by
+        // their high 32 bits, four radix passes: sizing only needs about the count).
+        Self.radixSort(&secondWords) { $0 >> 32 }
         var distinctSeconds = 0
         var previousSecond: UInt64?
-        for hash in secondWords where hash != previousSecond {
+        for hash in secondWords where hash >> 32 != previousSecond {
             distinctSeconds += 1
-            previousSecond = hash
+            previousSecond = hash >> 32
         }
         let first = FirstWordFilter.build(firstWords, wholeTerms: wholeTerms, bitsPerEntry: 16)
         let key = FirstWordFilter.build(keys, bitsPerEntry: 16)

@@ -120,12 +120,13 @@ public enum DictionaryCompiler {
                     value.removeAll(keepingCapacity: true)
                     value.append(contentsOf: entity.name.utf8)
                     value.append(0)
-                    let identity = identityTerm ?? Array(spelling)
                     if let key {
-                        let hash = SipHash.hash(Array("identity:".utf8) + identity, key: key)
+                        let hash = SipHash.hash(Array("identity:".utf8) + (identityTerm ?? Array(spelling)), key: key)
                         value += Array(hexadecimal(hash).utf8)
+                    } else if let identityTerm {
+                        value += identityTerm
                     } else {
-                        value += identity
+                        value.append(contentsOf: spelling)   // no array per term
                     }
                     if identityTerm != nil, let known = identityValues[FoldedKey(bytes: value)] { valueIndex = known }
                     if valueIndex == nil {
