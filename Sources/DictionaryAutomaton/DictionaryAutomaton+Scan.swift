@@ -137,18 +137,31 @@ extension DictionaryAutomaton {
         var hash = hash
         var position = start
         var folded = 0   // folded bytes hashed
-        // Eight ASCII bytes at a time: classify them all, hash the word bytes up to the first
-        // non-word byte in one step.
+        // Eight bytes at a time: hash the ASCII word bytes up to the first non-word or non-ASCII
+        // byte in one step; a two-byte code point there is folded and the chunks go on after it
+        // (words like "Müller" or "Straße" need no byte loop).
         while position &+ 8 <= count {
             let chunk = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
-            guard let (lowered, length) = Self.asciiWordPrefix(chunk) else { break }
+            let (lowered, length) = Self.asciiWordPrefixMixed(chunk)
             if length > 0 {
                 let bits = UInt64(8 * length)
                 hash = ((hash << bits) | (hash >> (64 - bits))) ^ (lowered.byteSwapped >> (64 - bits))
                 position &+= length
                 folded &+= length
             }
-            if length < 8 { return (hash, position, true, folded) }
+            if length == 8 { continue }
+            if base[position] < 0x80 { return (hash, position, true, folded) }
+            guard let (packed, foldedLength) = twoByteFold(base, count: count, at: position) else { return (hash, position, false, folded) }
+            if foldedLength > 0 && word[Int(packed & 0xFF)] == 0 { return (hash, position, true, folded) }
+            var rest = packed
+            for _ in 0..<foldedLength {
+                let byte = UInt8(truncatingIfNeeded: rest)
+                if word[Int(byte)] == 0 { return (hash, position, false, folded) }
+                hash = FirstWordFilter.step(hash, byte)
+                rest >>= 8
+            }
+            folded &+= foldedLength
+            position &+= 2
         }
         while position < count {
             let byte = wordFold[Int(base[position])]
@@ -192,6 +205,25 @@ extension DictionaryAutomaton {
         let digits = atLeast(chunk, 0x30) & ~atLeast(chunk, 0x3A)
         let nonWord = ~(letters | digits) & high
         let length = nonWord == 0 ? 8 : nonWord.trailingZeroBitCount >> 3
+        return (chunk | (letters >> 2), length)
+    }
+
+    /// `asciiWordPrefix` for eight bytes that may hold non-ASCII ones: how many leading bytes
+    /// are ASCII word bytes (up to the first non-word or non-ASCII byte), and those bytes folded
+    /// (the bytes after them are garbage). A byte of 0x80 or more only disturbs its own lane and
+    /// the ones above it (additions carry upwards; ASCII lanes never carry), so the lanes below
+    /// the first one are classified exactly.
+    @inline(__always)
+    static func asciiWordPrefixMixed(_ chunk: UInt64) -> (folded: UInt64, length: Int) {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func atLeast(_ value: UInt64, _ bound: UInt64) -> UInt64 {
+            (value &+ (0x80 - bound) &* 0x0101_0101_0101_0101) & high
+        }
+        let lower = chunk | 0x2020_2020_2020_2020
+        let letters = atLeast(lower, 0x61) & ~atLeast(lower, 0x7B)
+        let digits = atLeast(chunk, 0x30) & ~atLeast(chunk, 0x3A)
+        let stop = (~(letters | digits) | chunk) & high
+        let length = stop == 0 ? 8 : stop.trailingZeroBitCount >> 3
         return (chunk | (letters >> 2), length)
     }
 

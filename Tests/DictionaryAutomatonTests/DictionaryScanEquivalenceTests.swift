@@ -139,6 +139,34 @@ import Testing
         #expect(DictionaryAutomaton.asciiWordPrefix(0x0000_0000_0000_C3A9) == nil)
     }
 
+    /// The eight-byte classification of chunks that may hold non-ASCII bytes stops at the first
+    /// non-word or non-ASCII byte and folds the bytes before it as the tables do, whatever
+    /// follows (high bytes anywhere, in runs, at either end).
+    @Test func asciiWordPrefixMixedAgreesWithTheTables() {
+        var generator = Generator(state: 0x3A1ED)
+        let ascii = TextFolding.asciiTable
+        for round in 0..<40_000 {
+            var bytes = (0..<8).map { _ in UInt8(generator.next(128)) }
+            // Word bytes mostly, so that long prefixes occur; then 0 to 3 high bytes anywhere.
+            for index in 0..<8 where generator.next(3) > 0 {
+                let words = Array("azAZ09mQ".utf8)
+                bytes[index] = words[generator.next(words.count)]
+            }
+            for _ in 0..<generator.next(4) { bytes[generator.next(8)] = UInt8(0x80 + generator.next(128)) }
+            if round < 256 { bytes[round % 8] = UInt8(round) }
+            let chunk = bytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+            let (folded, length) = DictionaryAutomaton.asciiWordPrefixMixed(chunk)
+            let expected = bytes.prefix { $0 < 0x80 && TextFolding.isWordByte(ascii[Int($0)]) }.count
+            #expect(length == expected, "\(bytes)")
+            for index in 0..<min(length, 8) {
+                #expect(UInt8(truncatingIfNeeded: folded >> (8 * UInt64(index))) == ascii[Int(bytes[index])], "\(bytes)")
+            }
+            if let (asciiFolded, asciiLength) = DictionaryAutomaton.asciiWordPrefix(chunk) {
+                #expect(asciiLength == length && asciiFolded == folded, "\(bytes)")
+            }
+        }
+    }
+
     /// The branch-free child look-up (labels counted eight at a time) agrees with a plain search
     /// on random sorted label sets of every size, labels below and above 0x80 included.
     @Test func childLookUpMatchesLinearSearch() {
