@@ -47,6 +47,9 @@ public final class RegexDetector: @unchecked Sendable {
     public let packID: String
     /// The patterns' source text after fragment substitution (for reports and benchmarks).
     public var patternSources: [String] = []
+    /// The patterns' bytecode from the pack cache (`CompiledPattern.serialize`), decoded on
+    /// first use instead of compiling `patternSources`; nil or unusable means compile.
+    public var serializedPatterns: ArraySlice<UInt8>?
 
     public convenience init(id: String, entity: EntityType, patterns: [CompiledPattern], group: Int = 0, trigger: Trigger?,
                             lead: Int = 32, validators: [(name: String, validator: any CandidateValidator)] = [],
@@ -129,6 +132,12 @@ public final class RegexDetector: @unchecked Sendable {
         return try compileAll(jit: wantsJIT)
     }
 
+    /// The compiled patterns in serialized form, for the pack cache; nil when they have not
+    /// been compiled (or PCRE2 cannot encode them).
+    public func serializedCompiledPatterns() -> [UInt8]? {
+        compiled.flatMap(CompiledPattern.serialize)
+    }
+
     /// Pattern number `index` JIT-compiled (all patterns are, from now on), or nil when the JIT
     /// cannot compile it. For retrying a call that failed in the interpreter.
     func jitPattern(_ index: Int) throws -> CompiledPattern? {
@@ -139,6 +148,16 @@ public final class RegexDetector: @unchecked Sendable {
 
     /// Compiles every pattern source, with or without the JIT, and keeps the result.
     private func compileAll(jit: Bool) throws -> [CompiledPattern] {
+        if let serializedPatterns {
+            if let decoded = CompiledPattern.deserialize(serializedPatterns, expectedCount: patternSources.count, jit: jit),
+               decoded.count == patternSources.count {
+                compiled = decoded
+                isJIT = jit
+                return decoded
+            }
+            // Damaged or foreign: compile from the sources from now on.
+            self.serializedPatterns = nil
+        }
         var out: [CompiledPattern] = []
         for source in patternSources {
             do {

@@ -25,6 +25,26 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
     /// Any one of the conditions; hits are the union.
     case any([Trigger])
 
+    /// Hashes byte strings in one call: the synthesized hash fed Hasher one byte at a time,
+    /// and hashing the long keyword triggers was a twentieth of start-up.
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .literal(let b): hasher.combine(1 as UInt8); Trigger.hashBytes(b, into: &hasher)
+        case .keyword(let b): hasher.combine(2 as UInt8); Trigger.hashBytes(b, into: &hasher)
+        case .wordStart(let t): hasher.combine(3 as UInt8); t.hash(into: &hasher)
+        case .digits(let n): hasher.combine(4 as UInt8); hasher.combine(n)
+        case .contiguousDigits(let n): hasher.combine(5 as UInt8); hasher.combine(n)
+        case .upper(let n): hasher.combine(6 as UInt8); hasher.combine(n)
+        case .all(let ts): hasher.combine(7 as UInt8); hasher.combine(ts.count); ts.forEach { $0.hash(into: &hasher) }
+        case .any(let ts): hasher.combine(8 as UInt8); hasher.combine(ts.count); ts.forEach { $0.hash(into: &hasher) }
+        }
+    }
+
+    private static func hashBytes(_ b: [UInt8], into hasher: inout Hasher) {
+        hasher.combine(b.count)
+        b.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
     public var description: String {
         switch self {
         case .literal(let b): return "lit:\(String(decoding: b, as: UTF8.self))"

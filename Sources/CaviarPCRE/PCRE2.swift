@@ -47,7 +47,7 @@ public final class CompiledPattern: @unchecked Sendable {
 
     /// Compiles `pattern`; `caseless` adds `PCRE2_CASELESS`; `jit: false` leaves it to the
     /// interpreter (cheaper for a pattern that will run a few times only).
-    public init(_ pattern: String, caseless: Bool = false, jit: Bool = true) throws {
+    public convenience init(_ pattern: String, caseless: Bool = false, jit: Bool = true) throws {
         var errorCode: Int32 = 0
         var errorOffset = 0
         var options = UInt32(PCRE2_UTF) | UInt32(PCRE2_MATCH_INVALID_UTF) | UInt32(PCRE2_USE_OFFSET_LIMIT)
@@ -59,6 +59,11 @@ public final class CompiledPattern: @unchecked Sendable {
         guard let compiled else {
             throw PatternCompileError(offset: errorOffset, message: pcre2Message(errorCode))
         }
+        self.init(code: compiled, jit: jit)
+    }
+
+    /// Takes ownership of `compiled`.
+    private init(code compiled: OpaquePointer, jit: Bool) {
         code = compiled
         var captures: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &captures)
@@ -70,6 +75,66 @@ public final class CompiledPattern: @unchecked Sendable {
     }
 
     deinit { pcre2_code_free_8(code) }
+
+    /// The compiled bytecode of `patterns` in PCRE2's serialized form, behind a length and a
+    /// 64-bit FNV-1a checksum of everything after them; nil if PCRE2 cannot encode them.
+    /// Decoding is far cheaper than compiling: the pack cache keeps each detector's patterns
+    /// this way, and a short input no longer pays for compiling the ~100 detectors it wakes.
+    public static func serialize(_ patterns: [CompiledPattern]) -> [UInt8]? {
+        guard !patterns.isEmpty, patterns.count < Int(Int32.max) else { return nil }
+        var codes: [OpaquePointer?] = patterns.map(\.code)
+        var bytes: UnsafeMutablePointer<UInt8>?
+        var size = 0
+        let count = codes.withUnsafeMutableBufferPointer { buffer in
+            pcre2_serialize_encode_8(buffer.baseAddress, Int32(buffer.count), &bytes, &size, nil)
+        }
+        guard count == Int32(patterns.count), let bytes, size > 0 else {
+            if let bytes { pcre2_serialize_free_8(bytes) }
+            return nil
+        }
+        defer { pcre2_serialize_free_8(bytes) }
+        let payload = UnsafeBufferPointer(start: bytes, count: size)
+        var out: [UInt8] = []
+        out.reserveCapacity(size + 16)
+        for v in [UInt64(size), fnv1a(payload)] {
+            for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) }
+        }
+        out.append(contentsOf: payload)
+        return out
+    }
+
+    /// Patterns back from `serialize`, JIT-compiled when `jit`; nil unless the length and the
+    /// checksum match and PCRE2 accepts the bytes (same library build, same code-unit width).
+    /// PCRE2 trusts serialized bytecode: the checksum is what keeps a damaged cache from being
+    /// decoded.
+    public static func deserialize(_ blob: ArraySlice<UInt8>, expectedCount: Int, jit: Bool) -> [CompiledPattern]? {
+        guard blob.count > 16, expectedCount > 0 else { return nil }
+        return blob.withUnsafeBufferPointer { whole -> [CompiledPattern]? in
+            guard let base = whole.baseAddress else { return nil }
+            var header: [UInt64] = [0, 0]
+            for k in 0..<2 {
+                for i in 0..<8 { header[k] |= UInt64(base[8 * k + i]) << (8 * UInt64(i)) }
+            }
+            let payload = UnsafeBufferPointer(start: base + 16, count: whole.count - 16)
+            guard header[0] == UInt64(payload.count), header[1] == fnv1a(payload),
+                  pcre2_serialize_get_number_of_codes_8(payload.baseAddress) == Int32(expectedCount) else { return nil }
+            var codes = [OpaquePointer?](repeating: nil, count: expectedCount)
+            let decoded = codes.withUnsafeMutableBufferPointer { buffer in
+                pcre2_serialize_decode_8(buffer.baseAddress, Int32(expectedCount), payload.baseAddress, nil)
+            }
+            guard decoded == Int32(expectedCount) else {
+                for code in codes { if let code { pcre2_code_free_8(code) } }
+                return nil
+            }
+            return codes.compactMap { $0.map { CompiledPattern(code: $0, jit: jit) } }
+        }
+    }
+
+    static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        return h
+    }
 }
 
 /// The outcome of one match attempt.

@@ -40,9 +40,8 @@ public struct CaviarConfig: Sendable {
 
     /// The default config path: `$XDG_CONFIG_HOME/caviar/config.yaml` (else `~/.config/...`).
     public static var defaultPath: String {
-        let env = ProcessInfo.processInfo.environment
-        if let x = env["XDG_CONFIG_HOME"], !x.isEmpty { return x + "/caviar/config.yaml" }
-        return (env["HOME"] ?? "") + "/.config/caviar/config.yaml"
+        if let x = Environment.value("XDG_CONFIG_HOME"), !x.isEmpty { return x + "/caviar/config.yaml" }
+        return (Environment.value("HOME") ?? "") + "/.config/caviar/config.yaml"
     }
 
     public static func load(file: String) throws -> CaviarConfig {
@@ -127,6 +126,6 @@ public struct CaviarConfig: Sendable {
 
     static func expandTilde(_ path: String) -> String {
         guard path.hasPrefix("~/") else { return path }
-        return (ProcessInfo.processInfo.environment["HOME"] ?? "") + String(path.dropFirst(1))
+        return (Environment.value("HOME") ?? "") + String(path.dropFirst(1))
     }
 }

@@ -1,3 +1,4 @@
+import CaviarCore
 import CaviarDetection
 import CaviarPCRE
 import Foundation
@@ -10,21 +11,21 @@ import Foundation
 /// nanoseconds): a file whose stamp is unchanged is not read at all. Editing a file changes its
 /// change time, which no tool can set back, so an edit is always seen; a file whose stamp changed
 /// but whose bytes did not (a `touch`) is recognised by the hash. The file carries the cache
-/// format and PCRE2 version. Only packs that compiled completely are cached, and their detectors
-/// then compile their regexes on first use. A missing, stale, foreign or damaged cache is
+/// format and PCRE2 version. Only packs that compiled completely are cached, with each
+/// detector's compiled bytecode (`CompiledPattern.serialize`, checksummed), which is decoded on
+/// first use instead of compiled. A missing, stale, foreign or damaged cache is
 /// ignored and rewritten (0600, temp file + rename).
 public struct PackCache {
     public let path: String
-    static let magic = Array("CAVPACK6".utf8)
+    static let magic = Array("CAVPACK7".utf8)
 
     public init(path: String) { self.path = path }
 
     /// `$XDG_CACHE_HOME/caviar/packs.bin`, else `~/.cache/caviar/packs.bin`; nil without a home.
     public static var defaultPath: String? {
-        let env = ProcessInfo.processInfo.environment
-        if env["CAVIAR_NO_PACK_CACHE"] != nil { return nil }
-        if let x = env["XDG_CACHE_HOME"], !x.isEmpty { return x + "/caviar/packs.bin" }
-        if let h = env["HOME"], !h.isEmpty { return h + "/.cache/caviar/packs.bin" }
+        if Environment.value("CAVIAR_NO_PACK_CACHE") != nil { return nil }
+        if let x = Environment.value("XDG_CACHE_HOME"), !x.isEmpty { return x + "/caviar/packs.bin" }
+        if let h = Environment.value("HOME"), !h.isEmpty { return h + "/.cache/caviar/packs.bin" }
         return nil
     }
 
@@ -46,12 +47,14 @@ public struct PackCache {
         return h
     }
 
-    /// The cached entries by file. Without `examples`, the packs' examples are skipped, not
-    /// decoded: only `caviar patterns test` runs them, and they are a good part of the cache.
-    func read(examples: Bool = true) -> [String: Entry] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [:] }
-        var r = BinaryReader(data: [UInt8](data))
-        r.skipsExamples = !examples
+    /// The cached entries by file. Unless `complete`, what only pack tests and a rewrite of the
+    /// cache need is skipped, not decoded: examples, pattern texts before substitution (the
+    /// detectors run the prepared sources), fragments and descriptions. They are most of the
+    /// cache's strings.
+    func read(complete: Bool = true) -> [String: Entry] {
+        guard let data = PackCache.readWholeFile(path) else { return [:] }
+        var r = BinaryReader(data: data)
+        r.skipsRawText = !complete
         guard r.bytes(PackCache.magic.count) == PackCache.magic, r.string() == PCRE2Library.version else { return [:] }
         var out: [String: Entry] = [:]
         let n = r.int()
@@ -64,13 +67,39 @@ public struct PackCache {
             var prepared: [PreparedDetector] = []
             for _ in 0..<m where !r.failed {
                 let captures = r.int(), lookbehind = r.int(), sources = r.strings()
+                let trigger = r.trigger(depth: 0)
                 prepared.append(PreparedDetector(maxCaptureCount: captures, maxLookbehind: lookbehind, sources: sources,
-                                                 trigger: r.trigger(depth: 0)))
+                                                 trigger: trigger, serialized: r.slice()))
             }
             if r.failed { return [:] }
             out[file] = Entry(file: file, size: size, hash: hash, stamp: stamp, raw: raw, prepared: prepared)
         }
         return r.failed ? [:] : out
+    }
+
+    /// The file's bytes, read with read(2) straight into the array (Foundation's `Data` and the
+    /// copy into an array were a tenth of start-up once the cache held bytecode); nil on error.
+    static func readWholeFile(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_size > 0, st.st_size < 1 << 30 else { return nil }
+        let size = Int(st.st_size)
+        var complete = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var offset = 0
+            while offset < size {
+                let n = Foundation.read(fd, buffer.baseAddress.map { $0 + offset }, size - offset)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                offset += n
+            }
+            // Bytes past a short read are never looked at: the array is dropped below.
+            initialized = offset
+            complete = offset == size
+        }
+        return complete ? bytes : nil
     }
 
     func write(_ entries: [Entry]) {
@@ -82,7 +111,10 @@ public struct PackCache {
             w.string(e.file); w.int(e.size); w.uint64(e.hash); w.stamp(e.stamp)
             w.rawPack(e.raw)
             w.int(e.prepared.count)
-            for p in e.prepared { w.int(p.maxCaptureCount); w.int(p.maxLookbehind); w.strings(p.sources); w.trigger(p.trigger) }
+            for p in e.prepared {
+                w.int(p.maxCaptureCount); w.int(p.maxLookbehind); w.strings(p.sources); w.trigger(p.trigger)
+                w.int(p.serialized.count); w.out += p.serialized
+            }
         }
         let dir = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -106,20 +138,21 @@ public struct PackCache {
 extension PackLibrary {
     /// Loads pack files through the cache: unchanged files come from it (regexes compiled on
     /// first use), changed files are decoded and compiled in full and the cache is rewritten.
-    /// - Parameter examples: whether the packs' examples are needed (`PackSelfTest`); without,
-    ///   packs from the cache carry none.
-    public mutating func load(files: [String], cache: PackCache?, examples: Bool = true) throws {
+    /// - Parameter complete: whether the raw packs must be complete (`PackSelfTest` needs the
+    ///   examples); without, packs from the cache carry no examples, pattern texts (the
+    ///   prepared sources are there), fragments or descriptions.
+    public mutating func load(files: [String], cache: PackCache?, complete: Bool = true) throws {
         guard let cache else {
             for f in files { try load(file: f) }
             return
         }
-        var cached = cache.read(examples: examples)
+        var cached = cache.read(complete: complete)
         var stamps: [FileStamp?] = files.map(FileStamp.init(path:))
         var unchanged = cached.count == files.count
             && zip(files, stamps).allSatisfy { file, stamp in stamp != nil && cached[file]?.stamp == stamp }
-        if !unchanged && !examples {
-            // The cache will be rewritten: its entries must keep their examples.
-            cached = cache.read(examples: true)
+        if !unchanged && !complete {
+            // The cache will be rewritten: its entries must stay complete.
+            cached = cache.read(complete: true)
         }
         if unchanged {
             for file in files {
@@ -259,8 +292,8 @@ struct BinaryReader {
     let data: [UInt8]
     var i = 0
     var failed = false
-    /// Skip the examples of detectors (they come out empty).
-    var skipsExamples = false
+    /// Skip what run time does not need (see `PackCache.read(complete:)`): it comes out empty.
+    var skipsRawText = false
 
     init(data: [UInt8]) { self.data = data }
 
@@ -290,6 +323,13 @@ struct BinaryReader {
     mutating func strings() -> [String] { (0..<count()).map { _ in string() } }
     mutating func stamp() -> FileStamp {
         FileStamp(device: uint64(), inode: uint64(), size: Int64(int()), modified: Int64(int()), changed: Int64(int()))
+    }
+    /// A length-prefixed run of bytes, sharing the cache buffer (no copy).
+    mutating func slice() -> ArraySlice<UInt8> {
+        let n = int()
+        guard n >= 0, n < 1 << 28, i + n <= data.count else { failed = true; return [] }
+        defer { i += n }
+        return data[i..<(i + n)]
     }
     /// Moves past a string without decoding it.
     mutating func skipString() {
@@ -327,20 +367,30 @@ struct BinaryReader {
         }
     }
 
+    /// A string that run time does not need: empty when `skipsRawText`.
+    mutating func rawText() -> String {
+        if skipsRawText { skipString(); return "" }
+        return string()
+    }
+    mutating func optRawText() -> String? { bool() ? rawText() : nil }
+
     mutating func rawPack() -> RawPack {
-        let file = string(), id = string(), description = string(), enabled = bool()
+        let file = string(), id = string(), description = rawText(), enabled = bool()
         var fragments: [String: String] = [:]
-        for _ in 0..<count() { let k = string(); fragments[k] = string() }
+        for _ in 0..<count() {
+            let k = rawText(), v = rawText()
+            if !skipsRawText { fragments[k] = v }
+        }
         var detectors: [RawDetector] = []
         for _ in 0..<count() where !failed { detectors.append(detector()) }
         return RawPack(file: file, id: id, description: description, isEnabledByDefault: enabled, fragments: fragments, detectors: detectors)
     }
 
     mutating func detector() -> RawDetector {
-        let id = string(), line = optInt(), entity = string(), description = optString()
+        let id = string(), line = optInt(), entity = string(), description = optRawText()
         var patterns: [(text: String, line: Int?)] = []
-        for _ in 0..<count() { let t = string(); patterns.append((t, optInt())) }
-        let caseless = bool(), group = int(), trigger = optString(), lead = optInt()
+        for _ in 0..<count() { let t = rawText(); patterns.append((t, optInt())) }
+        let caseless = bool(), group = int(), trigger = optRawText(), lead = optInt()
         var validators: [RawValidator] = []
         for _ in 0..<count() {
             let name = string(), vline = optInt()
@@ -361,7 +411,7 @@ struct BinaryReader {
         for _ in 0..<2 {
             var list: [RawExample] = []
             for _ in 0..<count() where !failed {
-                if skipsExamples { skipString(); _ = optInt(); continue }
+                if skipsRawText { skipString(); _ = optInt(); continue }
                 let t = string()
                 list.append(RawExample(text: t, line: optInt()))
             }

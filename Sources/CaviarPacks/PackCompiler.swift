@@ -19,16 +19,21 @@ public struct PreparedDetector: Sendable {
     public let maxLookbehind: Int
     public let sources: [String]
     public let trigger: Trigger?
+    /// The patterns' bytecode (`CompiledPattern.serialize`), empty when not available.
+    public let serialized: ArraySlice<UInt8>
 
-    public init(maxCaptureCount: Int, maxLookbehind: Int, sources: [String], trigger: Trigger?) {
+    public init(maxCaptureCount: Int, maxLookbehind: Int, sources: [String], trigger: Trigger?, serialized: ArraySlice<UInt8> = []) {
         self.maxCaptureCount = maxCaptureCount
         self.maxLookbehind = maxLookbehind
         self.sources = sources
         self.trigger = trigger
+        self.serialized = serialized
     }
 
+    /// From a freshly compiled detector (its patterns are compiled, so they can be serialized).
     init(_ d: RegexDetector) {
-        self.init(maxCaptureCount: d.maxCaptureCount, maxLookbehind: d.maxLookbehind, sources: d.patternSources, trigger: d.trigger)
+        self.init(maxCaptureCount: d.maxCaptureCount, maxLookbehind: d.maxLookbehind, sources: d.patternSources, trigger: d.trigger,
+                  serialized: d.serializedCompiledPatterns().map { ArraySlice($0) } ?? [])
     }
 }
 
@@ -157,11 +162,13 @@ public enum PackCompiler {
         if let m = d.maxExtent, m <= 0 || m > 1 << 20 { throw fail("max_extent must be between 1 and 1048576 bytes") }
         if let l = d.lead, l < 0 || l > 4096 { throw fail("lead must be between 0 and 4096 bytes") }
         if let lazy {
-            return RegexDetector(
+            let detector = RegexDetector(
                 lazySources: lazy.sources, caseless: false, maxCaptureCount: lazy.maxCaptureCount, maxLookbehind: lazy.maxLookbehind, id: d.id,
                 entity: EntityType(d.entity), group: d.group, trigger: trigger, lead: d.lead ?? 32, validators: validators,
                 confidence: d.confidence, context: context, priority: d.priority, policy: policy, operatorName: d.operatorName,
                 maxExtent: d.maxExtent, allowList: allow, origin: "\(file):\(d.line ?? 0)", packID: pack.id)
+            if !lazy.serialized.isEmpty { detector.serializedPatterns = lazy.serialized }
+            return detector
         }
         let detector = RegexDetector(
             id: d.id, entity: EntityType(d.entity), patterns: patterns, group: d.group, trigger: trigger, lead: d.lead ?? 32,

@@ -15,25 +15,40 @@ public struct PackLibrary {
     /// the executable's prefix, else a `patterns/` directory beside a `Package.swift` above the
     /// executable (a development build).
     public static func bundledDirectory(executablePath: String = CommandLine.arguments.first ?? "") -> String? {
-        let fm = FileManager.default
-        if let env = ProcessInfo.processInfo.environment["CAVIAR_PATTERNS"], !env.isEmpty { return env }
-        var exe = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath()
-        if !executablePath.contains("/"), let path = ProcessInfo.processInfo.environment["PATH"] {
-            for dir in path.split(separator: ":") {
-                let candidate = URL(fileURLWithPath: String(dir)).appendingPathComponent(executablePath)
-                if fm.isExecutableFile(atPath: candidate.path) { exe = candidate.resolvingSymlinksInPath(); break }
+        if let env = Environment.value("CAVIAR_PATTERNS"), !env.isEmpty { return env }
+        var exe = executablePath
+        if !executablePath.contains("/"), let path = Environment.value("PATH") {
+            for dir in path.split(separator: ":") where access(dir + "/" + executablePath, X_OK) == 0 {
+                exe = dir + "/" + executablePath
+                break
             }
         }
-        var dir = exe.deletingLastPathComponent()
-        let share = dir.deletingLastPathComponent().appendingPathComponent("share/caviar/patterns").path
-        if fm.fileExists(atPath: share) { return share }
+        // realpath(3): absolute, symbolic links resolved (Foundation's URL resolution of the same
+        // was a thirtieth of start-up).
+        var absolute = exe
+        if let resolved = realpath(exe, nil) {
+            absolute = String(cString: resolved)
+            free(resolved)
+        } else if !exe.hasPrefix("/"), let cwd = getcwd(nil, 0) {
+            absolute = String(cString: cwd) + "/" + exe
+            free(cwd)
+        }
+        var dir = PackLibrary.parent(absolute)
+        let share = PackLibrary.parent(dir) + "/share/caviar/patterns"
+        if access(share, F_OK) == 0 { return share }
         for _ in 0..<6 {
-            let pkg = dir.appendingPathComponent("Package.swift").path
-            let pat = dir.appendingPathComponent("patterns").path
-            if fm.fileExists(atPath: pkg) && fm.fileExists(atPath: pat) { return pat }
-            dir = dir.deletingLastPathComponent()
+            if access(dir + "/Package.swift", F_OK) == 0 && access(dir + "/patterns", F_OK) == 0 { return dir + "/patterns" }
+            if dir == "/" || dir.isEmpty { break }
+            dir = PackLibrary.parent(dir)
         }
         return nil
+    }
+
+    /// The directory part of an absolute path ("/" for "/x").
+    static func parent(_ path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "." }
+        let head = String(path[..<slash])
+        return head.isEmpty ? "/" : head
     }
 
     /// The `.yaml`/`.yml` files directly inside `directory`, sorted by name.
@@ -75,9 +90,9 @@ public struct PackLibrary {
         packs.append(pack)
     }
 
-    /// Loads every pack file in `directory` (through `cache` when given; see `load(files:cache:examples:)`).
-    public mutating func load(directory: String, cache: PackCache? = nil, examples: Bool = true) throws {
-        try load(files: try PackLibrary.packFiles(in: directory), cache: cache, examples: examples)
+    /// Loads every pack file in `directory` (through `cache` when given; see `load(files:cache:complete:)`).
+    public mutating func load(directory: String, cache: PackCache? = nil, complete: Bool = true) throws {
+        try load(files: try PackLibrary.packFiles(in: directory), cache: cache, complete: complete)
     }
 
     /// All detectors of the packs that are enabled: by default those with `enabled: true`,

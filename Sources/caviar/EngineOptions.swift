@@ -70,14 +70,14 @@ struct EngineSettings {
         return CaviarConfig()
     }
 
-    /// Loads every pack that applies; with their examples only when `examples` (pack tests).
-    func loadLibrary(config: CaviarConfig, examples: Bool = false) throws -> PackLibrary {
+    /// Loads every pack that applies; complete raw packs (examples) only when `complete` (pack tests).
+    func loadLibrary(config: CaviarConfig, complete: Bool = false) throws -> PackLibrary {
         var library = PackLibrary()
         if !noDefaultPacks {
             guard let dir = PackLibrary.bundledDirectory() else {
                 throw CaviarFailure("cannot find the shipped patterns directory; set CAVIAR_PATTERNS=/path/to/patterns or use --no-default-packs --packs DIR", code: .usage)
             }
-            try library.load(directory: dir, cache: PackCache.defaultPath.map(PackCache.init), examples: examples)
+            try library.load(directory: dir, cache: PackCache.defaultPath.map(PackCache.init), complete: complete)
         }
         for dir in config.packDirectories + packs {
             var isDir: ObjCBool = false

@@ -56,7 +56,7 @@ struct TestPatterns: ParsableCommand {
     func run() throws {
         var packs: [CompiledPack] = []
         if files.isEmpty {
-            packs = try engine.settings.loadLibrary(config: try engine.loadConfig(), examples: true).packs
+            packs = try engine.settings.loadLibrary(config: try engine.loadConfig(), complete: true).packs
         } else {
             for f in files { packs.append(try PackCompiler.compile(try PackLibrary.decode(file: f))) }
         }

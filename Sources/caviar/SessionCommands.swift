@@ -53,7 +53,7 @@ struct SessionSettings {
     /// The session to use: `--session`, else `CAVIAR_SESSION`; nil when neither is set.
     func sessionName() -> String? {
         if let session { return session == "daily" ? SessionVault.dailySessionName() : session }
-        return SessionVault.defaultSessionName(environment: ProcessInfo.processInfo.environment)
+        return SessionVault.defaultSessionName(environment: Environment.value("CAVIAR_SESSION").map { ["CAVIAR_SESSION": $0] } ?? [:])
     }
 
     /// Opens the vault (creating its directory 0700; refusing an unsafe one).

@@ -56,6 +56,45 @@ final class PCRE2Tests: XCTestCase {
         XCTAssertEqual(try match(interpreted, Array("mail me at john.doe@exam".utf8), partial: true), .partial(start: 11))
     }
 
+    /// Bytecode kept in the pack cache decodes to patterns that match exactly like the
+    /// compiled ones (captures, caseless, lookbehind, partial), in the interpreter and the JIT.
+    func testSerializedPatternsMatchLikeTheOriginals() throws {
+        let originals = [try CompiledPattern("(?<=\\b)([a-z.]+)@([a-z]+)\\.com"), try CompiledPattern("ibAN\\s?(\\d{2})", caseless: true),
+                         try CompiledPattern("[\\p{L}]+ \\d{4}")]
+        let blob = try XCTUnwrap(CompiledPattern.serialize(originals))
+        for jit in [false, true] {
+            let decoded = try XCTUnwrap(CompiledPattern.deserialize(blob[...], expectedCount: 3, jit: jit))
+            XCTAssertEqual(decoded.map(\.captureCount), originals.map(\.captureCount))
+            XCTAssertEqual(decoded.map(\.maxLookbehind), originals.map(\.maxLookbehind))
+            XCTAssertEqual(decoded.map(\.isJITCompiled), [jit, jit, jit].map { $0 && PCRE2Library.hasJIT })
+            for text in ["mail john.doe@example.com now", "IBAN 76 and iban76", "Zoë 2024 ok", "mail me at john.doe@exam", "nothing"] {
+                let s = Array(text.utf8)
+                for (a, b) in zip(decoded, originals) {
+                    XCTAssertEqual(try match(a, s), try match(b, s), text)
+                    XCTAssertEqual(try match(a, s, partial: true), try match(b, s, partial: true), text)
+                }
+            }
+        }
+    }
+
+    /// PCRE2 trusts serialized bytecode, so a damaged blob must be refused before decoding:
+    /// any flipped byte, a cut, or the wrong pattern count gives nil, never a pattern.
+    func testDamagedSerializedPatternsAreRefused() throws {
+        let blob = try XCTUnwrap(CompiledPattern.serialize([try CompiledPattern("a(b+)c"), try CompiledPattern("\\d{3}")]))
+        XCTAssertNotNil(CompiledPattern.deserialize(blob[...], expectedCount: 2, jit: false))
+        XCTAssertNil(CompiledPattern.deserialize(blob[...], expectedCount: 1, jit: false))
+        XCTAssertNil(CompiledPattern.deserialize(blob.dropLast(), expectedCount: 2, jit: false))
+        XCTAssertNil(CompiledPattern.deserialize(blob.prefix(16), expectedCount: 2, jit: false))
+        for index in stride(from: 0, to: blob.count, by: max(1, blob.count / 97)) {
+            var damaged = blob
+            damaged[index] ^= 0x5A
+            XCTAssertNil(CompiledPattern.deserialize(damaged[...], expectedCount: 2, jit: false), "byte \(index) flipped")
+        }
+        // A slice of a larger buffer (how the pack cache hands it over) works like a copy.
+        let embedded = [0xAA, 0xBB] + blob + [0xCC]
+        XCTAssertNotNil(CompiledPattern.deserialize(embedded[2..<(2 + blob.count)], expectedCount: 2, jit: true))
+    }
+
     func testMatchLimitIsAnErrorNotASkip() throws {
         let p = try CompiledPattern("^(\\w+\\s?)*$")
         let m = try Matcher(matchLimit: 1000)

@@ -85,6 +85,9 @@ final class PackLoadingTests: XCTestCase {
             }
             let report = try PackSelfTest.run(a)
             XCTAssertEqual(report.failures.map(\.description), [], a.raw.file)
+            // The examples ran on bytecode decoded from the cache (a blob that fails to decode
+            // is dropped, and the detector compiles its sources instead).
+            for d in a.detectors { XCTAssertNotNil(d.serializedPatterns, "\(d.id): no usable bytecode in the cache") }
         }
         // A damaged cache is ignored, not mis-read.
         var bytes = try Data(contentsOf: URL(fileURLWithPath: cachePath))
@@ -114,7 +117,7 @@ final class PackLoadingTests: XCTestCase {
         let t = try scratchPack(PackLoadingTests.pack(pattern: "abc"))
         defer { try? FileManager.default.removeItem(atPath: (t.dir as NSString).deletingLastPathComponent) }
         var first = PackLibrary()
-        try first.load(directory: t.dir, cache: PackCache(path: t.cache), examples: false)
+        try first.load(directory: t.dir, cache: PackCache(path: t.cache), complete: false)
         var before = stat()
         XCTAssertEqual(stat(t.pack, &before), 0)
         usleep(20_000)
@@ -126,36 +129,39 @@ final class PackLoadingTests: XCTestCase {
         XCTAssertEqual(after.st_size, before.st_size)
         XCTAssertEqual(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec)
         var second = PackLibrary()
-        try second.load(directory: t.dir, cache: PackCache(path: t.cache), examples: false)
+        try second.load(directory: t.dir, cache: PackCache(path: t.cache), complete: false)
         XCTAssertEqual(second.detectors().first?.patternSources, ["xyz"], "the cache served a pack that was edited")
     }
 
-    /// A run that does not need examples reads the cache without them, but when it rewrites the
-    /// cache (another pack changed) the examples of the unchanged packs are kept in it.
+    /// A run reads the cache without examples and raw pattern texts, but when it rewrites the
+    /// cache (another pack changed) the unchanged packs are kept complete in it.
     func testARewriteWithoutExamplesKeepsThemInTheCache() throws {
         let t = try scratchPack(PackLoadingTests.pack(pattern: "abc"))
         defer { try? FileManager.default.removeItem(atPath: (t.dir as NSString).deletingLastPathComponent) }
         try PackLoadingTests.pack(pattern: "def").replacingOccurrences(of: "pack: t", with: "pack: u").replacingOccurrences(of: "t.a", with: "u.a")
             .write(toFile: t.dir + "/u.yaml", atomically: false, encoding: .utf8)
         var first = PackLibrary()
-        try first.load(directory: t.dir, cache: PackCache(path: t.cache), examples: true)
+        try first.load(directory: t.dir, cache: PackCache(path: t.cache), complete: true)
         // Only u.yaml changes; t.yaml comes from the cache, read without examples at first.
         try PackLoadingTests.pack(pattern: "deg").replacingOccurrences(of: "pack: t", with: "pack: u").replacingOccurrences(of: "t.a", with: "u.a")
             .write(toFile: t.dir + "/u.yaml", atomically: false, encoding: .utf8)
         var runtime = PackLibrary()
-        try runtime.load(directory: t.dir, cache: PackCache(path: t.cache), examples: false)
+        try runtime.load(directory: t.dir, cache: PackCache(path: t.cache), complete: false)
         XCTAssertEqual(runtime.packs.map(\.id), ["t", "u"])
         var tests = PackLibrary()
-        try tests.load(directory: t.dir, cache: PackCache(path: t.cache), examples: true)
+        try tests.load(directory: t.dir, cache: PackCache(path: t.cache), complete: true)
         for pack in tests.packs {
             let report = try PackSelfTest.run(pack)
             XCTAssertEqual(report.detectorsWithoutExamples, [], "\(pack.id) lost its examples in the rewritten cache")
             XCTAssertEqual(report.examples, 2, pack.id)
             XCTAssertEqual(report.failures.map(\.description), [], pack.id)
         }
-        // And a run without examples that is served entirely from the cache has none.
+        XCTAssertEqual(tests.packs.first?.raw.detectors.first?.patterns.first?.text, "abc")
+        // A run-time load served entirely from the cache leaves them out, and still detects.
         var quiet = PackLibrary()
-        try quiet.load(directory: t.dir, cache: PackCache(path: t.cache), examples: false)
+        try quiet.load(directory: t.dir, cache: PackCache(path: t.cache), complete: false)
         XCTAssertEqual(quiet.packs.first?.raw.detectors.first?.matchExamples.count, 0)
+        XCTAssertEqual(quiet.packs.first?.raw.detectors.first?.patterns.first?.text, "")
+        XCTAssertEqual(quiet.detectors().first?.patternSources, ["abc"])
     }
 }
