@@ -51,6 +51,12 @@ enum CaviarMain {
                 try RedactRun().run()
                 exit(0)
             }
+            // Likewise the clipboard hotkeys: `caviar clip`, `caviar clip --restore` and a few
+            // plain flags (anything else, `--help` included, goes through the parser).
+            if arguments.first == "clip", let clip = ClipRun.fastArguments(Array(arguments.dropFirst())) {
+                try clip.run()
+                exit(0)
+            }
             var command = try Caviar.parseAsRoot(arguments)
             try command.run()
             exit(0)

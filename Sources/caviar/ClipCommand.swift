@@ -78,6 +78,52 @@ struct ClipCommand: ParsableCommand {
             try ClipboardClearAfter.serveStandardInput()
             return
         }
+        try ClipRun(engine: engine.settings, sessions: sessions.settings, restore: restore, preview: preview,
+                    primary: primary, clipboard: clipboard, clearAfter: clearAfter, notify: notify).run()
+    }
+}
+
+/// One `caviar clip`, from plain settings: the parsed command, or what `ClipRun.fastArguments`
+/// read from the few flags a hotkey uses (`caviar clip`, `caviar clip --restore`), which skips
+/// the argument parser and its ~5 ms of reflection.
+struct ClipRun {
+    var engine = EngineSettings()
+    var sessions = SessionSettings()
+    var restore = false
+    var preview = false
+    var primary = false
+    var clipboard: String?
+    var clearAfter: Double?
+    var notify: Bool?
+
+    /// The settings for `clip` followed by `arguments`, when every argument is one of the plain
+    /// flags `--restore`, `--preview`, `--primary`, `--notify`, `--no-notify` or
+    /// `--clipboard=BACKEND` with a known backend, each at most once; nil for anything else
+    /// (help, values in separate arguments, other options), which goes to the parser.
+    static func fastArguments(_ arguments: [String]) -> ClipRun? {
+        var run = ClipRun()
+        var seen: Set<String> = []
+        for argument in arguments {
+            let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+            guard seen.insert(name == "--no-notify" ? "--notify" : name).inserted else { return nil }
+            switch argument {
+            case "--restore": run.restore = true
+            case "--preview": run.preview = true
+            case "--primary": run.primary = true
+            case "--notify": run.notify = true
+            case "--no-notify": run.notify = false
+            default:
+                let prefix = "--clipboard="
+                guard argument.hasPrefix(prefix) else { return nil }
+                let backend = String(argument.dropFirst(prefix.count))
+                guard ClipboardBackends.names.contains(backend.lowercased()) else { return nil }
+                run.clipboard = backend
+            }
+        }
+        return run
+    }
+
+    func run() throws {
         let config = try engine.loadConfig()
         let settings = ClipSettings(command: self, section: config.sections["clipboard"] ?? [:])
         let notifier = settings.notifies ? DesktopNotifier() : nil
@@ -93,6 +139,7 @@ struct ClipCommand: ParsableCommand {
             }
             let outcome = try flow.run(preview: preview, concealed: restore) { bytes in try building.value().apply(bytes) }
             let transform = try building.value()
+            CaviarMain.keepUntilExit(transform)
             if preview {
                 try transform.printPreview(of: outcome.input)
                 return
@@ -133,7 +180,7 @@ struct ClipSettings {
     var notifies: Bool
     var clearAfter: Double?
 
-    init(command: ClipCommand, section: [String: String]) {
+    init(command: ClipRun, section: [String: String]) {
         clipboard = ClipboardConfiguration(
             backend: command.clipboard ?? section["backend"],
             copyCommand: section["write_command"].map { ["/bin/sh", "-c", $0] },
@@ -168,7 +215,7 @@ final class ClipTransform {
     /// Redacts with the engine of the pipe; with a session, numbers are recorded in the vault
     /// (saved in one transaction before the text is returned, so the clipboard never refers to
     /// unsaved mappings).
-    static func redactor(sessions: SessionOptions, engine options: EngineOptions, config: CaviarConfig) throws -> ClipTransform {
+    static func redactor(sessions: SessionSettings, engine options: EngineSettings, config: CaviarConfig) throws -> ClipTransform {
         let engine = try options.makeEngine(config: config)
         let session = try sessions.openSessionForRedaction()
         let redactor = try options.makeRedactor(config: config, book: session ?? InMemoryPlaceholderBook())
@@ -195,7 +242,7 @@ final class ClipTransform {
 
     /// Puts the session's originals back; placeholders it cannot resolve are reported on stderr
     /// (never a value) and left as they are.
-    static func restorer(sessions: SessionOptions) throws -> ClipTransform {
+    static func restorer(sessions: SessionSettings) throws -> ClipTransform {
         guard let name = sessions.sessionName() else {
             throw CaviarFailure("caviar clip --restore needs --session NAME (or CAVIAR_SESSION)", code: .usage)
         }
