@@ -55,9 +55,10 @@ extension DictionaryAutomaton {
                 // Hash the word while stepping over it; most words cannot start a term.
                 var scanned: (hash: UInt64, end: Int, isSimple: Bool, folded: Int)
                 var endsAtASCII = false   // the byte at `scanned.end` is ASCII, not a word byte
-                if position &+ 8 <= count,
-                   let (lowered, length) = Self.asciiWordPrefix(UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))),
-                   length < 8 {
+                let (lowered, length) = position &+ 8 <= count
+                    ? Self.asciiWordPrefixMixed(UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)))
+                    : (0, 8)
+                if length < 8 && base[position &+ length] < 0x80 {
                     // Most words: ASCII, shorter than 8 bytes and followed by ASCII. `scanWord`'s
                     // first step, without the call.
                     scanned = (lowered.byteSwapped >> (64 - UInt64(8 * length)), position &+ length, true, length)
@@ -256,8 +257,8 @@ extension DictionaryAutomaton {
     @inline(__always)
     func keyMayMatch(_ base: UnsafePointer<UInt8>, count: Int, firstWord: UInt64, end: Int, point: Int) -> Bool {
         if end &+ 9 <= count && base[end] == 0x20,
-           let (lowered, length) = Self.asciiWordPrefix(UInt64(littleEndian: UnsafeRawPointer(base + end + 1).loadUnaligned(as: UInt64.self))),
-           length > 0 && length < 8 {
+           case let (lowered, length) = Self.asciiWordPrefixMixed(UInt64(littleEndian: UnsafeRawPointer(base + end + 1).loadUnaligned(as: UInt64.self))),
+           length > 0 && length < 8 && base[end &+ 1 &+ length] < 0x80 {
             // Most often: one space, then a short ASCII word followed by ASCII (as in the loop
             // below, without the calls).
             let alone = lowered.byteSwapped >> (64 - UInt64(8 * length))
