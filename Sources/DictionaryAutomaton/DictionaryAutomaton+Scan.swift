@@ -63,6 +63,10 @@ extension DictionaryAutomaton {
                     // first step, without the call.
                     scanned = (lowered.byteSwapped >> (64 - UInt64(8 * length)), position &+ length, true, length)
                     endsAtASCII = true
+                } else if length < 8 || position &+ 8 <= count {
+                    // A non-ASCII byte, or 8 word bytes: go on from the end of the ASCII prefix
+                    // (the hash of 1 to 8 folded bytes from the seed is those bytes, packed).
+                    scanned = scanWord(base, count: count, from: position &+ length, hash: lowered.byteSwapped >> (64 - UInt64(8 * length)))
                 } else {
                     scanned = scanWord(base, count: count, from: position, hash: FirstWordFilter.seed)
                 }
