@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 // caviar: a local, offline filter that redacts personal, secret and institutional data.
 // Layers (dependencies point down only; see DESIGN.md):
-//   CPCRE2 -> CaviarPCRE            C binding and the safe PCRE2 wrapper
+//   CPCRE2 -> CaviarPCRE            C binding and the safe PCRE2 wrapper (uses CaviarCore's FNV1a)
 //   DictionaryAutomaton             generic folded word-trie / Aho-Corasick
 //   CaviarCore                      vocabulary: spans, entities, detections, protocols
 //   CaviarValidators                named check-digit algorithms
@@ -33,7 +33,7 @@ let package = Package(
         .systemLibrary(
             name: "CPCRE2", pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]),
-        .target(name: "CaviarPCRE", dependencies: ["CPCRE2"], swiftSettings: hotPath),
+        .target(name: "CaviarPCRE", dependencies: ["CPCRE2", "CaviarCore"], swiftSettings: hotPath),
         .target(name: "DictionaryAutomaton", swiftSettings: hotPath),
         .target(name: "CaviarCore", swiftSettings: hotPath),
         .target(name: "CaviarValidators", dependencies: ["CaviarCore"]),

@@ -1,3 +1,4 @@
+import CaviarCore
 import CPCRE2
 
 // The only file that calls `pcre2_*`. Everything above it sees `CompiledPattern`, `Matcher`
@@ -96,7 +97,7 @@ public final class CompiledPattern: @unchecked Sendable {
         let payload = UnsafeBufferPointer(start: bytes, count: size)
         var out: [UInt8] = []
         out.reserveCapacity(size + 16)
-        for v in [UInt64(size), fnv1a(payload)] {
+        for v in [UInt64(size), FNV1a.hash(UnsafeRawBufferPointer(payload))] {
             for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) }
         }
         out.append(contentsOf: payload)
@@ -116,7 +117,7 @@ public final class CompiledPattern: @unchecked Sendable {
                 for i in 0..<8 { header[k] |= UInt64(base[8 * k + i]) << (8 * UInt64(i)) }
             }
             let payload = UnsafeBufferPointer(start: base + 16, count: whole.count - 16)
-            guard header[0] == UInt64(payload.count), header[1] == fnv1a(payload),
+            guard header[0] == UInt64(payload.count), header[1] == FNV1a.hash(UnsafeRawBufferPointer(payload)),
                   pcre2_serialize_get_number_of_codes_8(payload.baseAddress) == Int32(expectedCount) else { return nil }
             var codes = [OpaquePointer?](repeating: nil, count: expectedCount)
             let decoded = codes.withUnsafeMutableBufferPointer { buffer in
@@ -128,12 +129,6 @@ public final class CompiledPattern: @unchecked Sendable {
             }
             return codes.compactMap { $0.map { CompiledPattern(code: $0, jit: jit) } }
         }
-    }
-
-    static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf29ce484222325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        return h
     }
 }
 

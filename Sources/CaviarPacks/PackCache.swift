@@ -39,14 +39,6 @@ public struct PackCache {
         var prepared: [PreparedDetector]
     }
 
-    static func fnv1a(_ data: Data) -> UInt64 {
-        var h: UInt64 = 0xcbf29ce484222325
-        data.withUnsafeBytes { p in
-            for b in p { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        }
-        return h
-    }
-
     /// The cached entries by file. Unless `complete`, what only pack tests and a rewrite of the
     /// cache need is skipped, not decoded: examples, pattern texts before substitution (the
     /// detectors run the prepared sources), fragments and descriptions. They are most of the
@@ -113,7 +105,7 @@ public struct PackCache {
             w.int(e.prepared.count)
             for p in e.prepared {
                 w.int(p.maxCaptureCount); w.int(p.maxLookbehind); w.strings(p.sources); w.trigger(p.trigger)
-                w.int(p.serialized.count); w.out += p.serialized
+                w.slice(p.serialized)
             }
         }
         let dir = (path as NSString).deletingLastPathComponent
@@ -171,7 +163,7 @@ extension PackLibrary {
             guard let data = FileManager.default.contents(atPath: file), let stamp else {
                 throw PackError(file: file, line: nil, message: "cannot read the file")
             }
-            let hash = PackCache.fnv1a(data)
+            let hash = data.withUnsafeBytes(FNV1a.hash)
             if var e = cached[file], e.size == data.count, e.hash == hash, e.prepared.count == e.raw.detectors.count {
                 try add(try PackCompiler.compile(e.raw, prepared: e.prepared))
                 if e.stamp != stamp { e.stamp = stamp; changed = true }
@@ -231,6 +223,7 @@ struct BinaryWriter {
     mutating func string(_ s: String) { let b = Array(s.utf8); int(b.count); out += b }
     mutating func optString(_ s: String?) { bool(s != nil); if let s { string(s) } }
     mutating func strings(_ a: [String]) { int(a.count); a.forEach { string($0) } }
+    mutating func slice(_ b: ArraySlice<UInt8>) { int(b.count); out += b }
     mutating func stamp(_ s: FileStamp) {
         uint64(s.device); uint64(s.inode); int(Int(s.size)); int(Int(s.modified)); int(Int(s.changed))
     }
@@ -313,10 +306,7 @@ struct BinaryReader {
     mutating func double() -> Double { Double(bitPattern: uint64()) }
     mutating func bool() -> Bool { guard i < data.count else { failed = true; return false }; i += 1; return data[i - 1] != 0 }
     mutating func string() -> String {
-        let n = int()
-        guard n >= 0, n < 1 << 24, i + n <= data.count else { failed = true; return "" }
-        defer { i += n }
-        return String(decoding: data[i..<(i + n)], as: UTF8.self)
+        String(decoding: data[run(limit: 1 << 24)], as: UTF8.self)
     }
     mutating func optString() -> String? { bool() ? string() : nil }
     mutating func count() -> Int { let n = int(); if n < 0 || n > 1 << 20 { failed = true; return 0 }; return n }
@@ -325,17 +315,16 @@ struct BinaryReader {
         FileStamp(device: uint64(), inode: uint64(), size: Int64(int()), modified: Int64(int()), changed: Int64(int()))
     }
     /// A length-prefixed run of bytes, sharing the cache buffer (no copy).
-    mutating func slice() -> ArraySlice<UInt8> {
-        let n = int()
-        guard n >= 0, n < 1 << 28, i + n <= data.count else { failed = true; return [] }
-        defer { i += n }
-        return data[i..<(i + n)]
-    }
+    mutating func slice() -> ArraySlice<UInt8> { data[run(limit: 1 << 28)] }
     /// Moves past a string without decoding it.
-    mutating func skipString() {
+    mutating func skipString() { _ = run(limit: 1 << 24) }
+    /// Reads a length (below `limit`) and steps over that many bytes; their range, or an empty
+    /// one (and `failed`) when the length is bad.
+    private mutating func run(limit: Int) -> Range<Int> {
         let n = int()
-        guard n >= 0, n < 1 << 24, i + n <= data.count else { failed = true; return }
-        i += n
+        guard n >= 0, n < limit, i + n <= data.count else { failed = true; return i..<i }
+        defer { i += n }
+        return i..<(i + n)
     }
 
     mutating func trigger(depth: Int) -> Trigger? {
