@@ -156,16 +156,9 @@ extension DictionaryAutomaton {
             }
             if length == 8 { continue }
             if base[position] < 0x80 { return (hash, position, true, folded) }
-            guard let (packed, foldedLength) = twoByteFold(base, count: count, at: position) else { return (hash, position, false, folded) }
-            if foldedLength > 0 && word[Int(packed & 0xFF)] == 0 { return (hash, position, true, folded) }
-            var rest = packed
-            for _ in 0..<foldedLength {
-                let byte = UInt8(truncatingIfNeeded: rest)
-                if word[Int(byte)] == 0 { return (hash, position, false, folded) }
-                hash = FirstWordFilter.step(hash, byte)
-                rest >>= 8
+            if let end = hashTwoByteLetter(base, count: count, at: position, word: word, hash: &hash, folded: &folded) {
+                return (hash, position, end, folded)
             }
-            folded &+= foldedLength
             position &+= 2
         }
         while position < count {
@@ -177,16 +170,9 @@ extension DictionaryAutomaton {
                 folded &+= 1
                 continue
             }
-            guard let (packed, length) = twoByteFold(base, count: count, at: position) else { return (hash, position, false, folded) }
-            if length > 0 && word[Int(packed & 0xFF)] == 0 { return (hash, position, true, folded) }
-            var rest = packed
-            for _ in 0..<length {
-                let byte = UInt8(truncatingIfNeeded: rest)
-                if word[Int(byte)] == 0 { return (hash, position, false, folded) }
-                hash = FirstWordFilter.step(hash, byte)
-                rest >>= 8
+            if let end = hashTwoByteLetter(base, count: count, at: position, word: word, hash: &hash, folded: &folded) {
+                return (hash, position, end, folded)
             }
-            folded &+= length
             position &+= 2
         }
         return (hash, position, true, folded)
@@ -230,6 +216,26 @@ extension DictionaryAutomaton {
         let stop = (~(letters | digits) | chunk) & high
         let length = stop == 0 ? 8 : stop.trailingZeroBitCount >> 3
         return (chunk | (letters >> 2), length)
+    }
+
+    /// For `scanWord`: adds the folded bytes of the two-byte code point at `position` to `hash`
+    /// and `folded`, and returns nil to go on after it; or returns where the word stops: true
+    /// (its first folded byte is not a word byte: the word ends here), false (not a two-byte
+    /// code point, or a fold mixing word and non-word bytes: the caller asks `mayStartTerm`).
+    @inline(__always)
+    func hashTwoByteLetter(_ base: UnsafePointer<UInt8>, count: Int, at position: Int, word: UnsafePointer<UInt8>,
+                           hash: inout UInt64, folded: inout Int) -> Bool? {
+        guard let (packed, length) = twoByteFold(base, count: count, at: position) else { return false }
+        if length > 0 && word[Int(packed & 0xFF)] == 0 { return true }
+        var rest = packed
+        for _ in 0..<length {
+            let byte = UInt8(truncatingIfNeeded: rest)
+            if word[Int(byte)] == 0 { return false }
+            hash = FirstWordFilter.step(hash, byte)
+            rest >>= 8
+        }
+        folded &+= length
+        return nil
     }
 
     /// The folded bytes (packed, low byte first) and their number for a valid two-byte code

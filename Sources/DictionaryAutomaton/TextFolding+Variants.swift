@@ -70,11 +70,8 @@ extension TextFolding {
             folder.reset(base: 0)
             _ = folder.fold(term, from: 0, to: term.count, isFinal: true)
             let folded = folder.bytes
-            var lower = 0
-            var upper = folded.count
-            while lower < upper, folded[lower] == 0x20 || folded[lower] == 0x27 { lower += 1 }
-            while upper > lower, folded[upper - 1] == 0x20 || folded[upper - 1] == 0x27 { upper -= 1 }
-            if lower < upper { try body(0, UnsafeBufferPointer(rebasing: folded[lower..<upper])) }
+            let kept = trimmedTermRange(folded)
+            if !kept.isEmpty { try body(0, UnsafeBufferPointer(rebasing: folded[kept])) }
             return
         }
         let sites = variantSites(term)
@@ -190,11 +187,16 @@ extension TextFolding {
             _ = folder.fold(input, from: 0, to: input.count, isFinal: true)
         }
         let folded = folder.bytes
-        var lower = 0
-        var upper = folded.count
+        return Array(folded[trimmedTermRange(folded)])
+    }
+
+    /// A folded term without its leading and trailing spaces and apostrophes.
+    static func trimmedTermRange<C: RandomAccessCollection>(_ folded: C) -> Range<Int> where C.Element == UInt8, C.Index == Int {
+        var lower = folded.startIndex
+        var upper = folded.endIndex
         while lower < upper, folded[lower] == 0x20 || folded[lower] == 0x27 { lower += 1 }
         while upper > lower, folded[upper - 1] == 0x20 || folded[upper - 1] == 0x27 { upper -= 1 }
-        return Array(folded[lower..<upper])
+        return lower..<upper
     }
 
     /// False when `variantSites` certainly finds no place to vary: no byte 0xC3 (ä ö ü ø å),
