@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-swift build -c release --static-swift-stdlib
+scripts/build-release.sh
 echo "--- samples/mail-fr-de.txt, redacted:"
 .build/release/caviar redact samples/mail-fr-de.txt

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test     # no-op when everything is installed
 swift build
-swift build -c release --static-swift-stdlib
+scripts/build-release.sh
 .build/debug/caviar patterns test
 swift test
 if [ "${CAVIAR_EVAL:-0}" = 1 ] && [ -f eval/score.py ]; then

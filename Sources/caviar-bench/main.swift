@@ -1,7 +1,7 @@
 import Foundation
 
 // caviar-bench: benchmarks, never tests. Build in release mode:
-//   swift build -c release --static-swift-stdlib && .build/release/caviar-bench [--size 100]
+//   scripts/build-release.sh && .build/release/caviar-bench [--size 100]
 //   .build/release/caviar-bench dict [...]
 //   .build/release/caviar-bench detectors [--mb 2] [--top 30] [--corpus FILE]   (cost of each detector alone)
 let args = Array(CommandLine.arguments.dropFirst())
