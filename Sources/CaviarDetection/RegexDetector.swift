@@ -14,6 +14,43 @@ public enum DetectorPolicy: String, Sendable, CaseIterable {
     case keep
 }
 
+/// What a detector needs only once one of its regexes matches (validators, allow-list, context,
+/// confidence, operator) or when it must compile its patterns from source. Detectors read from
+/// the pack cache decode it on first use: a short input wakes few detectors and matches fewer,
+/// and decoding every detector's body was a third of a 1 KB run.
+public struct DetectorBody {
+    /// The patterns' final PCRE2 source (fragments substituted).
+    public var sources: [String]
+    public var validators: [(name: String, validator: any CandidateValidator)]
+    public var confidence: Double
+    public var context: ContextWords?
+    public var operatorName: String?
+    public var allowList: AllowList?
+
+    public init(sources: [String], validators: [(name: String, validator: any CandidateValidator)] = [], confidence: Double = Confidence.medium,
+                context: ContextWords? = nil, operatorName: String? = nil, allowList: AllowList? = nil) {
+        self.sources = sources
+        self.validators = validators
+        self.confidence = confidence
+        self.context = context
+        self.operatorName = operatorName
+        self.allowList = allowList
+    }
+}
+
+/// Where a detector read from the pack cache finds its body and its compiled bytecode.
+public struct DetectorStorage {
+    /// Decodes the body; throws a message when the stored bytes are damaged.
+    public var body: () throws -> DetectorBody
+    /// The patterns' bytecode (`CompiledPattern.serialize`), nil when there is none.
+    public var bytecode: () -> ArraySlice<UInt8>?
+
+    public init(body: @escaping () throws -> DetectorBody, bytecode: @escaping () -> ArraySlice<UInt8>?) {
+        self.body = body
+        self.bytecode = bytecode
+    }
+}
+
 /// A compiled regex detector: patterns, trigger, validators, context and policy.
 public final class RegexDetector: @unchecked Sendable {
     public let id: String
@@ -32,34 +69,57 @@ public final class RegexDetector: @unchecked Sendable {
     public let trigger: Trigger?
     /// Maximum bytes a match may start before its trigger hit.
     public let lead: Int
-    public let validators: [(name: String, validator: any CandidateValidator)]
-    public let confidence: Double
-    public let context: ContextWords?
     public let priority: Int
     public var policy: DetectorPolicy
-    public let operatorName: String?
     /// For detectors whose matches may contain line breaks: the longest allowed match in bytes.
     /// Nil means single-line: a match containing `\n` is not a match.
     public let maxExtent: Int?
-    public let allowList: AllowList?
     /// Where it was defined, for messages (`patterns/core.yaml:12`).
     public let origin: String
     public let packID: String
+    /// Total length of the pattern sources, a measure of what JIT-compiling them costs.
+    private let sourceBytes: Int
+    /// The body once known; `storage` decodes it on first use.
+    private var loadedBody: DetectorBody?
+    private let storage: DetectorStorage?
+    /// Set when the stored bytecode failed to decode: compile the sources from then on.
+    private var bytecodeRejected = false
+
+    public var validators: [(name: String, validator: any CandidateValidator)] { (try? body())?.validators ?? [] }
+    public var confidence: Double { (try? body())?.confidence ?? 0 }
+    public var context: ContextWords? { (try? body())?.context }
+    public var operatorName: String? { (try? body())?.operatorName }
+    public var allowList: AllowList? { (try? body())?.allowList }
     /// The patterns' source text after fragment substitution (for reports and benchmarks).
-    public var patternSources: [String] = []
+    public var patternSources: [String] { (try? body())?.sources ?? [] }
     /// The patterns' bytecode from the pack cache (`CompiledPattern.serialize`), decoded on
-    /// first use instead of compiling `patternSources`; nil or unusable means compile.
-    public var serializedPatterns: ArraySlice<UInt8>?
+    /// first use instead of compiling `patternSources`; nil when there is none or it proved unusable.
+    public var serializedPatterns: ArraySlice<UInt8>? { bytecodeRejected ? nil : storage?.bytecode() }
+
+    /// The body, decoding it from the pack cache on first use.
+    public func body() throws -> DetectorBody {
+        if let loadedBody { return loadedBody }
+        guard let storage else { throw DetectorFailure(detectorID: id, origin: origin, offset: 0, message: "detector has no body") }
+        do {
+            let b = try storage.body()
+            loadedBody = b
+            return b
+        } catch {
+            throw DetectorFailure(detectorID: id, origin: origin, offset: 0, message: "its entry in the pack cache is damaged (\(error)); delete the pack cache and run again")
+        }
+    }
 
     public convenience init(id: String, entity: EntityType, patterns: [CompiledPattern], group: Int = 0, trigger: Trigger?,
                             lead: Int = 32, validators: [(name: String, validator: any CandidateValidator)] = [],
                             confidence: Double = Confidence.medium, context: ContextWords? = nil, priority: Int = 0,
                             policy: DetectorPolicy = .redact, operatorName: String? = nil, maxExtent: Int? = nil,
-                            allowList: AllowList? = nil, origin: String = "", packID: String = "") {
-        self.init(compiled: patterns, sources: [], caseless: false, maxCaptureCount: patterns.map(\.captureCount).max() ?? 0,
-                  maxLookbehind: patterns.map(\.maxLookbehind).max() ?? 0, id: id, entity: entity, group: group, trigger: trigger,
-                  lead: lead, validators: validators, confidence: confidence, context: context, priority: priority, policy: policy,
-                  operatorName: operatorName, maxExtent: maxExtent, allowList: allowList, origin: origin, packID: packID)
+                            allowList: AllowList? = nil, origin: String = "", packID: String = "", sources: [String] = []) {
+        let body = DetectorBody(sources: sources, validators: validators, confidence: confidence, context: context,
+                                operatorName: operatorName, allowList: allowList)
+        self.init(compiled: patterns, body: body, storage: nil, patternCount: patterns.count, caseless: false,
+                  maxCaptureCount: patterns.map(\.captureCount).max() ?? 0, maxLookbehind: patterns.map(\.maxLookbehind).max() ?? 0,
+                  id: id, entity: entity, group: group, trigger: trigger, lead: lead, priority: priority, policy: policy,
+                  maxExtent: maxExtent, origin: origin, packID: packID)
     }
 
     /// A detector whose patterns are compiled on first use (their sources were validated when
@@ -68,46 +128,52 @@ public final class RegexDetector: @unchecked Sendable {
                             entity: EntityType, group: Int, trigger: Trigger?, lead: Int,
                             validators: [(name: String, validator: any CandidateValidator)], confidence: Double,
                             context: ContextWords?, priority: Int, policy: DetectorPolicy, operatorName: String?,
-                            maxExtent: Int?, allowList: AllowList?, origin: String, packID: String) {
-        self.init(compiled: nil, sources: sources, caseless: caseless, maxCaptureCount: maxCaptureCount, maxLookbehind: maxLookbehind,
-                  id: id, entity: entity, group: group, trigger: trigger, lead: lead, validators: validators, confidence: confidence,
-                  context: context, priority: priority, policy: policy, operatorName: operatorName, maxExtent: maxExtent,
-                  allowList: allowList, origin: origin, packID: packID)
+                            maxExtent: Int?, allowList: AllowList?, origin: String, packID: String,
+                            serializedPatterns: ArraySlice<UInt8>? = nil) {
+        let body = DetectorBody(sources: sources, validators: validators, confidence: confidence, context: context,
+                                operatorName: operatorName, allowList: allowList)
+        let storage = serializedPatterns.map { bytes in DetectorStorage(body: { body }, bytecode: { bytes }) }
+        self.init(compiled: nil, body: body, storage: storage, patternCount: sources.count, caseless: caseless,
+                  maxCaptureCount: maxCaptureCount, maxLookbehind: maxLookbehind, id: id, entity: entity, group: group,
+                  trigger: trigger, lead: lead, priority: priority, policy: policy, maxExtent: maxExtent, origin: origin, packID: packID)
     }
 
-    /// The one place that sets every property; `compiled` nil means compile `sources` on first use.
-    private init(compiled: [CompiledPattern]?, sources: [String], caseless: Bool, maxCaptureCount: Int, maxLookbehind: Int,
-                 id: String, entity: EntityType, group: Int, trigger: Trigger?, lead: Int,
-                 validators: [(name: String, validator: any CandidateValidator)], confidence: Double, context: ContextWords?,
-                 priority: Int, policy: DetectorPolicy, operatorName: String?, maxExtent: Int?, allowList: AllowList?,
-                 origin: String, packID: String) {
+    /// A detector from the pack cache: what the engine needs to gate and run it is given now,
+    /// its body and bytecode come from `storage` on first use.
+    public convenience init(storage: DetectorStorage, patternCount: Int, sourceBytes: Int, maxCaptureCount: Int, maxLookbehind: Int,
+                            id: String, entity: EntityType, group: Int, trigger: Trigger?, lead: Int, priority: Int,
+                            policy: DetectorPolicy, maxExtent: Int?, origin: String, packID: String) {
+        self.init(compiled: nil, body: nil, storage: storage, patternCount: patternCount, caseless: false, maxCaptureCount: maxCaptureCount,
+                  maxLookbehind: maxLookbehind, id: id, entity: entity, group: group, trigger: trigger, lead: lead, priority: priority,
+                  policy: policy, maxExtent: maxExtent, origin: origin, packID: packID, sourceBytes: sourceBytes)
+    }
+
+    /// The one place that sets every property; `compiled` nil means compile on first use.
+    private init(compiled: [CompiledPattern]?, body: DetectorBody?, storage: DetectorStorage?, patternCount: Int, caseless: Bool,
+                 maxCaptureCount: Int, maxLookbehind: Int, id: String, entity: EntityType, group: Int, trigger: Trigger?, lead: Int,
+                 priority: Int, policy: DetectorPolicy, maxExtent: Int?, origin: String, packID: String, sourceBytes: Int? = nil) {
         self.id = id
         self.entity = entity
         self.compiled = compiled
-        self.patternSources = sources
-        self.patternCount = compiled?.count ?? sources.count
+        self.loadedBody = body
+        self.storage = storage
+        self.patternCount = patternCount
+        self.sourceBytes = sourceBytes ?? body.map { $0.sources.reduce(0) { $0 + $1.utf8.count } } ?? 0
         self.maxCaptureCount = maxCaptureCount
         self.maxLookbehind = maxLookbehind
         self.isCaseless = caseless
         self.group = group
         self.trigger = trigger
         self.lead = lead
-        self.validators = validators
-        self.confidence = confidence
-        self.context = context
         self.priority = priority
         self.policy = policy
-        self.operatorName = operatorName
         self.maxExtent = maxExtent
-        self.allowList = allowList
         self.origin = origin
         self.packID = packID
     }
 
     /// Whether `compiled` is JIT-compiled (patterns given compiled count as such).
     private var isJIT = true
-    /// Total length of the pattern sources, a measure of what JIT-compiling them costs.
-    private lazy var sourceBytes = patternSources.reduce(0) { $0 + $1.utf8.count }
     /// Match calls the engine has announced so far (saturating).
     private var plannedCalls = 0
     /// JIT compiling costs about as much as a few dozen interpreted calls on a short window, so
@@ -149,17 +215,17 @@ public final class RegexDetector: @unchecked Sendable {
     /// Compiles every pattern source, with or without the JIT, and keeps the result.
     private func compileAll(jit: Bool) throws -> [CompiledPattern] {
         if let serializedPatterns {
-            if let decoded = CompiledPattern.deserialize(serializedPatterns, expectedCount: patternSources.count, jit: jit),
-               decoded.count == patternSources.count {
+            if let decoded = CompiledPattern.deserialize(serializedPatterns, expectedCount: patternCount, jit: jit),
+               decoded.count == patternCount {
                 compiled = decoded
                 isJIT = jit
                 return decoded
             }
             // Damaged or foreign: compile from the sources from now on.
-            self.serializedPatterns = nil
+            bytecodeRejected = true
         }
         var out: [CompiledPattern] = []
-        for source in patternSources {
+        for source in try body().sources {
             do {
                 out.append(try CompiledPattern(source, caseless: isCaseless, jit: jit))
             } catch let e as PatternCompileError {
@@ -181,15 +247,16 @@ public final class RegexDetector: @unchecked Sendable {
 
     /// Scores a raw match: validators, allow-list, context. Returns nil when it is not a detection.
     func evaluate(span: Range<Int>, in buf: UnsafeBufferPointer<UInt8>, matcher: Matcher, globalAllow: AllowList?) throws -> Detection? {
+        let body = try self.body()
         let raw = Array(buf[span])
-        if !validators.isEmpty {
+        if !body.validators.isEmpty {
             let candidate = Candidate(raw: raw)
-            for v in validators where !v.validator.isValid(candidate) { return nil }
+            for v in body.validators where !v.validator.isValid(candidate) { return nil }
         }
-        if let allowList, try allowList.allows(raw, matcher: matcher) { return nil }
+        if let allowList = body.allowList, try allowList.allows(raw, matcher: matcher) { return nil }
         if let globalAllow, try globalAllow.allows(raw, matcher: matcher) { return nil }
-        var score = confidence
-        if let context {
+        var score = body.confidence
+        if let context = body.context {
             if context.isPresent(around: span, in: buf) {
                 score = min(1.0, score + context.boost)
             } else if context.isRequired {

@@ -11,13 +11,18 @@ import Foundation
 /// nanoseconds): a file whose stamp is unchanged is not read at all. Editing a file changes its
 /// change time, which no tool can set back, so an edit is always seen; a file whose stamp changed
 /// but whose bytes did not (a `touch`) is recognised by the hash. The file carries the cache
-/// format and PCRE2 version. Only packs that compiled completely are cached, with each
-/// detector's compiled bytecode (`CompiledPattern.serialize`, checksummed), which is decoded on
-/// first use instead of compiled. A missing, stale, foreign or damaged cache is
-/// ignored and rewritten (0600, temp file + rename).
+/// format and PCRE2 version. Only packs that compiled completely are cached.
+///
+/// Layout: a header section (checksummed) with, per detector, what the engine needs to gate and
+/// run it (id, entity, trigger, lead, counts), then blobs: per detector its complete raw form
+/// with its final pattern sources (checksummed), and its PCRE2 bytecode
+/// (`CompiledPattern.serialize`, which carries its own checksum). A run reads the header alone;
+/// a detector reads its blobs with pread(2) when it first runs or first matches. A missing,
+/// stale, foreign or damaged cache is ignored and rewritten (0600, temp file + rename, so a file
+/// in use is never changed under a reader).
 public struct PackCache {
     public let path: String
-    static let magic = Array("CAVPACK7".utf8)
+    static let magic = Array("CAVPACK8".utf8)
 
     public init(path: String) { self.path = path }
 
@@ -29,6 +34,7 @@ public struct PackCache {
         return nil
     }
 
+    /// A pack in complete form: what a rewrite of the cache and the pack tests need.
     struct Entry {
         var file: String
         var size: Int
@@ -39,75 +45,218 @@ public struct PackCache {
         var prepared: [PreparedDetector]
     }
 
-    /// The cached entries by file. Unless `complete`, what only pack tests and a rewrite of the
-    /// cache need is skipped, not decoded: examples, pattern texts before substitution (the
-    /// detectors run the prepared sources), fragments and descriptions. They are most of the
-    /// cache's strings.
-    func read(complete: Bool = true) -> [String: Entry] {
-        guard let data = PackCache.readWholeFile(path) else { return [:] }
-        var r = BinaryReader(data: data)
-        r.skipsRawText = !complete
-        guard r.bytes(PackCache.magic.count) == PackCache.magic, r.string() == PCRE2Library.version else { return [:] }
-        var out: [String: Entry] = [:]
-        let n = r.int()
-        guard n >= 0 && n < 10_000 else { return [:] }
-        for _ in 0..<n {
-            let file = r.string(), size = r.int(), hash = r.uint64(), stamp = r.stamp()
-            let raw = r.rawPack()
-            let m = r.int()
-            guard m >= 0 && m < 100_000 else { return [:] }
-            var prepared: [PreparedDetector] = []
-            for _ in 0..<m where !r.failed {
-                let captures = r.int(), lookbehind = r.int(), sources = r.strings()
-                let trigger = r.trigger(depth: 0)
-                prepared.append(PreparedDetector(maxCaptureCount: captures, maxLookbehind: lookbehind, sources: sources,
-                                                 trigger: trigger, serialized: r.slice()))
-            }
-            if r.failed { return [:] }
-            out[file] = Entry(file: file, size: size, hash: hash, stamp: stamp, raw: raw, prepared: prepared)
-        }
-        return r.failed ? [:] : out
+    /// Where a blob lies: offset from the start of the blob area, length, and (for detector
+    /// bodies) the FNV-1a checksum of its bytes.
+    struct BlobRef {
+        var offset: Int
+        var length: Int
+        var checksum: UInt64
     }
 
-    /// The file's bytes, read with read(2) straight into the array (Foundation's `Data` and the
-    /// copy into an array were a tenth of start-up once the cache held bytecode); nil on error.
-    static func readWholeFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, st.st_size > 0, st.st_size < 1 << 30 else { return nil }
-        let size = Int(st.st_size)
-        var complete = false
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-            var offset = 0
-            while offset < size {
-                let n = Foundation.read(fd, buffer.baseAddress.map { $0 + offset }, size - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                offset += n
+    /// One detector as the header section describes it.
+    struct HeaderDetector {
+        var id: String
+        var entity: String
+        var line: Int?
+        var group: Int
+        var lead: Int?
+        var maxExtent: Int?
+        var priority: Int
+        var policy: String?
+        var maxCaptureCount: Int
+        var maxLookbehind: Int
+        var patternCount: Int
+        var sourceBytes: Int
+        var trigger: Trigger?
+        var body: BlobRef
+        var bytecode: BlobRef
+    }
+
+    struct HeaderEntry {
+        var file: String
+        var size: Int
+        var hash: UInt64
+        var stamp: FileStamp
+        var packID: String
+        var enabled: Bool
+        var pack: BlobRef
+        var detectors: [HeaderDetector]
+    }
+
+    /// The open cache file: its header section decoded, blobs read on demand.
+    final class OpenFile {
+        let fd: Int32
+        /// File offset of the blob area.
+        let blobBase: Int
+        let entries: [HeaderEntry]
+
+        init?(path: String) {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return nil }
+            self.fd = fd
+            // Magic, PCRE2 version, header length and checksum: the first read takes them and,
+            // usually, the whole header section.
+            var st = stat()
+            guard fstat(fd, &st) == 0, st.st_size > 0, st.st_size < 1 << 30,
+                  let first = OpenFile.pread(fd, offset: 0, length: min(Int(st.st_size), 1 << 16)) else {
+                close(fd)
+                return nil
             }
-            // Bytes past a short read are never looked at: the array is dropped below.
-            initialized = offset
-            complete = offset == size
+            var prefix = first
+            var r = BinaryReader(bytes: prefix)
+            guard r.bytes(PackCache.magic.count) == PackCache.magic, r.string() == PCRE2Library.version else { close(fd); return nil }
+            let length = r.int(), checksum = r.uint64()
+            let start = r.i
+            guard !r.failed, length > 0, start + length <= Int(st.st_size) else { close(fd); return nil }
+            if start + length > prefix.count {
+                guard let all = OpenFile.pread(fd, offset: 0, length: start + length) else { close(fd); return nil }
+                prefix = all
+            }
+            let header = prefix[start..<(start + length)]
+            guard header.withUnsafeBytes(FNV1a.hash) == checksum else { close(fd); return nil }
+            var h = BinaryReader(bytes: Array(header))
+            let entries = h.headerEntries()
+            guard !h.failed, h.atEnd else { close(fd); return nil }
+            self.entries = entries
+            self.blobBase = start + length
         }
-        return complete ? bytes : nil
+
+        deinit { close(fd) }
+
+        /// Exactly `length` bytes at `offset`, or nil.
+        static func pread(_ fd: Int32, offset: Int, length: Int) -> [UInt8]? {
+            guard length >= 0 else { return nil }
+            var complete = false
+            let bytes = [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
+                var done = 0
+                while done < length {
+                    let n = Foundation.pread(fd, buffer.baseAddress.map { $0 + done }, length - done, off_t(offset + done))
+                    if n < 0 && errno == EINTR { continue }
+                    if n <= 0 { break }
+                    done += n
+                }
+                // Bytes past a short read are never looked at: the array is dropped below.
+                initialized = done
+                complete = done == length
+            }
+            return complete ? bytes : nil
+        }
+
+        func blob(_ ref: BlobRef) -> [UInt8]? {
+            OpenFile.pread(fd, offset: blobBase + ref.offset, length: ref.length)
+        }
+
+        /// A detector's complete raw form and final sources, checked against its checksum.
+        func body(_ ref: BlobRef, skipsRawText: Bool) -> (raw: RawDetector, sources: [String])? {
+            guard let bytes = blob(ref), bytes.withUnsafeBytes(FNV1a.hash) == ref.checksum else { return nil }
+            var r = BinaryReader(bytes: bytes)
+            r.skipsRawText = skipsRawText
+            let raw = r.detector(), sources = r.strings()
+            return r.failed || !r.atEnd ? nil : (raw, sources)
+        }
+
+        func bytecode(_ ref: BlobRef) -> ArraySlice<UInt8>? {
+            guard ref.length > 0, let bytes = blob(ref) else { return nil }
+            return bytes[...]
+        }
+    }
+
+    /// The packs of `files`, in order, for a run: detectors decode their bodies and bytecode on
+    /// first use. Nil unless the cache holds exactly these files with these stamps.
+    func runtimePacks(files: [String], stamps: [FileStamp?]) -> [CompiledPack]? {
+        guard let cache = OpenFile(path: path), cache.entries.count == files.count else { return nil }
+        var packs: [CompiledPack] = []
+        packs.reserveCapacity(files.count)
+        for (i, e) in cache.entries.enumerated() {
+            guard e.file == files[i], let stamp = stamps[i], e.stamp == stamp else { return nil }
+            var detectors: [RegexDetector] = []
+            detectors.reserveCapacity(e.detectors.count)
+            for h in e.detectors {
+                guard let policy = h.policy.map(DetectorPolicy.init(rawValue:)) ?? .redact else { return nil }
+                let file = e.file, body = h.body, bytecode = h.bytecode
+                let storage = DetectorStorage(
+                    body: {
+                        guard let (raw, sources) = cache.body(body, skipsRawText: true) else {
+                            throw PackCacheDamage(path: self.path)
+                        }
+                        return try PackCompiler.makeBody(raw, sources: sources, file: file, deferCompile: true)
+                    },
+                    bytecode: { cache.bytecode(bytecode) })
+                detectors.append(RegexDetector(
+                    storage: storage, patternCount: h.patternCount, sourceBytes: h.sourceBytes, maxCaptureCount: h.maxCaptureCount,
+                    maxLookbehind: h.maxLookbehind, id: h.id, entity: EntityType(h.entity), group: h.group, trigger: h.trigger,
+                    lead: h.lead ?? 32, priority: h.priority, policy: policy, maxExtent: h.maxExtent,
+                    origin: file + ":" + String(h.line ?? 0), packID: e.packID))
+            }
+            let raw = RawPack(file: e.file, id: e.packID, description: "", isEnabledByDefault: e.enabled, fragments: [:], detectors: [])
+            packs.append(CompiledPack(raw: raw, detectors: detectors))
+        }
+        return packs
+    }
+
+    /// Every entry in complete form (examples, raw pattern texts, bytecode), by file; empty when
+    /// the cache is missing, foreign or damaged.
+    func read() -> [String: Entry] {
+        guard let cache = OpenFile(path: path) else { return [:] }
+        var out: [String: Entry] = [:]
+        for e in cache.entries {
+            guard let packBytes = cache.blob(e.pack), packBytes.withUnsafeBytes(FNV1a.hash) == e.pack.checksum else { return [:] }
+            var r = BinaryReader(bytes: packBytes)
+            let description = r.string()
+            var fragments: [String: String] = [:]
+            for _ in 0..<r.count() where !r.failed { let k = r.string(); fragments[k] = r.string() }
+            guard !r.failed else { return [:] }
+            var raws: [RawDetector] = []
+            var prepared: [PreparedDetector] = []
+            for h in e.detectors {
+                guard let (raw, sources) = cache.body(h.body, skipsRawText: false) else { return [:] }
+                raws.append(raw)
+                prepared.append(PreparedDetector(maxCaptureCount: h.maxCaptureCount, maxLookbehind: h.maxLookbehind, sources: sources,
+                                                 trigger: h.trigger, serialized: cache.bytecode(h.bytecode) ?? []))
+            }
+            let raw = RawPack(file: e.file, id: e.packID, description: description, isEnabledByDefault: e.enabled,
+                              fragments: fragments, detectors: raws)
+            out[e.file] = Entry(file: e.file, size: e.size, hash: e.hash, stamp: e.stamp, raw: raw, prepared: prepared)
+        }
+        return out
     }
 
     func write(_ entries: [Entry]) {
+        var header = BinaryWriter(), blobs = BinaryWriter()
+        func blob(_ bytes: [UInt8]) -> BlobRef {
+            let ref = BlobRef(offset: blobs.out.count, length: bytes.count, checksum: bytes.withUnsafeBytes(FNV1a.hash))
+            blobs.out += bytes
+            return ref
+        }
+        header.int(entries.count)
+        for e in entries {
+            header.string(e.file); header.int(e.size); header.uint64(e.hash); header.stamp(e.stamp)
+            header.string(e.raw.id); header.bool(e.raw.isEnabledByDefault)
+            var pack = BinaryWriter()
+            pack.string(e.raw.description)
+            pack.int(e.raw.fragments.count)
+            for (k, v) in e.raw.fragments.sorted(by: { $0.key < $1.key }) { pack.string(k); pack.string(v) }
+            header.ref(blob(pack.out))
+            header.int(e.prepared.count)
+            for (d, p) in zip(e.raw.detectors, e.prepared) {
+                header.string(d.id); header.string(d.entity); header.optInt(d.line); header.int(d.group); header.optInt(d.lead)
+                header.optInt(d.maxExtent); header.int(d.priority); header.optString(d.policy)
+                header.int(p.maxCaptureCount); header.int(p.maxLookbehind); header.int(p.sources.count)
+                header.int(p.sources.reduce(0) { $0 + $1.utf8.count }); header.trigger(p.trigger)
+                var body = BinaryWriter()
+                body.detector(d)
+                body.strings(p.sources)
+                header.ref(blob(body.out))
+                header.ref(blob(Array(p.serialized)))
+            }
+        }
         var w = BinaryWriter()
         w.bytes(PackCache.magic)
         w.string(PCRE2Library.version)
-        w.int(entries.count)
-        for e in entries {
-            w.string(e.file); w.int(e.size); w.uint64(e.hash); w.stamp(e.stamp)
-            w.rawPack(e.raw)
-            w.int(e.prepared.count)
-            for p in e.prepared {
-                w.int(p.maxCaptureCount); w.int(p.maxLookbehind); w.strings(p.sources); w.trigger(p.trigger)
-                w.slice(p.serialized)
-            }
-        }
+        w.int(header.out.count)
+        w.uint64(header.out.withUnsafeBytes(FNV1a.hash))
+        w.out += header.out
+        w.out += blobs.out
         let dir = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let tmp = path + ".tmp-\(getpid())"
@@ -127,6 +276,12 @@ public struct PackCache {
     }
 }
 
+/// A detector's entry in the pack cache did not read back as written.
+struct PackCacheDamage: Error, CustomStringConvertible {
+    let path: String
+    var description: String { "\(path) does not read back as written" }
+}
+
 extension PackLibrary {
     /// Loads pack files through the cache: unchanged files come from it (regexes compiled on
     /// first use), changed files are decoded and compiled in full and the cache is rewritten.
@@ -138,24 +293,22 @@ extension PackLibrary {
             for f in files { try load(file: f) }
             return
         }
-        var cached = cache.read(complete: complete)
-        var stamps: [FileStamp?] = files.map(FileStamp.init(path:))
-        var unchanged = cached.count == files.count
-            && zip(files, stamps).allSatisfy { file, stamp in stamp != nil && cached[file]?.stamp == stamp }
-        if !unchanged && !complete {
-            // The cache will be rewritten: its entries must stay complete.
-            cached = cache.read(complete: true)
+        let stamps: [FileStamp?] = files.map(FileStamp.init(path:))
+        if !complete, let packs = cache.runtimePacks(files: files, stamps: stamps) {
+            for p in packs { try add(p) }
+            return
         }
-        if unchanged {
+        var cached = cache.read()
+        if cached.count == files.count && zip(files, stamps).allSatisfy({ file, stamp in stamp != nil && cached[file]?.stamp == stamp }) {
+            var complete = true
             for file in files {
-                guard let e = cached[file], e.prepared.count == e.raw.detectors.count else { unchanged = false; break }
+                guard let e = cached[file], e.prepared.count == e.raw.detectors.count else { complete = false; break }
                 try add(try PackCompiler.compile(e.raw, prepared: e.prepared))
             }
-            if unchanged { return }
+            if complete { return }
             // A damaged entry: start again without the cache's help.
             self = PackLibrary()
             cached = [:]
-            stamps = files.map(FileStamp.init(path:))
         }
         var entries: [PackCache.Entry] = []
         var changed = cached.count != files.count
@@ -223,7 +376,7 @@ struct BinaryWriter {
     mutating func string(_ s: String) { let b = Array(s.utf8); int(b.count); out += b }
     mutating func optString(_ s: String?) { bool(s != nil); if let s { string(s) } }
     mutating func strings(_ a: [String]) { int(a.count); a.forEach { string($0) } }
-    mutating func slice(_ b: ArraySlice<UInt8>) { int(b.count); out += b }
+    mutating func ref(_ r: PackCache.BlobRef) { int(r.offset); int(r.length); uint64(r.checksum) }
     mutating func stamp(_ s: FileStamp) {
         uint64(s.device); uint64(s.inode); int(Int(s.size)); int(Int(s.modified)); int(Int(s.changed))
     }
@@ -241,14 +394,6 @@ struct BinaryWriter {
         case .all(let ts): out.append(6); int(ts.count); ts.forEach { trigger($0) }
         case .any(let ts): out.append(7); int(ts.count); ts.forEach { trigger($0) }
         }
-    }
-
-    mutating func rawPack(_ p: RawPack) {
-        string(p.file); string(p.id); string(p.description); bool(p.isEnabledByDefault)
-        int(p.fragments.count)
-        for (k, v) in p.fragments.sorted(by: { $0.key < $1.key }) { string(k); string(v) }
-        int(p.detectors.count)
-        for d in p.detectors { detector(d) }
     }
 
     mutating func detector(_ d: RawDetector) {
@@ -285,10 +430,12 @@ struct BinaryReader {
     let data: [UInt8]
     var i = 0
     var failed = false
-    /// Skip what run time does not need (see `PackCache.read(complete:)`): it comes out empty.
+    /// Skip what run time does not need (examples, raw pattern texts, descriptions): it comes out empty.
     var skipsRawText = false
 
-    init(data: [UInt8]) { self.data = data }
+    init(bytes: [UInt8]) { self.data = bytes }
+
+    var atEnd: Bool { i == data.count }
 
     mutating func bytes(_ n: Int) -> [UInt8] {
         guard n >= 0, i + n <= data.count else { failed = true; return [] }
@@ -314,8 +461,11 @@ struct BinaryReader {
     mutating func stamp() -> FileStamp {
         FileStamp(device: uint64(), inode: uint64(), size: Int64(int()), modified: Int64(int()), changed: Int64(int()))
     }
-    /// A length-prefixed run of bytes, sharing the cache buffer (no copy).
-    mutating func slice() -> ArraySlice<UInt8> { data[run(limit: 1 << 28)] }
+    mutating func ref() -> PackCache.BlobRef {
+        let offset = int(), length = int(), checksum = uint64()
+        if offset < 0 || length < 0 || length > 1 << 28 { failed = true }
+        return PackCache.BlobRef(offset: offset, length: length, checksum: checksum)
+    }
     /// Moves past a string without decoding it.
     mutating func skipString() { _ = run(limit: 1 << 24) }
     /// Reads a length (below `limit`) and steps over that many bytes; their range, or an empty
@@ -363,16 +513,30 @@ struct BinaryReader {
     }
     mutating func optRawText() -> String? { bool() ? rawText() : nil }
 
-    mutating func rawPack() -> RawPack {
-        let file = string(), id = string(), description = rawText(), enabled = bool()
-        var fragments: [String: String] = [:]
-        for _ in 0..<count() {
-            let k = rawText(), v = rawText()
-            if !skipsRawText { fragments[k] = v }
+    /// The header section of the cache (see `PackCache`).
+    mutating func headerEntries() -> [PackCache.HeaderEntry] {
+        var entries: [PackCache.HeaderEntry] = []
+        let n = count()
+        entries.reserveCapacity(n)
+        for _ in 0..<n where !failed {
+            let file = string(), size = int(), hash = uint64(), stamp = stamp()
+            let packID = string(), enabled = bool(), pack = ref()
+            let m = count()
+            var detectors: [PackCache.HeaderDetector] = []
+            detectors.reserveCapacity(m)
+            for _ in 0..<m where !failed {
+                let id = string(), entity = string(), line = optInt(), group = int(), lead = optInt(), maxExtent = optInt()
+                let priority = int(), policy = optString(), captures = int(), lookbehind = int(), patterns = count()
+                let sourceBytes = int(), trigger = trigger(depth: 0), body = ref(), bytecode = ref()
+                detectors.append(PackCache.HeaderDetector(
+                    id: id, entity: entity, line: line, group: group, lead: lead, maxExtent: maxExtent, priority: priority, policy: policy,
+                    maxCaptureCount: captures, maxLookbehind: lookbehind, patternCount: patterns, sourceBytes: sourceBytes,
+                    trigger: trigger, body: body, bytecode: bytecode))
+            }
+            entries.append(PackCache.HeaderEntry(file: file, size: size, hash: hash, stamp: stamp, packID: packID, enabled: enabled,
+                                                 pack: pack, detectors: detectors))
         }
-        var detectors: [RawDetector] = []
-        for _ in 0..<count() where !failed { detectors.append(detector()) }
-        return RawPack(file: file, id: id, description: description, isEnabledByDefault: enabled, fragments: fragments, detectors: detectors)
+        return entries
     }
 
     mutating func detector() -> RawDetector {

@@ -129,6 +129,38 @@ public enum PackCompiler {
         if lazy == nil, let t = d.trigger {
             do { trigger = try Trigger.parse(t) } catch let e as TriggerError { throw fail("invalid trigger: \(e.message)") }
         }
+        var policy = DetectorPolicy.redact
+        if let p = d.policy {
+            guard let parsed = DetectorPolicy(rawValue: p) else {
+                throw fail("policy '\(p)' is not one of \(DetectorPolicy.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            policy = parsed
+        }
+        if let m = d.maxExtent, m <= 0 || m > 1 << 20 { throw fail("max_extent must be between 1 and 1048576 bytes") }
+        if let l = d.lead, l < 0 || l > 4096 { throw fail("lead must be between 0 and 4096 bytes") }
+        let body = try makeBody(d, sources: lazy?.sources ?? sources, file: file, deferCompile: lazy != nil)
+        if let lazy {
+            return RegexDetector(
+                lazySources: lazy.sources, caseless: false, maxCaptureCount: lazy.maxCaptureCount, maxLookbehind: lazy.maxLookbehind, id: d.id,
+                entity: EntityType(d.entity), group: d.group, trigger: trigger, lead: d.lead ?? 32, validators: body.validators,
+                confidence: d.confidence, context: body.context, priority: d.priority, policy: policy, operatorName: d.operatorName,
+                maxExtent: d.maxExtent, allowList: body.allowList, origin: "\(file):\(d.line ?? 0)", packID: pack.id,
+                serializedPatterns: lazy.serialized.isEmpty ? nil : lazy.serialized)
+        }
+        return RegexDetector(
+            id: d.id, entity: EntityType(d.entity), patterns: patterns, group: d.group, trigger: trigger, lead: d.lead ?? 32,
+            validators: body.validators, confidence: d.confidence, context: body.context, priority: d.priority, policy: policy,
+            operatorName: d.operatorName, maxExtent: d.maxExtent, allowList: body.allowList,
+            origin: "\(file):\(d.line ?? 0)", packID: pack.id, sources: sources)
+    }
+
+    /// What a detector needs once it matches: validators built, context words folded, the
+    /// allow-list (regexes compiled on first use when `deferCompile`, for sources known to
+    /// compile). Errors name file, line and detector.
+    static func makeBody(_ d: RawDetector, sources: [String], file: String, deferCompile: Bool) throws -> DetectorBody {
+        func fail(_ message: String, line: Int? = d.line) -> PackError {
+            PackError(file: file, line: line, detectorID: d.id, message: message)
+        }
         var validators: [(name: String, validator: any CandidateValidator)] = []
         for v in d.validators {
             var params: [String: ValidatorParameter] = [:]
@@ -146,37 +178,14 @@ public enum PackCompiler {
         } else if d.contextRequired {
             throw fail("context.required is true but there are no context words")
         }
-        var policy = DetectorPolicy.redact
-        if let p = d.policy {
-            guard let parsed = DetectorPolicy(rawValue: p) else {
-                throw fail("policy '\(p)' is not one of \(DetectorPolicy.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            policy = parsed
-        }
         var allow: AllowList?
         if !d.allowValues.isEmpty || !d.allowRegexes.isEmpty {
-            do { allow = try AllowList(values: d.allowValues, regexes: d.allowRegexes, deferCompile: lazy != nil) } catch let e as PatternCompileError {
+            do { allow = try AllowList(values: d.allowValues, regexes: d.allowRegexes, deferCompile: deferCompile) } catch let e as PatternCompileError {
                 throw fail("invalid allow regex: \(e.message)")
             }
         }
-        if let m = d.maxExtent, m <= 0 || m > 1 << 20 { throw fail("max_extent must be between 1 and 1048576 bytes") }
-        if let l = d.lead, l < 0 || l > 4096 { throw fail("lead must be between 0 and 4096 bytes") }
-        if let lazy {
-            let detector = RegexDetector(
-                lazySources: lazy.sources, caseless: false, maxCaptureCount: lazy.maxCaptureCount, maxLookbehind: lazy.maxLookbehind, id: d.id,
-                entity: EntityType(d.entity), group: d.group, trigger: trigger, lead: d.lead ?? 32, validators: validators,
-                confidence: d.confidence, context: context, priority: d.priority, policy: policy, operatorName: d.operatorName,
-                maxExtent: d.maxExtent, allowList: allow, origin: "\(file):\(d.line ?? 0)", packID: pack.id)
-            if !lazy.serialized.isEmpty { detector.serializedPatterns = lazy.serialized }
-            return detector
-        }
-        let detector = RegexDetector(
-            id: d.id, entity: EntityType(d.entity), patterns: patterns, group: d.group, trigger: trigger, lead: d.lead ?? 32,
-            validators: validators, confidence: d.confidence, context: context, priority: d.priority, policy: policy,
-            operatorName: d.operatorName, maxExtent: d.maxExtent, allowList: allow,
-            origin: "\(file):\(d.line ?? 0)", packID: pack.id)
-        detector.patternSources = sources
-        return detector
+        return DetectorBody(sources: sources, validators: validators, confidence: d.confidence, context: context,
+                            operatorName: d.operatorName, allowList: allow)
     }
 
     static func convert(_ v: ValidatorParameterValue) -> ValidatorParameter {

@@ -1,3 +1,5 @@
+import CaviarCore
+import CaviarDetection
 import CaviarPacks
 import XCTest
 
@@ -89,6 +91,32 @@ final class PackLoadingTests: XCTestCase {
             // is dropped, and the detector compiles its sources instead).
             for d in a.detectors { XCTAssertNotNil(d.serializedPatterns, "\(d.id): no usable bytecode in the cache") }
         }
+        // A run-time load (header section first, bodies on demand) describes every detector as
+        // the fresh compile does.
+        var runtime = PackLibrary()
+        try runtime.load(directory: dir, cache: PackCache(path: cachePath), complete: false)
+        XCTAssertEqual(inode(), written, "the run-time load did not come from the cache")
+        let freshDetectors = fresh.detectors(), runtimeDetectors = runtime.detectors()
+        XCTAssertEqual(runtimeDetectors.map(\.id), freshDetectors.map(\.id))
+        for (x, y) in zip(runtimeDetectors, freshDetectors) {
+            XCTAssertEqual(x.trigger, y.trigger, x.id)
+            XCTAssertEqual(x.entity, y.entity, x.id)
+            XCTAssertEqual(x.group, y.group, x.id)
+            XCTAssertEqual(x.lead, y.lead, x.id)
+            XCTAssertEqual(x.maxExtent, y.maxExtent, x.id)
+            XCTAssertEqual(x.priority, y.priority, x.id)
+            XCTAssertEqual(x.policy, y.policy, x.id)
+            XCTAssertEqual(x.origin, y.origin, x.id)
+            XCTAssertEqual(x.patternCount, y.patternCount, x.id)
+            XCTAssertEqual(x.maxCaptureCount, y.maxCaptureCount, x.id)
+            XCTAssertEqual(x.maxLookbehind, y.maxLookbehind, x.id)
+            XCTAssertEqual(x.patternSources, y.patternSources, x.id)
+            XCTAssertEqual(x.validators.map(\.name), y.validators.map(\.name), x.id)
+            XCTAssertEqual(x.confidence, y.confidence, x.id)
+            XCTAssertEqual(x.context == nil, y.context == nil, x.id)
+            XCTAssertEqual(x.operatorName, y.operatorName, x.id)
+            XCTAssertNotNil(x.serializedPatterns, x.id)
+        }
         // A damaged cache is ignored, not mis-read.
         var bytes = try Data(contentsOf: URL(fileURLWithPath: cachePath))
         bytes = bytes.prefix(bytes.count / 2)
@@ -157,11 +185,84 @@ final class PackLoadingTests: XCTestCase {
             XCTAssertEqual(report.failures.map(\.description), [], pack.id)
         }
         XCTAssertEqual(tests.packs.first?.raw.detectors.first?.patterns.first?.text, "abc")
-        // A run-time load served entirely from the cache leaves them out, and still detects.
+        // A run-time load served entirely from the cache leaves out the raw detectors (examples,
+        // pattern texts), and still knows each detector's sources.
         var quiet = PackLibrary()
         try quiet.load(directory: t.dir, cache: PackCache(path: t.cache), complete: false)
-        XCTAssertEqual(quiet.packs.first?.raw.detectors.first?.matchExamples.count, 0)
-        XCTAssertEqual(quiet.packs.first?.raw.detectors.first?.patterns.first?.text, "")
+        XCTAssertEqual(quiet.packs.first?.raw.detectors.count, 0)
         XCTAssertEqual(quiet.detectors().first?.patternSources, ["abc"])
+    }
+
+    static let validatedPack = """
+        pack: t
+        detectors:
+          - id: t.card
+            entity: PAYMENT_CARD
+            patterns: ['\\b\\d{4}(?: \\d{4}){3}\\b']
+            trigger: digits:16
+            validators: [luhn]
+            context:
+              words: {en: [zqxcard]}
+              before: 20
+            examples:
+              match: ['zqxcard ⟦4111 1111 1111 1111⟧']
+              no_match: ['4111 1111 1111 1112']
+        """
+
+    func detections(_ library: PackLibrary, _ text: String) throws -> [Detection] {
+        let engine = try DetectionEngine(detectors: library.detectors())
+        let bytes = Array(text.utf8)
+        return try bytes.withUnsafeBufferPointer { try engine.scan($0, from: 0, segmentEnd: $0.count, isFinal: true) }.detections
+    }
+
+    /// A run-time load reads the header section alone: validators, context words and bytecode
+    /// come from the cache when a detector first needs them, and detect as a fresh compile does.
+    func testARunTimeLoadDecodesBodiesOnFirstUse() throws {
+        let t = try scratchPack(PackLoadingTests.validatedPack)
+        defer { try? FileManager.default.removeItem(atPath: (t.dir as NSString).deletingLastPathComponent) }
+        var fresh = PackLibrary()
+        try fresh.load(directory: t.dir, cache: PackCache(path: t.cache), complete: true)
+        var runtime = PackLibrary()
+        try runtime.load(directory: t.dir, cache: PackCache(path: t.cache), complete: false)
+        XCTAssertEqual(runtime.packs.first?.raw.detectors.count, 0, "the run-time load decoded the raw detectors")
+        let d = try XCTUnwrap(runtime.detectors().first)
+        XCTAssertEqual(d.validators.map(\.name), ["luhn"])
+        XCTAssertNotNil(d.context)
+        XCTAssertNotNil(d.serializedPatterns, "no bytecode in the cache")
+        let text = "zqxcard 4111 1111 1111 1111, 4111 1111 1111 1112, 5500 0000 0000 0004.\n"
+        let expected = try detections(fresh, text)
+        XCTAssertEqual(expected.count, 2, "the Luhn validator drops the second number")
+        let found = try detections(runtime, text)
+        XCTAssertEqual(found.map(\.span), expected.map(\.span))
+        XCTAssertEqual(found.map(\.confidence), expected.map(\.confidence), "context words lost in the cache")
+    }
+
+    /// A detector body that does not read back as written (its checksum) is a clear error
+    /// naming the detector when it is needed, never a detector that silently stops detecting.
+    func testADamagedBodyInTheCacheIsAnErrorNamingTheDetector() throws {
+        let t = try scratchPack(PackLoadingTests.validatedPack)
+        defer { try? FileManager.default.removeItem(atPath: (t.dir as NSString).deletingLastPathComponent) }
+        var first = PackLibrary()
+        try first.load(directory: t.dir, cache: PackCache(path: t.cache), complete: true)
+        // The context word lives only in the detector's body blob: change one letter of it.
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: t.cache)))
+        let marker = Array("zqxcard".utf8)
+        let at = try XCTUnwrap((0...(bytes.count - marker.count)).first { bytes[$0..<($0 + marker.count)].elementsEqual(marker) })
+        bytes[at] = UInt8(ascii: "y")
+        try Data(bytes).write(to: URL(fileURLWithPath: t.cache + ".new"))
+        XCTAssertEqual(rename(t.cache + ".new", t.cache), 0)
+        var runtime = PackLibrary()
+        try runtime.load(directory: t.dir, cache: PackCache(path: t.cache), complete: false)
+        XCTAssertThrowsError(try detections(runtime, "zqxcard 4111 1111 1111 1111\n")) { error in
+            XCTAssertEqual((error as? DetectorFailure)?.detectorID, "t.card", "\(error)")
+            XCTAssertTrue("\(error)".contains("pack cache"), "\(error)")
+        }
+        // A load that needs the complete packs does not trust the damaged entry: it compiles the
+        // pack again and rewrites the cache, and the next run detects.
+        var complete = PackLibrary()
+        try complete.load(directory: t.dir, cache: PackCache(path: t.cache), complete: true)
+        var again = PackLibrary()
+        try again.load(directory: t.dir, cache: PackCache(path: t.cache), complete: false)
+        XCTAssertEqual(try detections(again, "zqxcard 4111 1111 1111 1111\n").count, 1)
     }
 }
