@@ -48,6 +48,8 @@ public final class DetectionEngine {
     /// trigger (many share `digits:N`) share its sorted hit list within one scan.
     let triggerSlot: [Int?]
     let distinctTriggers: [Trigger]
+    /// `distinctTriggers` as the prefilter's plans.
+    let triggerPlans: [Prefilter.Plan]
     var triggerHitCache: [[Range<Int>]?] = []
 
     public init(detectors: [RegexDetector], textDetectors: [any TextDetector] = [], minConfidence: Double = Confidence.defaultThreshold,
@@ -74,6 +76,7 @@ public final class DetectionEngine {
         }.max() ?? 0
         maxMultiLineLead = multiLine.map { detectors[$0].lead }.max() ?? 0
         var slots: [Trigger: Int] = [:], distinct: [Trigger] = []
+        slots.reserveCapacity(detectors.count)
         triggerSlot = detectors.map { d in
             guard let t = d.trigger else { return nil }
             if let i = slots[t] { return i }
@@ -82,6 +85,7 @@ public final class DetectionEngine {
             return distinct.count - 1
         }
         distinctTriggers = distinct
+        triggerPlans = distinct.map(prefilter.plan)
     }
 
     public func addTextDetector(_ detector: any TextDetector) { textDetectors.append(detector) }
@@ -200,7 +204,7 @@ public final class DetectionEngine {
         if let cached = triggerHitCache[slot] {
             raw = cached
         } else {
-            var list = triggerHits(distinctTriggers[slot], hits)
+            var list = triggerHits(triggerPlans[slot], hits)
             list.sort { $0.lowerBound < $1.lowerBound }
             triggerHitCache[slot] = list
             raw = list
@@ -220,10 +224,9 @@ public final class DetectionEngine {
         return out
     }
 
-    func triggerHits(_ t: Trigger, _ hits: Prefilter.Hits) -> [Range<Int>] {
+    func triggerHits(_ t: Prefilter.Plan, _ hits: Prefilter.Hits) -> [Range<Int>] {
         switch t {
-        case .literal, .keyword, .wordStart:
-            guard let i = prefilter.index(of: t) else { return [] }
+        case .literal(let i):
             return hits.literal[i]
         case .digits(let n):
             return hits.digitRuns.compactMap { $0.count >= n ? $0.range : nil }
@@ -237,6 +240,8 @@ public final class DetectionEngine {
             return triggerHits(first, hits)
         case .any(let ts):
             return ts.flatMap { triggerHits($0, hits) }
+        case .never:
+            return []
         }
     }
 

@@ -17,13 +17,15 @@ final class Prefilter {
     private let literalIsCaseless: [Bool]
     /// The hit counts only where the byte before it does not continue a word.
     private let literalAtWordStart: [Bool]
-    /// Literals of two bytes or more grouped by their folded first two bytes:
-    /// `pairLiterals[pairStart[key]..<pairStart[key + 1]]`.
-    private let pairStart: [UInt32]
+    /// Literals of two bytes or more grouped by their folded first two bytes (the pair key):
+    /// the group of the key of rank r among the keys present is
+    /// `pairLiterals[pairGroupStart[r]..<pairGroupStart[r + 1]]`.
     private let pairLiterals: [UInt32]
-    /// One bit per folded byte pair that begins some literal: 8 KB that stay in the L1 cache,
-    /// checked before the 256 KB `pairStart` table.
+    private let pairGroupStart: [UInt32]
+    /// One bit per pair key that begins some literal: 8 KB that stay in the L1 cache.
     private let pairBits: [UInt64]
+    /// Per 64-bit word of `pairBits`: the number of keys present before it.
+    private let pairRankBase: [UInt32]
     /// Parallel to `pairLiterals`: the literal's first four folded bytes (little-endian) and the
     /// mask of those it has. Common letter pairs begin dozens of keywords; one compare against
     /// the folded word at the position rejects nearly all of them without touching their bytes.
@@ -33,6 +35,7 @@ final class Prefilter {
     init(triggers: [Trigger]) {
         var lits: [Trigger] = []
         var index: [Trigger: Int] = [:]
+        index.reserveCapacity(4 * triggers.count)
         var digits = false, upper = false
         func visit(_ t: Trigger) {
             switch t {
@@ -77,41 +80,78 @@ final class Prefilter {
                 firstByteFlags[Int(f0)] |= 2
             }
         }
-        // A counting sort by pair key (literal order kept within a key): start-up builds this
-        // table on every run, and 65 536 dictionary look-ups cost more than the rest of it.
-        var pairStart = [UInt32](repeating: 0, count: 65537)
-        for (key, _) in pairKeys { pairStart[key + 1] += 1 }
-        for key in 0..<65536 { pairStart[key + 1] += pairStart[key] }
-        var pairPrefix = [UInt32](repeating: 0, count: pairKeys.count), pairMask = [UInt32](repeating: 0, count: pairKeys.count)
+        // Literals grouped by pair key (literal order kept within a key). A key's group is found
+        // by its rank among the keys present: the set bits of `pairBits` before it. A table of
+        // all 65 536 keys cost more to build at every start-up than the rest of the prefilter.
+        pairKeys.sort { $0.key != $1.key ? $0.key < $1.key : $0.literal < $1.literal }
         var pairBits = [UInt64](repeating: 0, count: 1024)
         for (key, _) in pairKeys { pairBits[key >> 6] |= 1 << UInt64(key & 63) }
-        self.pairBits = pairBits
-        var fill = pairStart
-        var pairLiterals = [UInt32](repeating: 0, count: pairKeys.count)
-        for (key, literal) in pairKeys {
-            let slot = Int(fill[key])
-            pairLiterals[slot] = literal
-            let bytes = literalBytes[Int(literal)]
-            for k in 0..<min(4, bytes.count) {
-                pairPrefix[slot] |= UInt32(Prefilter.fold(bytes[k])) << UInt32(8 * k)
-                pairMask[slot] |= 0xFF << UInt32(8 * k)
-            }
-            fill[key] += 1
+        var rankBase = [UInt32](repeating: 0, count: 1024)
+        var keysBefore: UInt32 = 0
+        for w in 0..<1024 {
+            rankBase[w] = keysBefore
+            keysBefore += UInt32(pairBits[w].nonzeroBitCount)
         }
+        var groupStart: [UInt32] = []
+        groupStart.reserveCapacity(Int(keysBefore) + 1)
+        var pairLiterals: [UInt32] = [], pairPrefix: [UInt32] = [], pairMask: [UInt32] = []
+        pairLiterals.reserveCapacity(pairKeys.count)
+        pairPrefix.reserveCapacity(pairKeys.count)
+        pairMask.reserveCapacity(pairKeys.count)
+        var previousKey = -1
+        for (key, literal) in pairKeys {
+            if key != previousKey { groupStart.append(UInt32(pairLiterals.count)); previousKey = key }
+            pairLiterals.append(literal)
+            let bytes = literalBytes[Int(literal)]
+            var prefix: UInt32 = 0, mask: UInt32 = 0
+            for k in 0..<min(4, bytes.count) {
+                prefix |= UInt32(Prefilter.fold(bytes[k])) << UInt32(8 * k)
+                mask |= 0xFF << UInt32(8 * k)
+            }
+            pairPrefix.append(prefix)
+            pairMask.append(mask)
+        }
+        groupStart.append(UInt32(pairLiterals.count))
+        self.pairBits = pairBits
+        self.pairRankBase = rankBase
+        self.pairGroupStart = groupStart
         self.pairPrefix = pairPrefix
         self.pairMask = pairMask
+        self.pairLiterals = pairLiterals
         self.singleByte = singleByte
         self.firstByteFlags = firstByteFlags
         self.literalBytes = literalBytes
         self.literalIsCaseless = literalIsCaseless
         self.literalAtWordStart = literalAtWordStart
-        self.pairStart = pairStart
-        self.pairLiterals = pairLiterals
     }
 
     @inline(__always) static func fold(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
 
     func index(of t: Trigger) -> Int? { literalIndex[t] }
+
+    /// A trigger as a scan evaluates it: literal leaves replaced by their index, so that no scan
+    /// hashes a trigger (that was a fortieth of redaction time).
+    indirect enum Plan {
+        case literal(Int)
+        case digits(Int)
+        case contiguousDigits(Int)
+        case upper(Int)
+        case all([Plan])
+        case any([Plan])
+        /// A leaf this prefilter was not built with: it never fires.
+        case never
+    }
+
+    func plan(_ t: Trigger) -> Plan {
+        switch t {
+        case .literal, .keyword, .wordStart: return literalIndex[t].map(Plan.literal) ?? .never
+        case .digits(let n): return .digits(n)
+        case .contiguousDigits(let n): return .contiguousDigits(n)
+        case .upper(let n): return .upper(n)
+        case .all(let ts): return .all(ts.map(plan))
+        case .any(let ts): return .any(ts.map(plan))
+        }
+    }
 
     /// Trigger hits in one region.
     struct Hits {
@@ -211,7 +251,8 @@ final class Prefilter {
         pairBits.withUnsafeBufferPointer { bits in
         pairPrefix.withUnsafeBufferPointer { prefixes in
         pairMask.withUnsafeBufferPointer { masks in
-          pairStart.withUnsafeBufferPointer { starts in
+          pairGroupStart.withUnsafeBufferPointer { starts in
+          pairRankBase.withUnsafeBufferPointer { rankBase in
             pairLiterals.withUnsafeBufferPointer { pairLits in
               firstByteFlags.withUnsafeBufferPointer { flags in
                 Prefilter.foldTable.withUnsafeBufferPointer { fold in
@@ -226,16 +267,18 @@ final class Prefilter {
                           }
                           if flag & 2 != 0, i + 1 < end {
                               let key = Int(f0) << 8 | Int(fold[Int(buf[i + 1])])
-                              guard bits[key >> 6] & (1 << UInt64(key & 63)) != 0 else { i += 1; continue }
-                              var k = Int(starts[key])
-                              let kEnd = Int(starts[key + 1])
+                              let word = bits[key >> 6], bit: UInt64 = 1 << UInt64(key & 63)
+                              guard word & bit != 0 else { i += 1; continue }
+                              let rank = Int(rankBase[key >> 6]) + (word & (bit &- 1)).nonzeroBitCount
+                              var k = Int(starts[rank])
+                              let kEnd = Int(starts[rank + 1])
                               // The folded word at i (bytes past the end count as 0: a literal
                               // that needs them fails the compare, as it fails verify).
-                              var word = UInt32(f0) | UInt32(fold[Int(buf[i + 1])]) << 8
-                              if i + 2 < end { word |= UInt32(fold[Int(buf[i + 2])]) << 16 }
-                              if i + 3 < end { word |= UInt32(fold[Int(buf[i + 3])]) << 24 }
+                              var folded = UInt32(f0) | UInt32(fold[Int(buf[i + 1])]) << 8
+                              if i + 2 < end { folded |= UInt32(fold[Int(buf[i + 2])]) << 16 }
+                              if i + 3 < end { folded |= UInt32(fold[Int(buf[i + 3])]) << 24 }
                               while k < kEnd {
-                                  if word & masks[k] != prefixes[k] { k += 1; continue }
+                                  if folded & masks[k] != prefixes[k] { k += 1; continue }
                                   let li = Int(pairLits[k])
                                   if verify(li, buf, at: i, end: end, fold: fold) {
                                       hits.literal[li].append(i..<(i + literalBytes[li].count))
@@ -249,6 +292,7 @@ final class Prefilter {
                 }
               }
             }
+          }
           }
         }
         }

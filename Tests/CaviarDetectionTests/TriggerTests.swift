@@ -44,7 +44,7 @@ final class TriggerTests: XCTestCase {
             let prefilter = Prefilter(triggers: [t])
             return bytes.withUnsafeBufferPointer { buf in
                 let h = prefilter.scan(buf, region: 0..<buf.count)
-                return (engine?.triggerHits(t, h) ?? []).map { String(decoding: bytes[$0], as: UTF8.self) }
+                return (engine?.triggerHits(prefilter.plan(t), h) ?? []).map { String(decoding: bytes[$0], as: UTF8.self) }
             }
         }
         XCTAssertEqual(runs(.contiguousDigits(9)), ["12345678901", "123 456789012"])
