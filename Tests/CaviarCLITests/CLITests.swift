@@ -149,6 +149,40 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(out.trimmingCharacters(in: .whitespacesAndNewlines), "0")
     }
 
+    /// A compiled dictionary truncated while a stream is being redacted: the mapped pages are
+    /// gone (SIGBUS). caviar ends with a message and status 4, having written only lines it
+    /// fully processed.
+    func testATruncatedDictionaryFailsClosed() throws {
+        let exe = CaviarBinary.path
+        guard FileManager.default.isExecutableFile(atPath: exe) else { throw XCTSkip("caviar not built") }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("caviar-sigbus-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let list = dir.appendingPathComponent("names.txt"), dict = dir.appendingPathComponent("names.dict")
+        try "Zoltan Kovacs\nOrion Sextant\n".write(to: list, atomically: true, encoding: .utf8)
+        let build = try CaviarBinary.run(["dict", "build", list.path, "-o", dict.path])
+        XCTAssertEqual(build.status, 0, build.stderr)
+        let sh = Process()
+        sh.executableURL = URL(fileURLWithPath: "/bin/bash")
+        sh.arguments = ["-c", """
+            ( printf 'met Zoltan Kovacs\\n'; sleep 1; : > '\(dict.path)'; printf 'and Orion Sextant\\n' ) \\
+              | '\(exe)' redact --stream --no-default-packs --dict '\(dict.path)'; echo "status=$?"
+            """]
+        sh.currentDirectoryURL = CaviarBinary.repoRoot
+        let outPipe = Pipe(), errPipe = Pipe()
+        sh.standardOutput = outPipe
+        sh.standardError = errPipe
+        try sh.run()
+        let out = String(decoding: outPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let err = String(decoding: errPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        sh.waitUntilExit()
+        XCTAssertTrue(out.hasPrefix("met ["), out)
+        XCTAssertFalse(out.contains("Zoltan"), out)
+        XCTAssertFalse(out.contains("Orion"), "a line was written after the dictionary was gone: \(out)")
+        XCTAssertTrue(out.hasSuffix("status=4\n"), out)
+        XCTAssertTrue(err.contains("truncated while in use"), err)
+    }
+
     func testHelpHasExamples() throws {
         for cmd in [["--help"], ["redact", "--help"], ["scan", "--help"], ["check", "--help"], ["patterns", "test", "--help"]] {
             let r = try CaviarBinary.run(cmd)
