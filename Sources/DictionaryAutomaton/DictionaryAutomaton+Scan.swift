@@ -67,13 +67,35 @@ extension DictionaryAutomaton {
                     // A non-ASCII byte, or 8 word bytes: go on from the end of the ASCII prefix
                     // (the hash of 1 to 8 folded bytes from the seed is those bytes, packed).
                     scanned = scanWord(base, count: count, from: position &+ length, hash: lowered.byteSwapped >> (64 - UInt64(8 * length)))
+                    scanned.folded &+= length
                 } else {
                     scanned = scanWord(base, count: count, from: position, hash: FirstWordFilter.seed)
                 }
                 if scanned.isSimple {
                     let verdict = FirstWordFilter.lookUp(FirstWordFilter.finish(scanned.hash), words: firstWords, count: firstWordCount)
-                    if !verdict.isFirstWord
-                        || !verdict.isWholeTerm && !keyMayMatch(base, count: count, firstWord: scanned.hash, end: scanned.end, point: position) {
+                    var isRejected = !verdict.isFirstWord
+                    if !isRejected && !verdict.isWholeTerm {
+                        let decided = keyStage(base, count: count, firstWord: scanned.hash, firstLength: scanned.folded, end: scanned.end, point: position)
+                        if decided.value >= 0 {
+                            report(DictionaryMatch(span: position..<decided.spanEnd, valueIndex: decided.value))
+                            position = decided.resume
+                            skip = decided.resumeSkip
+                            continue
+                        }
+                        isRejected = decided.value == KeyStage.rejected
+                    }
+                    if !isRejected && keySlotCount > 0 && scanned.folded <= KeyTable.maxWordLength {
+                        // The walk starts after the first word, found exactly in the key table.
+                        let found = walkFromKey(base, count: count, first: scanned.hash, second: 0, after: scanned.end)
+                        if found.value >= 0 {
+                            report(DictionaryMatch(span: position..<found.spanEnd, valueIndex: found.value))
+                            position = found.resume
+                            skip = found.resumeSkip
+                            continue
+                        }
+                        isRejected = true
+                    }
+                    if isRejected {
                         if endsAtASCII {
                             // Step over the separator byte too (what the next turn would do).
                             position = scanned.end &+ 1
@@ -262,6 +284,63 @@ extension DictionaryAutomaton {
         return verdict.isWholeTerm || keyMayMatch(base, count: count, firstWord: scanned.hash, end: scanned.end, point: point)
     }
 
+    /// What `keyStage` decided, in `InPlaceMatch.value` when it found no match.
+    enum KeyStage {
+        /// No term starts here.
+        static let rejected = -1
+        /// The filters admit the word: walk the trie from its start.
+        static let walk = -2
+    }
+
+    /// For a word whose first word (unfinished hash `firstWord`, `firstLength` folded bytes,
+    /// ending at `end`) is a first word of longer terms only: the match that starts at `point`,
+    /// or `KeyStage.rejected`, or `KeyStage.walk`. When both words are short and one space
+    /// apart, the key table (`KeyTable`) gives the node after them exactly and the walk goes on
+    /// from there; otherwise the second-word and key filters decide whether to walk.
+    @inline(__always)
+    func keyStage(_ base: UnsafePointer<UInt8>, count: Int, firstWord: UInt64, firstLength: Int, end: Int, point: Int) -> InPlaceMatch {
+        var result = InPlaceMatch(value: KeyStage.rejected, spanEnd: 0, resume: 0, resumeSkip: 0)
+        let usesTable = keySlotCount > 0 && firstLength <= KeyTable.maxWordLength
+        if end &+ 9 <= count && base[end] == 0x20,
+           case let (lowered, length) = Self.asciiWordPrefixMixed(UInt64(littleEndian: UnsafeRawPointer(base + end + 1).loadUnaligned(as: UInt64.self))),
+           length > 0 && length < 8 && base[end &+ 1 &+ length] < 0x80 {
+            // Most often: one space, then a short ASCII word followed by ASCII.
+            let alone = lowered.byteSwapped >> (64 - UInt64(8 * length))
+            guard FirstWordFilter.contains(FirstWordFilter.finish(alone), words: secondWordFilter, count: secondWordCount) else { return result }
+            if usesTable {
+                return walkFromKey(base, count: count, first: firstWord, second: alone, after: end &+ 1 &+ length)
+            }
+            let separated = FirstWordFilter.step(firstWord, 0x20)
+            let bits = UInt64(8 * length)
+            let key = ((separated << bits) | (separated >> (64 - bits))) ^ alone
+            if FirstWordFilter.contains(FirstWordFilter.finish(key), words: keyFilter, count: keyCount) { result.value = KeyStage.walk }
+            return result
+        }
+        if usesTable && end &+ 1 < count && base[end] == 0x20 && kindTable[Int(base[end &+ 1])] != 0 {
+            // One space, then a word that starts with a word byte or a code point to fold.
+            let alone = scanWord(base, count: count, from: end &+ 1, hash: FirstWordFilter.seed)
+            if alone.isSimple && alone.folded >= 1 && alone.folded <= KeyTable.maxWordLength {
+                guard FirstWordFilter.contains(FirstWordFilter.finish(alone.hash), words: secondWordFilter, count: secondWordCount) else { return result }
+                return walkFromKey(base, count: count, first: firstWord, second: alone.hash, after: alone.end)
+            }
+        }
+        if keyMayMatch(base, count: count, firstWord: firstWord, end: end, point: point) { result.value = KeyStage.walk }
+        return result
+    }
+
+    /// The longest match whose key is `first` and `second` (packed words; `second` 0 for the
+    /// first word alone) and whose last word ends at `after`, or `KeyStage.rejected`. With a
+    /// second word, the caller knows that the first word alone is no term.
+    @inline(__always)
+    func walkFromKey(_ base: UnsafePointer<UInt8>, count: Int, first: UInt64, second: UInt64, after: Int) -> InPlaceMatch {
+        guard let record = KeyTable.record(first, second, slots: keySlots, count: keySlotCount) else {
+            return InPlaceMatch(value: KeyStage.rejected, spanEnd: 0, resume: 0, resumeSkip: 0)
+        }
+        var cursor = FoldingCursor(base: base, count: count, after: after, ascii: asciiTable)
+        return walkOn(record: record, cursor: &cursor, first: 0, depth: 3,
+                      best: InPlaceMatch(value: KeyStage.rejected, spanEnd: 0, resume: 0, resumeSkip: 0))
+    }
+
     /// Whether the key filter admits the word that starts at `point`, given the unfinished hash
     /// of its first word (which ends at `end`, from `scanWord`): its separator and second word.
     @inline(__always)
@@ -374,15 +453,24 @@ extension DictionaryAutomaton {
     @inline(__always)
     func walkInPlace(_ base: UnsafePointer<UInt8>, count: Int, point start: Int, skip: Int) -> InPlaceMatch {
         var cursor = FoldingCursor(base: base, count: count, point: start, skip: skip, ascii: asciiTable)
-        var best = InPlaceMatch(value: -1, spanEnd: 0, resume: 0, resumeSkip: 0)
+        let best = InPlaceMatch(value: -1, spanEnd: 0, resume: 0, resumeSkip: 0)
         let first = cursor.first
-        var node = Int(root[first])
-        let nodeCount = self.nodeCount
+        let node = Int(root[first])
         guard node != 0, node < nodeCount else { return best }
+        return walkOn(record: nodes[node], cursor: &cursor, first: first, depth: 1, best: best)
+    }
+
+    /// Goes on walking from a node (its `record`, at `depth` folded bytes from the word start,
+    /// whose first byte is `first`), reading the text's next folded bytes from `cursor`.
+    @inline(__always)
+    func walkOn(record start: UInt64, cursor: inout FoldingCursor, first: Int, depth startDepth: Int, best: InPlaceMatch) -> InPlaceMatch {
+        var best = best
+        var record = start
+        var depth = startDepth
+        let nodeCount = self.nodeCount
         let word = wordTable
-        var depth = 1
+        let count = cursor.count
         while true {
-            let record = nodes[node]
             let value = Int(truncatingIfNeeded: record >> 40)
             let childCount = Int(truncatingIfNeeded: (record >> 32) & 0xFF)
             if value == 0 && childCount == 0 { break }
@@ -391,20 +479,20 @@ extension DictionaryAutomaton {
                 best = InPlaceMatch(value: value - 1, spanEnd: byte < 0 ? count : cursor.point, resume: byte < 0 ? count : cursor.point, resumeSkip: byte < 0 ? 0 : cursor.emitted)
             }
             if byte < 0 || childCount == 0 { break }
+            let node: Int
             if depth == 1 {
                 // Dense table for the second byte.
-                let next = Int(pairs[first << 8 | byte])
-                guard next != 0, next < nodeCount else { break }
-                node = next
-                depth = 2
-                continue
+                node = Int(pairs[first << 8 | byte])
+                guard node != 0, node < nodeCount else { break }
+            } else {
+                let block = Int(truncatingIfNeeded: record & 0xFFFF_FFFF)
+                let labelWords = (childCount + 7) >> 3
+                guard block + labelWords + childCount <= nodeCount else { break }
+                let labels = UnsafeRawPointer(nodes + block).assumingMemoryBound(to: UInt8.self)
+                guard let child = DictionaryAutomaton.child(labeled: UInt8(truncatingIfNeeded: byte), in: labels, count: childCount) else { break }
+                node = block + labelWords + child
             }
-            let block = Int(truncatingIfNeeded: record & 0xFFFF_FFFF)
-            let labelWords = (childCount + 7) >> 3
-            guard block + labelWords + childCount <= nodeCount else { break }
-            let labels = UnsafeRawPointer(nodes + block).assumingMemoryBound(to: UInt8.self)
-            guard let child = DictionaryAutomaton.child(labeled: UInt8(truncatingIfNeeded: byte), in: labels, count: childCount) else { break }
-            node = block + labelWords + child
+            record = nodes[node]
             depth += 1
         }
         return best
@@ -637,6 +725,20 @@ struct FoldingCursor {
             pending = pendingCount > 0 ? packed >> (8 * UInt32(skip + 1)) : 0
         }
         first = Int(last)
+    }
+
+    /// A cursor whose next byte is the first folded byte of the code point at `after`, just after
+    /// a word (so a space there is not collapsed).
+    @inline(__always)
+    init(base: UnsafePointer<UInt8>, count: Int, after: Int, ascii: UnsafePointer<UInt8>) {
+        self.base = base
+        self.count = count
+        self.ascii = ascii
+        point = after
+        following = after
+        emitted = 0
+        last = 0x61
+        first = 0x61
     }
 
     /// The next folded byte, or −1 at the end of the text.

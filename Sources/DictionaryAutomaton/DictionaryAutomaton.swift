@@ -84,6 +84,9 @@ public final class DictionaryAutomaton: @unchecked Sendable {
     let keyCount: UInt64
     let secondWordFilter: UnsafePointer<UInt64>
     let secondWordCount: UInt64
+    /// Plain files: the slots of the key table (`KeyTable`) and their number (0: no table).
+    let keySlots: UnsafePointer<UInt64>
+    let keySlotCount: Int
     /// Hashed files: the salt of their filters (`FirstWordFilter.finish(_:salt:)`).
     var filterSalt: FirstWordFilter.Salt?
     /// The folding tables, held here so the scan's inner loops never touch a lazy global.
@@ -224,6 +227,12 @@ public final class DictionaryAutomaton: @unchecked Sendable {
               UInt64(filter.length) == 24 + 8 * (filterCounts[0] + filterCounts[1] + filterCounts[2]) else {
             throw DictionaryError(.corrupted, "dictionary \(origin) is corrupted (word filters of \(filter.length) bytes): rebuild it with `caviar dict build`")
         }
+        let keySection = sections[DictionaryFormat.Section.keyTable.rawValue]
+        let keySlotCount = keySection.length >= 8 ? u64(DictionaryFormat.headerSize + keySection.offset) : 0
+        guard keySection.length == 0 || (keySlotCount >= 1 && keySlotCount < UInt64(bodyCount)
+                                          && UInt64(keySection.length) == 8 + 24 * keySlotCount) else {
+            throw DictionaryError(.corrupted, "dictionary \(origin) is corrupted (key table of \(keySection.length) bytes): rebuild it with `caviar dict build`")
+        }
         func pointer<T>(_ section: DictionaryFormat.Section, _ type: T.Type) -> UnsafePointer<T> {
             (body + sections[section.rawValue].offset).assumingMemoryBound(to: type)
         }
@@ -236,6 +245,8 @@ public final class DictionaryAutomaton: @unchecked Sendable {
         valueBytes = pointer(.valueBytes, UInt8.self)
         valueByteCount = sections[DictionaryFormat.Section.valueBytes.rawValue].length
         let filters = pointer(filterSection, UInt64.self)
+        keySlots = pointer(.keyTable, UInt64.self) + 1
+        self.keySlotCount = isHashed ? 0 : Int(keySlotCount)
         firstWordCount = filterCounts[0]
         keyCount = filterCounts[1]
         secondWordCount = filterCounts[2]
@@ -304,6 +315,18 @@ public final class DictionaryAutomaton: @unchecked Sendable {
             throw DictionaryError(.invalidInput, "salt file \(path) has \(salt.count) bytes: use at least 16 random bytes (for example `head -c 32 /dev/urandom > \(path)`)")
         }
         return SipHashKey(salt: salt)
+    }
+
+    /// Calls `body` with the bytes of the value stored for a match, read in place (empty when
+    /// the index is out of range): `value(at:)` without the copy. The buffer is valid during the
+    /// call only.
+    @inline(__always)
+    public func withValue<Result>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        guard index >= 0, index < valueCount else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        let start = Int(truncatingIfNeeded: valueOffsets[index])
+        let end = Int(truncatingIfNeeded: valueOffsets[index + 1])
+        guard start >= 0, start <= end, end <= valueByteCount else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return body(UnsafeBufferPointer(start: valueBytes + start, count: end - start))
     }
 
     /// The value stored for a match (empty when the index is out of range).

@@ -311,6 +311,7 @@ public struct DictionaryBuilder {
             sections[DictionaryFormat.Section.root.rawValue] = Section(trie.root)
             sections[DictionaryFormat.Section.pairs.rawValue] = Section(trie.pairs)
             sections[DictionaryFormat.Section.firstWordFilter.rawValue] = Section(sorted.buildFirstWordFilter(order: order, salt: nil))
+            sections[DictionaryFormat.Section.keyTable.rawValue] = Section(trie.keyTable())
         case .hashed(let key, let saltPath):
             flags |= DictionaryFormat.flagHashed
             keyCheck = key.checkValue
@@ -556,6 +557,13 @@ public struct DictionaryBuilder {
         var root = [UInt32](repeating: 0, count: 256)
         var pairs = [UInt32](repeating: 0, count: 65_536)
         var terms = 0
+        /// Every distinct key (`KeyTable`) with the node it leads to.
+        var keys: [(first: UInt64, second: UInt64, node: Int)] = []
+
+        /// The key table section: the keys with their nodes' final records.
+        func keyTable() -> [UInt64] {
+            KeyTable.build(keys.map { ($0.first, $0.second, nodes[$0.node]) })
+        }
     }
 
     /// Nodes at depths below this are laid out breadth first (see `buildTrie`).
@@ -579,6 +587,26 @@ public struct DictionaryBuilder {
         var deferred: [Pending] = []
         var stack: [Pending] = []
         var groups: [(byte: UInt8, lower: Int, upper: Int)] = []
+        // Each term's key length (0: none). The first term of a node's range has the node's
+        // key if any term there has (terms ending at the node sort first, then the separators
+        // space and apostrophe, then the word bytes).
+        // Likewise each term's first word length (0: longer than a key's word).
+        var keyLengths = [UInt8](repeating: 0, count: termStarts.count)
+        var firstLengths = [UInt8](repeating: 0, count: termStarts.count)
+        termBytes.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress else { return }
+            for term in 0..<termStarts.count {
+                let start = base + Int(termStarts[term])
+                let length = Int(termLengths[term])
+                keyLengths[term] = UInt8(truncatingIfNeeded: KeyTable.keyLength(start, count: length))
+                firstLengths[term] = UInt8(truncatingIfNeeded: KeyTable.firstWordLength(start, count: length))
+            }
+        }
+        func recordKey(term: Int, length: Int, node: Int, bytes: UnsafeBufferPointer<UInt8>, starts: UnsafeBufferPointer<UInt32>) {
+            guard let base = bytes.baseAddress else { return }
+            let words = KeyTable.words(base + Int(starts[term]), length: length)
+            trie.keys.append((words.first, words.second, node))
+        }
         termBytes.withUnsafeBufferPointer { bytes in
             termStarts.withUnsafeBufferPointer { starts in
                 termLengths.withUnsafeBufferPointer { lengths in
@@ -598,6 +626,12 @@ public struct DictionaryBuilder {
                         }
                         var lower = pending.lower
                         let depth = pending.depth
+                        if lower < pending.upper && depth > 0 {
+                            let term = Int(order[lower])
+                            if Int(keyLengths[term]) == depth || Int(firstLengths[term]) == depth {
+                                recordKey(term: term, length: depth, node: pending.node, bytes: bytes, starts: starts)
+                            }
+                        }
                         var value: UInt64 = 0
                         while lower < pending.upper, Int(lengths[Int(order[lower])]) == depth {
                             if value == 0 {
@@ -615,6 +649,8 @@ public struct DictionaryBuilder {
                             let length = Int(lengths[term])
                             var node = pending.node
                             var nodeValue = value
+                            let keyLength = Int(keyLengths[term])
+                            let firstLength = Int(firstLengths[term])
                             for offset in depth..<length {
                                 let block = trie.nodes.count
                                 trie.nodes.append(UInt64(bytes[start + offset]))
@@ -622,6 +658,9 @@ public struct DictionaryBuilder {
                                 trie.nodes[node] = UInt64(block) | 1 << 32 | nodeValue << 40
                                 node = block + 1
                                 nodeValue = 0
+                                if offset + 1 == keyLength || offset + 1 == firstLength {
+                                    recordKey(term: term, length: offset + 1, node: node, bytes: bytes, starts: starts)
+                                }
                             }
                             trie.nodes[node] = (UInt64(termValues[term]) + 1) << 40
                             trie.terms += 1

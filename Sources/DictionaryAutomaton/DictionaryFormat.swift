@@ -2,8 +2,8 @@
 ///
 /// ```
 /// 0    magic        8  "\x89CVDICT\n" (the high byte and newline catch text-mode copies)
-/// 8    version      4  4 (1: no word filters; 2: one-word terms in the key filter; 3: no
-///                       second-word filter, hashed files without filters)
+/// 8    version      4  5 (1: no word filters; 2: one-word terms in the key filter; 3: no
+///                       second-word filter, hashed files without filters; 4: no key table)
 /// 12   flags        4  bit 0: hashed
 /// 16   foldVersion  4  TextFolding.version used by the builder
 /// 20   maxDepth     4  longest folded term, bytes
@@ -14,8 +14,8 @@
 /// 56   nodeCount    8  trie nodes (plain) or hash slots (hashed)
 /// 64   valueCount   8  distinct values
 /// 72   keyCheck     8  hashed: SipHashKey.checkValue of the salt key; plain: 0
-/// 80   sections     8 × (offset 8, length 8), offsets relative to the body, 8-byte aligned
-/// 208  reserved    40  zero
+/// 80   sections     9 × (offset 8, length 8), offsets relative to the body, 8-byte aligned
+/// 224  reserved    24  zero
 /// 248  headerChecksum 8  Checksum64 of bytes 0..<248
 /// 256  body
 /// ```
@@ -27,12 +27,13 @@
 /// offsets ((valueCount+1) × UInt64), 5 value bytes. Hashed sections: 0 slot hashes (UInt64),
 /// 1 slot values (UInt32: value+1, 0 for a prefix), 2 word filters (as in plain files, salted
 /// hashes), 4 and 5 as above. Section 6: the caller's
-/// metadata (opaque bytes). Section 7: salt path (UTF-8) recorded for hashed files.
+/// metadata (opaque bytes). Section 7: salt path (UTF-8) recorded for hashed files. Section 8:
+/// plain files' key table (`KeyTable`; empty when no term has a key), empty in hashed files.
 enum DictionaryFormat {
     static let magic: [UInt8] = [0x89, 0x43, 0x56, 0x44, 0x49, 0x43, 0x54, 0x0A]
-    static let version: UInt32 = 4
+    static let version: UInt32 = 5
     static let headerSize = 256
-    static let sectionCount = 8
+    static let sectionCount = 9
     static let headerChecksumOffset = 248
     static let flagHashed: UInt32 = 1
     /// Largest value index a node record can hold (24 bits, minus the "no value" zero).
@@ -41,7 +42,7 @@ enum DictionaryFormat {
     static let maxTermLength = 1024
 
     enum Section: Int {
-        case nodes = 0, labels, root, pairs, valueOffsets, valueBytes, metadata, saltPath
+        case nodes = 0, labels, root, pairs, valueOffsets, valueBytes, metadata, saltPath, keyTable
         static let slotHashes = Section.nodes
         static let slotValues = Section.labels
         static let firstWordFilter = Section.labels

@@ -110,6 +110,76 @@ import Testing
         #expect(admittedElsewhere * 4 < firstWords, "\(admittedElsewhere) of \(firstWords) first words admitted under another salt")
     }
 
+    /// Terms around the key table's limits (`KeyTable`): words of 8 and 9 folded bytes, words
+    /// that grow when folded (ß, æ), diacritics, a first word that is also a whole term, keys
+    /// shared by longer terms, apostrophes and a hyphen after the key.
+    static let keyTerms = [
+        "Jean Dupont", "Jean Dupont Martin", "Jean", "Abcdefgh Ijklmnop", "Abcdefghi Jklm", "Abcd Efghijklm", "Strauß Weiß",
+        "Zoë Lefèvre", "Æsir Ødegaard", "O'Brien Kelly", "Marie Curie-Skłodowska", "du pont", "du pont neuf", "Ministry of Magic",
+        "Łukasz Nowak", "Jean Dupont's", "a b", "a b c d",
+    ]
+    static let keyPieces = [
+        "Jean", "jean", "JEAN", "Dupont", "DUPONT", "Martin", "Abcdefgh", "Ijklmnop", "Ijklmnopq", "Abcdefghi", "Jklm", "Abcd",
+        "Efghijklm", "Strauß", "Strauss", "Weiß", "WEISS", "Zoë", "Zoe", "Lefèvre", "Lefevre", "Æsir", "Aesir", "Ødegaard",
+        "O'Brien", "O’Brien", "Kelly", "Marie", "Curie", "Skłodowska", "du", "pont", "neuf", "Ministry", "of", "Magic",
+        "Łukasz", "Nowak", "a", "b", "c", "d", "'s", "’s", "the", "e\u{301}", "\u{200B}",
+    ]
+    static let keySeparators = [" ", " ", " ", " ", "  ", ", ", "-", "'", "\n", "\u{A0}", ". "]
+
+    /// The key table holds every key and every first word of at most 8 bytes of every indexed
+    /// spelling, each leading to a node; a pair of words that starts no term is not found.
+    @Test func keyTableHoldsEveryKeyAndFirstWord() throws {
+        let automaton = try makeAutomaton(Self.keyTerms)
+        #expect(automaton.keySlotCount > 0)
+        var keys = 0
+        var firstWords = 0
+        for term in Self.keyTerms {
+            for variant in TextFolding.termVariants(term) {
+                try variant.withUnsafeBufferPointer { buffer in
+                    let base = try #require(buffer.baseAddress)
+                    for length in [KeyTable.keyLength(base, count: buffer.count), KeyTable.firstWordLength(base, count: buffer.count)] where length > 0 {
+                        let words = KeyTable.words(base, length: length)
+                        let record = KeyTable.record(words.first, words.second, slots: automaton.keySlots, count: automaton.keySlotCount)
+                        #expect(record != nil, "\(term): \(Array(variant[..<length]))")
+                        if words.second == 0 { firstWords += 1 } else { keys += 1 }
+                    }
+                }
+            }
+        }
+        #expect(keys >= 12 && firstWords >= 15)
+        let jean = Array("jean".utf8).reduce(FirstWordFilter.seed, FirstWordFilter.step)
+        let martin = Array("martin".utf8).reduce(FirstWordFilter.seed, FirstWordFilter.step)
+        #expect(KeyTable.record(jean, martin, slots: automaton.keySlots, count: automaton.keySlotCount) == nil)
+        // Words over 8 bytes are never keys: they are walked through the trie.
+        #expect(Array("abcdefghi jklm".utf8).withUnsafeBufferPointer { KeyTable.keyLength($0.baseAddress!, count: $0.count) } == 0)
+        #expect(Array("abcd efghijklm".utf8).withUnsafeBufferPointer { KeyTable.keyLength($0.baseAddress!, count: $0.count) } == 0)
+        #expect(Array("abcdefgh ijklmnop".utf8).withUnsafeBufferPointer { KeyTable.keyLength($0.baseAddress!, count: $0.count) } == 17)
+    }
+
+    /// On text made of those words and ordinary separators, the in-place scan (which takes the
+    /// key table where it can) reports what the folded scan (a plain trie walk) reports.
+    @Test func keyTablePathAgreesWithTheTrieWalk() throws {
+        let automaton = try makeAutomaton(Self.keyTerms)
+        var generator = Generator(state: 0x1CE7)
+        var matches = 0
+        for _ in 0..<3000 {
+            var text: [UInt8] = []
+            for _ in 0..<(1 + generator.next(12)) {
+                text += Array(Self.keyPieces[generator.next(Self.keyPieces.count)].utf8)
+                text += Array(Self.keySeparators[generator.next(Self.keySeparators.count)].utf8)
+            }
+            if generator.next(2) == 0 { text.removeLast() }
+            compare(automaton, text, range: 0..<text.count)
+            let lower = generator.next(text.count + 1)
+            compare(automaton, text, range: lower..<text.count)
+            matches += automaton.matches(in: text).count
+        }
+        #expect(matches > 1000)
+        // Leftmost-longest through the table: the three-word term wins over its key, the key
+        // over the first word, and a possessive still ends the key.
+        #expect(found(automaton, in: Array("Jean Dupont Martin, Jean Dupont's car; Jean Durand".utf8)) == ["Jean Dupont Martin=1", "Jean Dupont's=15", "Jean=2"])
+    }
+
     @Test func inPlaceScanAgreesOnALongText() throws {
         let automaton = try makeAutomaton(Self.terms)
         var generator = Generator(state: 0xB16)

@@ -110,9 +110,8 @@ public final class DictionaryDetector: TextDetector {
     }
 
     public func detect(in text: UnsafeBufferPointer<UInt8>, range: Range<Int>, into results: inout [Detection]) {
-        var found: [DictionaryMatch] = []
-        automaton.matches(in: text, range: range, folder: folder) { found.append($0) }
-        for match in found {
+        let (id, confidence, priority) = (self.id, self.confidence, self.priority)
+        automaton.matches(in: text, range: range, folder: folder) { match in
             let value = decodedValue(match.valueIndex)
             results.append(Detection(entity: value.entity, detectorID: id, span: match.span, confidence: confidence, priority: priority, identity: value.identity))
         }
@@ -126,14 +125,30 @@ public final class DictionaryDetector: TextDetector {
         }
         let slot = index & (decoded.count - 1)
         if decoded[slot].index == index { return (decoded[slot].entity, decoded[slot].identity) }
-        let bytes = automaton.value(at: index)
-        let separator = bytes.firstIndex(of: 0) ?? bytes.endIndex
-        let name = String(decoding: bytes[..<separator], as: UTF8.self)
-        let identity = separator < bytes.endIndex ? Array(bytes[(separator + 1)...]) : []
-        // Entities repeat: reuse the entity of the slot's previous value when it has the same name.
-        let entity = decoded[slot].entity.name == name ? decoded[slot].entity : EntityType(EntityType.isValidName(name) ? name : "ORGANISATION_TERM")
+        // A miss reads the value in place: one allocation (the identity), the entity found among
+        // the few already seen by comparing bytes (no String, no validation per value).
+        let (entity, identity) = automaton.withValue(at: index) { bytes -> (EntityType, [UInt8]) in
+            let separator = bytes.firstIndex(of: 0) ?? bytes.endIndex
+            let identity = separator < bytes.endIndex ? Array(UnsafeBufferPointer(rebasing: bytes[(separator + 1)...])) : []
+            return (self.entity(named: UnsafeBufferPointer(rebasing: bytes[..<separator])), identity)
+        }
         decoded[slot] = (index, entity, identity)
         return (entity, identity)
+    }
+
+    /// Entities met so far, with the UTF-8 bytes of their names as stored in values.
+    var knownEntities: [(name: [UInt8], entity: EntityType)] = []
+
+    /// The entity whose name is `name` (the part of a value before its 0 byte); a name that is not
+    /// a valid entity name (a foreign or damaged file) gives ORGANISATION_TERM.
+    func entity(named name: UnsafeBufferPointer<UInt8>) -> EntityType {
+        for known in knownEntities where known.name.count == name.count && known.name.elementsEqual(name) {
+            return known.entity
+        }
+        let text = String(decoding: name, as: UTF8.self)
+        let entity = EntityType(EntityType.isValidName(text) ? text : "ORGANISATION_TERM")
+        if knownEntities.count < 64 { knownEntities.append((Array(name), entity)) }
+        return entity
     }
 }
 
