@@ -42,7 +42,6 @@ struct EngineOptions: ParsableArguments {
     }
 
     func loadConfig() throws -> CaviarConfig { try settings.loadConfig() }
-    func loadLibrary(config: CaviarConfig) throws -> PackLibrary { try settings.loadLibrary(config: config) }
     func makeEngine(config: CaviarConfig) throws -> DetectionEngine { try settings.makeEngine(config: config) }
     func makeRedactor(config: CaviarConfig, book: any PlaceholderBook = InMemoryPlaceholderBook()) throws -> Redactor {
         try settings.makeRedactor(config: config, book: book)

@@ -21,7 +21,9 @@ struct ListPatterns: ParsableCommand {
 
     func run() throws {
         let config = try engine.loadConfig()
-        let library = try engine.loadLibrary(config: config)
+        // Complete: every detector's body is read and checked now, so a damaged pack cache is
+        // rewritten here rather than listed with empty columns.
+        let library = try engine.settings.loadLibrary(config: config, complete: true)
         var out = "pack\tdetector\tentity\ttrigger\tvalidators\tpolicy\tenabled\n"
         for pack in library.packs {
             let enabled = (pack.raw.isEnabledByDefault || config.enablePacks.contains(pack.id)) && !config.disablePacks.contains(pack.id)
