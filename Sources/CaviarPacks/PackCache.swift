@@ -94,11 +94,11 @@ public struct PackCache {
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { return nil }
             self.fd = fd
-            // Magic, PCRE2 version, header length and checksum: the first read takes them and,
-            // usually, the whole header section.
+            // Magic, PCRE2 version, header length and checksum: the first read takes them and the
+            // whole header section of the shipped packs (74 KB).
             var st = stat()
             guard fstat(fd, &st) == 0, st.st_size > 0, st.st_size < 1 << 30,
-                  let first = OpenFile.pread(fd, offset: 0, length: min(Int(st.st_size), 1 << 16)) else {
+                  let first = OpenFile.pread(fd, offset: 0, length: min(Int(st.st_size), 1 << 17)) else {
                 close(fd)
                 return nil
             }
@@ -112,9 +112,10 @@ public struct PackCache {
                 guard let all = OpenFile.pread(fd, offset: 0, length: start + length) else { close(fd); return nil }
                 prefix = all
             }
-            let header = prefix[start..<(start + length)]
-            guard header.withUnsafeBytes(FNV1a.hash) == checksum else { close(fd); return nil }
-            var h = BinaryReader(bytes: Array(header))
+            prefix.removeLast(prefix.count - (start + length))
+            guard prefix[start...].withUnsafeBytes(FNV1a.hash) == checksum else { close(fd); return nil }
+            var h = BinaryReader(bytes: prefix)
+            h.i = start
             let entries = h.headerEntries()
             guard !h.failed, h.atEnd else { close(fd); return nil }
             self.entries = entries
