@@ -535,20 +535,39 @@ public struct DictionaryBuilder {
     /// A builder holding the same terms in `order` (values and metadata shared).
     func sortedCopy(order: [UInt32]) -> DictionaryBuilder {
         var copy = DictionaryBuilder()
-        copy.termBytes.reserveCapacity(termBytes.count)
-        copy.termStarts.reserveCapacity(order.count)
-        copy.termLengths.reserveCapacity(order.count)
-        copy.termValues.reserveCapacity(order.count)
-        termBytes.withUnsafeBufferPointer { bytes in
-            for index in order {
-                let start = Int(termStarts[Int(index)])
-                let length = Int(termLengths[Int(index)])
-                copy.termStarts.append(UInt32(copy.termBytes.count))
-                copy.termLengths.append(UInt16(length))
-                copy.termValues.append(termValues[Int(index)])
-                copy.termBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<(start + length)]))
+        copy.termLengths = order.map { termLengths[Int($0)] }
+        copy.termValues = order.map { termValues[Int($0)] }
+        var offset: UInt32 = 0
+        copy.termStarts = copy.termLengths.map { length in
+            defer { offset &+= UInt32(length) }
+            return offset
+        }
+        // Terms are short: copied eight bytes at a time into a buffer with eight bytes of slack
+        // (one call of `append(contentsOf:)` a term was a memmove call a term).
+        let total = termBytes.count
+        copy.termBytes = [UInt8](repeating: 0, count: total + 8)
+        termBytes.withUnsafeBufferPointer { source in
+            copy.termBytes.withUnsafeMutableBufferPointer { target in
+                guard let from = source.baseAddress, let to = target.baseAddress else { return }
+                var out = 0
+                for index in order {
+                    let start = Int(termStarts[Int(index)])
+                    let length = Int(termLengths[Int(index)])
+                    var done = 0
+                    while done + 8 <= length || (done < length && start + done + 8 <= total) {
+                        let chunk = UnsafeRawPointer(from + start + done).loadUnaligned(as: UInt64.self)
+                        UnsafeMutableRawPointer(to + out + done).storeBytes(of: chunk, as: UInt64.self)
+                        done += 8
+                    }
+                    while done < length {
+                        to[out + done] = from[start + done]
+                        done += 1
+                    }
+                    out += length
+                }
             }
         }
+        copy.termBytes.removeLast(8)
         return copy
     }
 
@@ -562,7 +581,7 @@ public struct DictionaryBuilder {
 
         /// The key table section: the keys with their nodes' final records.
         func keyTable() -> [UInt64] {
-            KeyTable.build(keys.map { ($0.first, $0.second, nodes[$0.node]) })
+            KeyTable.build(keys, records: nodes)
         }
     }
 
@@ -590,23 +609,9 @@ public struct DictionaryBuilder {
         // Each term's key length (0: none). The first term of a node's range has the node's
         // key if any term there has (terms ending at the node sort first, then the separators
         // space and apostrophe, then the word bytes).
-        // Likewise each term's first word length (0: longer than a key's word).
-        var keyLengths = [UInt8](repeating: 0, count: termStarts.count)
-        var firstLengths = [UInt8](repeating: 0, count: termStarts.count)
-        termBytes.withUnsafeBufferPointer { bytes in
-            guard let base = bytes.baseAddress else { return }
-            for term in 0..<termStarts.count {
-                let start = base + Int(termStarts[term])
-                let length = Int(termLengths[term])
-                keyLengths[term] = UInt8(truncatingIfNeeded: KeyTable.keyLength(start, count: length))
-                firstLengths[term] = UInt8(truncatingIfNeeded: KeyTable.firstWordLength(start, count: length))
-            }
-        }
-        func recordKey(term: Int, length: Int, node: Int, bytes: UnsafeBufferPointer<UInt8>, starts: UnsafeBufferPointer<UInt32>) {
-            guard let base = bytes.baseAddress else { return }
-            let words = KeyTable.words(base + Int(starts[term]), length: length)
-            trie.keys.append((words.first, words.second, node))
-        }
+        // Likewise each term's first word length (0: longer than a key's word). Constants, and
+        // no local function capturing `trie`: that would box it, and the loop below with it.
+        let (keyLengths, firstLengths) = keyShapes()
         termBytes.withUnsafeBufferPointer { bytes in
             termStarts.withUnsafeBufferPointer { starts in
                 termLengths.withUnsafeBufferPointer { lengths in
@@ -628,8 +633,9 @@ public struct DictionaryBuilder {
                         let depth = pending.depth
                         if lower < pending.upper && depth > 0 {
                             let term = Int(order[lower])
-                            if Int(keyLengths[term]) == depth || Int(firstLengths[term]) == depth {
-                                recordKey(term: term, length: depth, node: pending.node, bytes: bytes, starts: starts)
+                            if Int(keyLengths[term]) == depth || Int(firstLengths[term]) == depth, let base = bytes.baseAddress {
+                                let words = KeyTable.words(base + Int(starts[term]), length: depth)
+                                trie.keys.append((words.first, words.second, pending.node))
                             }
                         }
                         var value: UInt64 = 0
@@ -658,8 +664,9 @@ public struct DictionaryBuilder {
                                 trie.nodes[node] = UInt64(block) | 1 << 32 | nodeValue << 40
                                 node = block + 1
                                 nodeValue = 0
-                                if offset + 1 == keyLength || offset + 1 == firstLength {
-                                    recordKey(term: term, length: offset + 1, node: node, bytes: bytes, starts: starts)
+                                if offset + 1 == keyLength || offset + 1 == firstLength, let base = bytes.baseAddress {
+                                    let words = KeyTable.words(base + start, length: offset + 1)
+                                    trie.keys.append((words.first, words.second, node))
                                 }
                             }
                             trie.nodes[node] = (UInt64(termValues[term]) + 1) << 40
@@ -726,6 +733,23 @@ public struct DictionaryBuilder {
             }
         }
         return trie
+    }
+
+    /// Per term: its key length and its first word length for `KeyTable` (0 when it has none).
+    func keyShapes() -> (keys: [UInt8], firstWords: [UInt8]) {
+        var keyLengths = [UInt8](repeating: 0, count: termStarts.count)
+        var firstLengths = [UInt8](repeating: 0, count: termStarts.count)
+        termBytes.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress else { return }
+            let word = TextFolding.wordPointer   // a global read once, not per byte
+            for term in 0..<termStarts.count {
+                let start = base + Int(termStarts[term])
+                let length = Int(termLengths[term])
+                keyLengths[term] = UInt8(truncatingIfNeeded: KeyTable.keyLength(start, count: length, word: word))
+                firstLengths[term] = UInt8(truncatingIfNeeded: KeyTable.firstWordLength(start, count: length, word: word))
+            }
+        }
+        return (keyLengths, firstLengths)
     }
 
     /// The section holding both filters of `FirstWordFilter`: first words (with the one-word

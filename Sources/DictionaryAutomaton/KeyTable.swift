@@ -28,21 +28,21 @@ enum KeyTable {
 
     /// The length of a folded term's key (bytes up to the end of its second word), or 0 when its
     /// beginning does not have the shape of a key.
-    static func keyLength(_ bytes: UnsafePointer<UInt8>, count: Int) -> Int {
+    static func keyLength(_ bytes: UnsafePointer<UInt8>, count: Int, word: UnsafePointer<UInt8> = TextFolding.wordPointer) -> Int {
         var index = 0
-        while index < count && TextFolding.isWordByte(bytes[index]) { index += 1 }
+        while index < count && word[Int(bytes[index])] != 0 { index += 1 }
         guard index >= 1, index <= maxWordLength, index + 1 < count, bytes[index] == 0x20 else { return 0 }
         let start = index + 1
         index = start
-        while index < count && TextFolding.isWordByte(bytes[index]) { index += 1 }
+        while index < count && word[Int(bytes[index])] != 0 { index += 1 }
         guard index > start, index - start <= maxWordLength else { return 0 }
         return index
     }
 
     /// The length of a folded term's first word when it is 1 to 8 bytes, else 0.
-    static func firstWordLength(_ bytes: UnsafePointer<UInt8>, count: Int) -> Int {
+    static func firstWordLength(_ bytes: UnsafePointer<UInt8>, count: Int, word: UnsafePointer<UInt8> = TextFolding.wordPointer) -> Int {
         var index = 0
-        while index < count && index <= maxWordLength && TextFolding.isWordByte(bytes[index]) { index += 1 }
+        while index < count && index <= maxWordLength && word[Int(bytes[index])] != 0 { index += 1 }
         return index <= maxWordLength ? index : 0
     }
 
@@ -61,8 +61,8 @@ enum KeyTable {
         return (first, second)
     }
 
-    /// The section for `keys` (distinct packed words, each with the record of its node).
-    static func build(_ keys: [(first: UInt64, second: UInt64, record: UInt64)]) -> [UInt64] {
+    /// The section for `keys` (distinct packed words, each with its node in `records`).
+    static func build(_ keys: [(first: UInt64, second: UInt64, node: Int)], records: [UInt64]) -> [UInt64] {
         guard !keys.isEmpty else { return [] }
         let slots = keys.count + keys.count / 2 + 1
         var table = [UInt64](repeating: 0, count: 1 + 3 * slots)
@@ -77,7 +77,7 @@ enum KeyTable {
                 }
                 words[3 * slot] = key.first
                 words[3 * slot + 1] = key.second
-                words[3 * slot + 2] = key.record
+                words[3 * slot + 2] = records[key.node]
             }
         }
         return table
