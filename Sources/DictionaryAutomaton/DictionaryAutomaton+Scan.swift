@@ -130,15 +130,15 @@ extension DictionaryAutomaton {
                 let isWordByte = word[Int(byte)] != 0
                 if index >= skip && isWordByte && !inWord {
                     inWord = true
-                    if index == 0 ? mayStartTermAt(base, count: count, point: position) : mayStartTerm(base, count: count, point: position, skip: index) {
-                        let found = walkInPlace(base, count: count, point: position, skip: index)
-                        if found.value >= 0 {
-                            report(DictionaryMatch(span: position..<found.spanEnd, valueIndex: found.value))
-                            position = found.resume
-                            skip = found.resumeSkip
-                            matched = true
-                            break
-                        }
+                    let found = index == 0 ? matchAt(base, count: count, point: position)
+                        : mayStartTerm(base, count: count, point: position, skip: index) ? walkInPlace(base, count: count, point: position, skip: index)
+                        : InPlaceMatch(value: KeyStage.rejected, spanEnd: 0, resume: 0, resumeSkip: 0)
+                    if found.value >= 0 {
+                        report(DictionaryMatch(span: position..<found.spanEnd, valueIndex: found.value))
+                        position = found.resume
+                        skip = found.resumeSkip
+                        matched = true
+                        break
                     }
                 } else if index >= skip {
                     inWord = isWordByte
@@ -274,14 +274,25 @@ extension DictionaryAutomaton {
         return (entry & 0xFF_FFFF, length)
     }
 
-    /// `mayStartTerm` for a word that starts with the code point at `point`, through the fast
-    /// paths when the word and what follows are simple.
-    func mayStartTermAt(_ base: UnsafePointer<UInt8>, count: Int, point: Int) -> Bool {
+    /// The match at a word that starts with the first folded byte of the code point at `point`
+    /// (not ASCII), through the same stages as an ASCII word: the filters, the key table when
+    /// the words are short, else the trie walk. Value `KeyStage.rejected` when there is none.
+    func matchAt(_ base: UnsafePointer<UInt8>, count: Int, point: Int) -> InPlaceMatch {
+        let rejected = InPlaceMatch(value: KeyStage.rejected, spanEnd: 0, resume: 0, resumeSkip: 0)
         let scanned = scanWord(base, count: count, from: point, hash: FirstWordFilter.seed)
-        guard scanned.isSimple else { return mayStartTerm(base, count: count, point: point, skip: 0) }
+        guard scanned.isSimple else {
+            return mayStartTerm(base, count: count, point: point, skip: 0) ? walkInPlace(base, count: count, point: point, skip: 0) : rejected
+        }
         let verdict = FirstWordFilter.lookUp(FirstWordFilter.finish(scanned.hash), words: firstWordFilter, count: firstWordCount)
-        guard verdict.isFirstWord else { return false }
-        return verdict.isWholeTerm || keyMayMatch(base, count: count, firstWord: scanned.hash, end: scanned.end, point: point)
+        guard verdict.isFirstWord else { return rejected }
+        if !verdict.isWholeTerm {
+            let decided = keyStage(base, count: count, firstWord: scanned.hash, firstLength: scanned.folded, end: scanned.end, point: point)
+            if decided.value != KeyStage.walk { return decided }
+        }
+        if keySlotCount > 0 && scanned.folded <= KeyTable.maxWordLength {
+            return walkFromKey(base, count: count, first: scanned.hash, second: 0, after: scanned.end)
+        }
+        return walkInPlace(base, count: count, point: point, skip: 0)
     }
 
     /// What `keyStage` decided, in `InPlaceMatch.value` when it found no match.

@@ -35,7 +35,9 @@ public final class DictionaryDetector: TextDetector {
 
     let folder = TextFolder()
     /// Decoded values, direct-mapped by value index (a hit costs one comparison, no hashing):
-    /// a power of two of slots, up to 65 536 (2 MiB), allocated on the first detection.
+    /// a power of two of slots, up to 4 096 (128 KiB, so that a look-up stays in the cache:
+    /// repeated mentions hit, and a value met once costs its decoding anyway), allocated on the
+    /// first detection.
     var decoded: [(index: Int, entity: EntityType, identity: [UInt8])] = []
 
     /// Wraps a loaded automaton; `id` defaults to `dict.<name>`.
@@ -120,7 +122,7 @@ public final class DictionaryDetector: TextDetector {
     func decodedValue(_ index: Int) -> (entity: EntityType, identity: [UInt8]) {
         if decoded.isEmpty {
             var slots = 64
-            while slots < min(automaton.valueCount, 65_536) { slots *= 2 }
+            while slots < min(automaton.valueCount, 4_096) { slots *= 2 }
             decoded = Array(repeating: (-1, EntityType("ORGANISATION_TERM"), []), count: slots)
         }
         let slot = index & (decoded.count - 1)
