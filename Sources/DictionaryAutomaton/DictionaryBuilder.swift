@@ -596,6 +596,7 @@ public struct DictionaryBuilder {
     func buildTrie(order: [UInt32]) -> Trie {
         var trie = Trie()
         trie.nodes.reserveCapacity(2 * termBytes.count + 16)
+        trie.keys.reserveCapacity(termStarts.count + 16)   // about one key and one first word a term, mostly shared
         trie.nodes.append(0)
         struct Pending { var node: Int; var lower: Int; var upper: Int; var depth: Int }
         // Nodes above `breadthFirstDepth` breadth first (the levels every walk goes through end
