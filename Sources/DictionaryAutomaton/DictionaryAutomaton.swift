@@ -329,6 +329,23 @@ public final class DictionaryAutomaton: @unchecked Sendable {
         return body(UnsafeBufferPointer(start: valueBytes + start, count: end - start))
     }
 
+    /// Reads where the values of `matches` are and their first bytes, so that decoding them
+    /// afterwards finds them in the cache: in these tight loops the cache misses of different
+    /// values overlap, while a decoding loop (allocations in between) meets them one by one.
+    /// Returns a number that depends on every byte read, so that the reads are kept.
+    @discardableResult
+    public func warmValues(of matches: [DictionaryMatch]) -> UInt64 {
+        var sum: UInt64 = 0
+        for match in matches where match.valueIndex >= 0 && match.valueIndex < valueCount {
+            sum &+= valueOffsets[match.valueIndex]
+        }
+        for match in matches where match.valueIndex >= 0 && match.valueIndex < valueCount {
+            let start = Int(truncatingIfNeeded: valueOffsets[match.valueIndex])
+            if start >= 0 && start < valueByteCount { sum &+= UInt64(valueBytes[start]) }
+        }
+        return sum
+    }
+
     /// The value stored for a match (empty when the index is out of range).
     public func value(at index: Int) -> [UInt8] {
         guard index >= 0, index < valueCount else { return [] }

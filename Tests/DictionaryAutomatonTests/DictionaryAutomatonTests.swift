@@ -89,6 +89,24 @@ let matchCases: [MatchCase] = [
         #expect(found(automaton, in: testCase.text) == testCase.expected)
     }
 
+    /// `warmValues` reads the offset and the first byte of each match's value, skips indices
+    /// out of range, and changes nothing that `value(at:)` returns.
+    @Test func warmValuesReadsEachValueAndSkipsBadIndices() throws {
+        let automaton = try makeAutomaton(["Jean Dupont", "Zoë Lefèvre", "Projet Orion"])
+        let matches = automaton.matches(in: Array("Jean Dupont et Zoe Lefevre, projet orion; jean dupont".utf8))
+        #expect(matches.count == 4)
+        let before = matches.map { automaton.value(at: $0.valueIndex) }
+        var expected: UInt64 = 0
+        for match in matches {
+            let start = Int(automaton.valueOffsets[match.valueIndex])
+            expected &+= UInt64(start) &+ UInt64(automaton.valueBytes[start])
+        }
+        let outOfRange = [DictionaryMatch(span: 0..<1, valueIndex: -1), DictionaryMatch(span: 0..<1, valueIndex: automaton.valueCount)]
+        #expect(automaton.warmValues(of: matches + outOfRange) == expected)
+        #expect(automaton.warmValues(of: []) == 0)
+        #expect(matches.map { automaton.value(at: $0.valueIndex) } == before)
+    }
+
     @Test func offsetsMapBackExactly() throws {
         let automaton = try makeAutomaton(["Lefevre"])
         let text = Array("Straße é Lefèvre!".utf8)

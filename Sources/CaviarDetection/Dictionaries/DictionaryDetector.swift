@@ -34,6 +34,10 @@ public final class DictionaryDetector: TextDetector {
     public private(set) var warnings: [DictionaryWarning] = []
 
     let folder = TextFolder()
+    /// The matches of one `detect` call (kept to reuse their storage).
+    var found: [DictionaryMatch] = []
+    /// What `warmValues` returned, summed (only so that its reads are not optimised away).
+    var warmth: UInt64 = 0
     /// Decoded values, direct-mapped by value index (a hit costs one comparison, no hashing):
     /// a power of two of slots, up to 4 096 (128 KiB, so that a look-up stays in the cache:
     /// repeated mentions hit, and a value met once costs its decoding anyway), allocated on the
@@ -112,8 +116,14 @@ public final class DictionaryDetector: TextDetector {
     }
 
     public func detect(in text: UnsafeBufferPointer<UInt8>, range: Range<Int>, into results: inout [Detection]) {
-        let (id, confidence, priority) = (self.id, self.confidence, self.priority)
-        automaton.matches(in: text, range: range, folder: folder) { match in
+        // Matches first, then their values warmed together (their cache misses overlap), then
+        // the detections.
+        found.removeAll(keepingCapacity: true)
+        automaton.matches(in: text, range: range, folder: folder) { found.append($0) }
+        guard !found.isEmpty else { return }
+        warmth &+= automaton.warmValues(of: found)
+        results.reserveCapacity(results.count + found.count)
+        for match in found {
             let value = decodedValue(match.valueIndex)
             results.append(Detection(entity: value.entity, detectorID: id, span: match.span, confidence: confidence, priority: priority, identity: value.identity))
         }
