@@ -23,8 +23,9 @@ extension DictionaryAutomaton {
     /// The plain trie's scan: folds on the fly, never copies the text. A word start is found
     /// with one table look-up per original byte; each word is hashed while it is stepped over
     /// (eight ASCII bytes at a time) and the trie is walked only where the filters of
-    /// `FirstWordFilter` admit it. Same results as `matchesFolded` (the tests compare them on
-    /// random text).
+    /// `FirstWordFilter` admit it; when the words are short, the walk starts after them, at
+    /// the node the key table (`KeyTable`) gives. Same results as `matchesFolded` (the tests
+    /// compare them on random text).
     func matchesInPlace(in text: UnsafeBufferPointer<UInt8>, range: Range<Int>, folder: TextFolder, _ report: (DictionaryMatch) -> Void) {
         let range = range.clamped(to: 0..<text.count)
         guard !range.isEmpty, let base = text.baseAddress else { return }
