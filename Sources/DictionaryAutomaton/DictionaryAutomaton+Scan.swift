@@ -87,7 +87,7 @@ extension DictionaryAutomaton {
                     }
                     if !isRejected && keySlotCount > 0 && scanned.folded <= KeyTable.maxWordLength {
                         // The walk starts after the first word, found exactly in the key table.
-                        let found = walkFromKey(base, count: count, first: scanned.hash, second: 0, after: scanned.end)
+                        let found = walkFromFirstWord(base, count: count, first: scanned.hash, end: scanned.end)
                         if found.value >= 0 {
                             report(DictionaryMatch(span: position..<found.spanEnd, valueIndex: found.value))
                             position = found.resume
@@ -291,7 +291,7 @@ extension DictionaryAutomaton {
             if decided.value != KeyStage.walk { return decided }
         }
         if keySlotCount > 0 && scanned.folded <= KeyTable.maxWordLength {
-            return walkFromKey(base, count: count, first: scanned.hash, second: 0, after: scanned.end)
+            return walkFromFirstWord(base, count: count, first: scanned.hash, end: scanned.end)
         }
         return walkInPlace(base, count: count, point: point, skip: 0)
     }
@@ -338,6 +338,31 @@ extension DictionaryAutomaton {
         }
         if keyMayMatch(base, count: count, firstWord: firstWord, end: end, point: point) { result.value = KeyStage.walk }
         return result
+    }
+
+    /// The longest match at a first word of at most 8 bytes (packed `first`, ending at `end`)
+    /// that may be a whole term, or `KeyStage.rejected`. When one space and a short second word
+    /// follow, the key table answers for both words at once (the first word alone is the
+    /// fallback) instead of a walk over the separator and the second word.
+    @inline(__always)
+    func walkFromFirstWord(_ base: UnsafePointer<UInt8>, count: Int, first: UInt64, end: Int) -> InPlaceMatch {
+        let rejected = InPlaceMatch(value: KeyStage.rejected, spanEnd: 0, resume: 0, resumeSkip: 0)
+        guard let record = KeyTable.record(first, 0, slots: keySlots, count: keySlotCount) else { return rejected }
+        if (record >> 32) & 0xFF != 0 && end &+ 9 <= count && base[end] == 0x20,
+           case let (lowered, length) = Self.asciiWordPrefixMixed(UInt64(littleEndian: UnsafeRawPointer(base + end + 1).loadUnaligned(as: UInt64.self))),
+           length > 0 && length < 8 && base[end &+ 1 &+ length] < 0x80 {
+            // What the walk would find after the first word: the word alone, if a term.
+            let value = Int(truncatingIfNeeded: record >> 40)
+            let alone = value != 0 && value <= valueCount ? InPlaceMatch(value: value - 1, spanEnd: end, resume: end, resumeSkip: 0) : rejected
+            let second = lowered.byteSwapped >> (64 - UInt64(8 * length))
+            // Any longer match has the key (first, second): the text's separator is one space.
+            guard FirstWordFilter.contains(FirstWordFilter.finish(second), words: secondWordFilter, count: secondWordCount),
+                  let keyRecord = KeyTable.record(first, second, slots: keySlots, count: keySlotCount) else { return alone }
+            var cursor = FoldingCursor(base: base, count: count, after: end &+ 1 &+ length, ascii: asciiTable)
+            return walkOn(record: keyRecord, cursor: &cursor, first: 0, depth: 3, best: alone)
+        }
+        var cursor = FoldingCursor(base: base, count: count, after: end, ascii: asciiTable)
+        return walkOn(record: record, cursor: &cursor, first: 0, depth: 3, best: rejected)
     }
 
     /// The longest match whose key is `first` and `second` (packed words; `second` 0 for the
