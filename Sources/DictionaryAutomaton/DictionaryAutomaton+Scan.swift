@@ -319,13 +319,16 @@ extension DictionaryAutomaton {
             // Most often: one space, then a short ASCII word followed by ASCII.
             let alone = lowered.byteSwapped >> (64 - UInt64(8 * length))
             guard FirstWordFilter.contains(FirstWordFilter.finish(alone), words: secondWordFilter, count: secondWordCount) else { return result }
-            if usesTable {
-                return walkFromKey(base, count: count, first: firstWord, second: alone, after: end &+ 1 &+ length)
-            }
             let separated = FirstWordFilter.step(firstWord, 0x20)
             let bits = UInt64(8 * length)
             let key = ((separated << bits) | (separated >> (64 - bits))) ^ alone
-            if FirstWordFilter.contains(FirstWordFilter.finish(key), words: keyFilter, count: keyCount) { result.value = KeyStage.walk }
+            // The key filter first even with the table: it is much smaller, so a pair of words
+            // that starts no term costs a cache hit rather than a miss in the table.
+            guard FirstWordFilter.contains(FirstWordFilter.finish(key), words: keyFilter, count: keyCount) else { return result }
+            if usesTable {
+                return walkFromKey(base, count: count, first: firstWord, second: alone, after: end &+ 1 &+ length)
+            }
+            result.value = KeyStage.walk
             return result
         }
         if usesTable && end &+ 1 < count && base[end] == 0x20 && kindTable[Int(base[end &+ 1])] != 0 {
@@ -356,7 +359,11 @@ extension DictionaryAutomaton {
             let alone = value != 0 && value <= valueCount ? InPlaceMatch(value: value - 1, spanEnd: end, resume: end, resumeSkip: 0) : rejected
             let second = lowered.byteSwapped >> (64 - UInt64(8 * length))
             // Any longer match has the key (first, second): the text's separator is one space.
+            let separated = FirstWordFilter.step(first, 0x20)
+            let bits = UInt64(8 * length)
+            let key = ((separated << bits) | (separated >> (64 - bits))) ^ second
             guard FirstWordFilter.contains(FirstWordFilter.finish(second), words: secondWordFilter, count: secondWordCount),
+                  FirstWordFilter.contains(FirstWordFilter.finish(key), words: keyFilter, count: keyCount),
                   let keyRecord = KeyTable.record(first, second, slots: keySlots, count: keySlotCount) else { return alone }
             var cursor = FoldingCursor(base: base, count: count, after: end &+ 1 &+ length, ascii: asciiTable)
             return walkOn(record: keyRecord, cursor: &cursor, first: 0, depth: 3, best: alone)
