@@ -67,19 +67,40 @@ enum KeyTable {
         let slots = keys.count + keys.count / 2 + 1
         var table = [UInt64](repeating: 0, count: 1 + 3 * slots)
         table[0] = UInt64(slots)
+        // In batches: first every key's home slot and node record are read (independent loads,
+        // so their cache misses overlap), then the keys are inserted into warm slots.
+        let batch = 16
+        var homes = [Int](repeating: 0, count: batch)
+        var nodeRecords = [UInt64](repeating: 0, count: batch)
+        var warmth: UInt64 = 0
         table.withUnsafeMutableBufferPointer { buffer in
             guard let words = buffer.baseAddress.map({ $0 + 1 }) else { return }
-            for key in keys {
-                var slot = Self.slot(key.first, key.second, count: slots)
-                while words[3 * slot] != 0 {
-                    if words[3 * slot] == key.first && words[3 * slot + 1] == key.second { break }
-                    slot = slot + 1 == slots ? 0 : slot + 1
+            var lower = 0
+            while lower < keys.count {
+                let upper = min(lower + batch, keys.count)
+                for index in lower..<upper {
+                    let key = keys[index]
+                    let home = Self.slot(key.first, key.second, count: slots)
+                    homes[index - lower] = home
+                    nodeRecords[index - lower] = records[key.node]
+                    warmth &+= words[3 * home]
                 }
-                words[3 * slot] = key.first
-                words[3 * slot + 1] = key.second
-                words[3 * slot + 2] = records[key.node]
+                for index in lower..<upper {
+                    let key = keys[index]
+                    var slot = homes[index - lower]
+                    while words[3 * slot] != 0 {
+                        if words[3 * slot] == key.first && words[3 * slot + 1] == key.second { break }
+                        slot = slot + 1 == slots ? 0 : slot + 1
+                    }
+                    words[3 * slot] = key.first
+                    words[3 * slot + 1] = key.second
+                    words[3 * slot + 2] = nodeRecords[index - lower]
+                }
+                lower = upper
             }
         }
+        // Never true (slot words are packed words or 0, far below this): keeps the reads.
+        if warmth == UInt64.max { table[0] = table[0] }
         return table
     }
 
