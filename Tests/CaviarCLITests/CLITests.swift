@@ -134,17 +134,7 @@ final class CLITests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: file) }
         let exe = CaviarBinary.path
         guard FileManager.default.isExecutableFile(atPath: exe) else { throw XCTSkip("caviar not built") }
-        let sh = Process()
-        sh.executableURL = URL(fileURLWithPath: "/bin/bash")
-        sh.arguments = ["-c", "'\(exe)' --no-default-packs --packs patterns/core.yaml '\(file.path)' | head -1 >/dev/null; echo ${PIPESTATUS[0]}"]
-        sh.currentDirectoryURL = CaviarBinary.repoRoot
-        let outPipe = Pipe(), errPipe = Pipe()
-        sh.standardOutput = outPipe
-        sh.standardError = errPipe
-        try sh.run()
-        let out = String(decoding: outPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let err = String(decoding: errPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        sh.waitUntilExit()
+        let (out, err) = try bash("'\(exe)' --no-default-packs --packs patterns/core.yaml '\(file.path)' | head -1 >/dev/null; echo ${PIPESTATUS[0]}")
         XCTAssertEqual(err, "", "a closed stdout must not produce an error message")
         XCTAssertEqual(out.trimmingCharacters(in: .whitespacesAndNewlines), "0")
     }
@@ -162,12 +152,22 @@ final class CLITests: XCTestCase {
         try "Zoltan Kovacs\nOrion Sextant\n".write(to: list, atomically: true, encoding: .utf8)
         let build = try CaviarBinary.run(["dict", "build", list.path, "-o", dict.path])
         XCTAssertEqual(build.status, 0, build.stderr)
-        let sh = Process()
-        sh.executableURL = URL(fileURLWithPath: "/bin/bash")
-        sh.arguments = ["-c", """
+        let (out, err) = try bash("""
             ( printf 'met Zoltan Kovacs\\n'; sleep 1; : > '\(dict.path)'; printf 'and Orion Sextant\\n' ) \\
               | '\(exe)' redact --stream --no-default-packs --dict '\(dict.path)'; echo "status=$?"
-            """]
+            """)
+        XCTAssertTrue(out.hasPrefix("met ["), out)
+        XCTAssertFalse(out.contains("Zoltan"), out)
+        XCTAssertFalse(out.contains("Orion"), "a line was written after the dictionary was gone: \(out)")
+        XCTAssertTrue(out.hasSuffix("status=4\n"), out)
+        XCTAssertTrue(err.contains("truncated while in use"), err)
+    }
+
+    /// Runs `script` with bash in the repository root; its stdout and stderr.
+    func bash(_ script: String) throws -> (out: String, err: String) {
+        let sh = Process()
+        sh.executableURL = URL(fileURLWithPath: "/bin/bash")
+        sh.arguments = ["-c", script]
         sh.currentDirectoryURL = CaviarBinary.repoRoot
         let outPipe = Pipe(), errPipe = Pipe()
         sh.standardOutput = outPipe
@@ -176,11 +176,7 @@ final class CLITests: XCTestCase {
         let out = String(decoding: outPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let err = String(decoding: errPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         sh.waitUntilExit()
-        XCTAssertTrue(out.hasPrefix("met ["), out)
-        XCTAssertFalse(out.contains("Zoltan"), out)
-        XCTAssertFalse(out.contains("Orion"), "a line was written after the dictionary was gone: \(out)")
-        XCTAssertTrue(out.hasSuffix("status=4\n"), out)
-        XCTAssertTrue(err.contains("truncated while in use"), err)
+        return (out, err)
     }
 
     func testHelpHasExamples() throws {
