@@ -284,11 +284,13 @@ struct PackCacheDamage: Error, CustomStringConvertible {
 }
 
 extension PackLibrary {
-    /// Loads pack files through the cache: unchanged files come from it (regexes compiled on
-    /// first use), changed files are decoded and compiled in full and the cache is rewritten.
+    /// Loads pack files through the cache: unchanged files come from it (regexes decoded from
+    /// their bytecode on first use), changed files are decoded and compiled in full and the
+    /// cache is rewritten.
     /// - Parameter complete: whether the raw packs must be complete (`PackSelfTest` needs the
-    ///   examples); without, packs from the cache carry no examples, pattern texts (the
-    ///   prepared sources are there), fragments or descriptions.
+    ///   examples). Without, a run whose files all match the cache reads its header section
+    ///   alone: the packs carry no raw detectors, and each detector reads its body and bytecode
+    ///   on first use.
     public mutating func load(files: [String], cache: PackCache?, complete: Bool = true) throws {
         guard let cache else {
             for f in files { try load(file: f) }
@@ -299,17 +301,12 @@ extension PackLibrary {
             for p in packs { try add(p) }
             return
         }
-        var cached = cache.read()
-        if cached.count == files.count && zip(files, stamps).allSatisfy({ file, stamp in stamp != nil && cached[file]?.stamp == stamp }) {
-            var complete = true
-            for file in files {
-                guard let e = cached[file], e.prepared.count == e.raw.detectors.count else { complete = false; break }
-                try add(try PackCompiler.compile(e.raw, prepared: e.prepared))
-            }
-            if complete { return }
-            // A damaged entry: start again without the cache's help.
-            self = PackLibrary()
-            cached = [:]
+        // `read` returns only entries whose every blob read back as written.
+        let cached = cache.read()
+        let unchanged = zip(files, stamps).compactMap { file, stamp in stamp != nil && cached[file]?.stamp == stamp ? cached[file] : nil }
+        if cached.count == files.count && unchanged.count == files.count {
+            for e in unchanged { try add(try PackCompiler.compile(e.raw, prepared: e.prepared)) }
+            return
         }
         var entries: [PackCache.Entry] = []
         var changed = cached.count != files.count
@@ -318,7 +315,7 @@ extension PackLibrary {
                 throw PackError(file: file, line: nil, message: "cannot read the file")
             }
             let hash = data.withUnsafeBytes(FNV1a.hash)
-            if var e = cached[file], e.size == data.count, e.hash == hash, e.prepared.count == e.raw.detectors.count {
+            if var e = cached[file], e.size == data.count, e.hash == hash {
                 try add(try PackCompiler.compile(e.raw, prepared: e.prepared))
                 if e.stamp != stamp { e.stamp = stamp; changed = true }
                 entries.append(e)
