@@ -31,6 +31,13 @@ final class Prefilter {
     /// the folded word at the position rejects nearly all of them without touching their bytes.
     private let pairPrefix: [UInt32]
     private let pairMask: [UInt32]
+    /// Per pair-key slot (`thirdSlot`, 4 words each): the folded third bytes that literals of
+    /// the keys in that slot continue with (all 256 for a key that has a two-byte literal).
+    /// Common pairs such as `re` begin dozens of keywords; the third byte turns away ~70 % of
+    /// the positions where a pair key is present, before the key's rank is counted (a software
+    /// popcount in a portable x86-64 build) or any of its literals is looked at. Keys that share
+    /// a slot share a mask, which can only let more positions through.
+    private let pairThird: [UInt64]
 
     init(triggers: [Trigger]) {
         var lits: [Trigger] = []
@@ -43,6 +50,7 @@ final class Prefilter {
                 if index[t] == nil { index[t] = lits.count; lits.append(t) }
             case .digits, .contiguousDigits: digits = true
             case .upper: upper = true
+            case .stretches(let t, _): visit(t)
             case .all(let ts), .any(let ts): ts.forEach(visit)
             }
         }
@@ -98,11 +106,19 @@ final class Prefilter {
         pairLiterals.reserveCapacity(pairKeys.count)
         pairPrefix.reserveCapacity(pairKeys.count)
         pairMask.reserveCapacity(pairKeys.count)
+        var pairThird = [UInt64](repeating: 0, count: 4 * 1024)
         var previousKey = -1
         for (key, literal) in pairKeys {
             if key != previousKey { groupStart.append(UInt32(pairLiterals.count)); previousKey = key }
             pairLiterals.append(literal)
             let bytes = literalBytes[Int(literal)]
+            let slot = 4 * Prefilter.thirdSlot(key)
+            if bytes.count == 2 {
+                for w in 0..<4 { pairThird[slot + w] = ~0 }
+            } else {
+                let third = Int(Prefilter.fold(bytes[2]))
+                pairThird[slot + third >> 6] |= 1 << UInt64(third & 63)
+            }
             var prefix: UInt32 = 0, mask: UInt32 = 0
             for k in 0..<min(4, bytes.count) {
                 prefix |= UInt32(Prefilter.fold(bytes[k])) << UInt32(8 * k)
@@ -117,6 +133,7 @@ final class Prefilter {
         self.pairGroupStart = groupStart
         self.pairPrefix = pairPrefix
         self.pairMask = pairMask
+        self.pairThird = pairThird
         self.pairLiterals = pairLiterals
         self.singleByte = singleByte
         self.firstByteFlags = firstByteFlags
@@ -127,14 +144,20 @@ final class Prefilter {
 
     @inline(__always) static func fold(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
 
+    /// The `pairThird` slot of a pair key: the low five bits of both bytes, which keeps every
+    /// pair of ASCII letters apart.
+    @inline(__always) static func thirdSlot(_ key: Int) -> Int { (key >> 3) & 0x3E0 | key & 0x1F }
+
     func index(of t: Trigger) -> Int? { literalIndex[t] }
 
     /// A trigger as a scan evaluates it: literal leaves replaced by their index, so that no scan
     /// hashes a trigger (that was a fortieth of redaction time).
     indirect enum Plan {
         case literal(Int)
-        case digits(Int)
-        case contiguousDigits(Int)
+        /// Runs with at least N digits and a maximal stretch whose length is in the mask.
+        case digits(Int, UInt64)
+        /// Runs with at least N digits in a row and a maximal stretch whose length is in the mask.
+        case contiguousDigits(Int, UInt64)
         case upper(Int)
         case all([Plan])
         case any([Plan])
@@ -145,8 +168,11 @@ final class Prefilter {
     func plan(_ t: Trigger) -> Plan {
         switch t {
         case .literal, .keyword, .wordStart: return literalIndex[t].map(Plan.literal) ?? .never
-        case .digits(let n): return .digits(n)
-        case .contiguousDigits(let n): return .contiguousDigits(n)
+        case .digits(let n): return .digits(n, ~0)
+        case .contiguousDigits(let n): return .contiguousDigits(n, ~0)
+        case .stretches(.digits(let n), let mask): return .digits(n, mask)
+        case .stretches(.contiguousDigits(let n), let mask): return .contiguousDigits(n, mask)
+        case .stretches(let t, _): return plan(t)
         case .upper(let n): return .upper(n)
         case .all(let ts): return .all(ts.map(plan))
         case .any(let ts): return .any(ts.map(plan))
@@ -155,8 +181,10 @@ final class Prefilter {
 
     /// Trigger hits in one region.
     struct Hits {
-        /// Digit runs: range, digit count, and the longest stretch of digits without a separator.
-        var digitRuns: [(range: Range<Int>, count: Int, contiguous: Int)] = []
+        /// Digit runs: range, digit count, the longest stretch of digits without a separator, and
+        /// the lengths of its maximal stretches (bit k: k digits, bit 63: 63 or more; every bit
+        /// for a run that the scanned bytes may have cut, at either end).
+        var digitRuns: [(range: Range<Int>, count: Int, contiguous: Int, stretches: UInt64)] = []
         /// Upper-case alphanumeric runs (containing a letter).
         var upperRuns: [Range<Int>] = []
         /// Per literal index, occurrence ranges in increasing order.
@@ -196,6 +224,7 @@ final class Prefilter {
             if b < 48 || b > 57 { i += 1; continue }
             let start = i
             var count = 0, stretch = 0, contiguous = 0
+            var stretches: UInt64 = 0
             var lastDigitEnd = i
             var j = i
             while j < end {
@@ -208,6 +237,7 @@ final class Prefilter {
                     lastDigitEnd = j
                     continue
                 }
+                stretches |= 1 << UInt64(min(stretch, 63))
                 stretch = 0
                 // Up to two separators between digits.
                 var k = j
@@ -221,7 +251,13 @@ final class Prefilter {
                 if seps > 0, k < end, buf[k] >= 48, buf[k] <= 57 { j = k; continue }
                 break
             }
-            hits.digitRuns.append((start..<lastDigitEnd, count, contiguous))
+            stretches |= 1 << UInt64(min(stretch, 63))
+            // A digit just before the region, or the end of the data right after the run: the
+            // stretch at that edge may be longer than seen here.
+            if (start == region.lowerBound && start > 0 && buf[start - 1] >= 48 && buf[start - 1] <= 57) || lastDigitEnd >= end {
+                stretches = ~0
+            }
+            hits.digitRuns.append((start..<lastDigitEnd, count, contiguous, stretches & ~1))
             i = max(lastDigitEnd, i + 1)
         }
     }
@@ -251,6 +287,7 @@ final class Prefilter {
         pairBits.withUnsafeBufferPointer { bits in
         pairPrefix.withUnsafeBufferPointer { prefixes in
         pairMask.withUnsafeBufferPointer { masks in
+        pairThird.withUnsafeBufferPointer { thirds in
           pairGroupStart.withUnsafeBufferPointer { starts in
           pairRankBase.withUnsafeBufferPointer { rankBase in
             pairLiterals.withUnsafeBufferPointer { pairLits in
@@ -269,13 +306,18 @@ final class Prefilter {
                               let key = Int(f0) << 8 | Int(fold[Int(buf[i + 1])])
                               let word = bits[key >> 6], bit: UInt64 = 1 << UInt64(key & 63)
                               guard word & bit != 0 else { i += 1; continue }
-                              let rank = Int(rankBase[key >> 6]) + (word & (bit &- 1)).nonzeroBitCount
-                              var k = Int(starts[rank])
-                              let kEnd = Int(starts[rank + 1])
                               // The folded word at i (bytes past the end count as 0: a literal
                               // that needs them fails the compare, as it fails verify).
                               var folded = UInt32(f0) | UInt32(fold[Int(buf[i + 1])]) << 8
-                              if i + 2 < end { folded |= UInt32(fold[Int(buf[i + 2])]) << 16 }
+                              if i + 2 < end {
+                                  let f2 = Int(fold[Int(buf[i + 2])])
+                                  let slot = 4 * Prefilter.thirdSlot(key)
+                                  guard thirds[slot + f2 >> 6] & (1 << UInt64(f2 & 63)) != 0 else { i += 1; continue }
+                                  folded |= UInt32(f2) << 16
+                              }
+                              let rank = Int(rankBase[key >> 6]) + (word & (bit &- 1)).nonzeroBitCount
+                              var k = Int(starts[rank])
+                              let kEnd = Int(starts[rank + 1])
                               if i + 3 < end { folded |= UInt32(fold[Int(buf[i + 3])]) << 24 }
                               while k < kEnd {
                                   if folded & masks[k] != prefixes[k] { k += 1; continue }
@@ -294,6 +336,7 @@ final class Prefilter {
             }
           }
           }
+        }
         }
         }
         }

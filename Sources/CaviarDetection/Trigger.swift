@@ -20,6 +20,13 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
     case contiguousDigits(Int)
     /// A run of `[A-Z0-9]` of at least N characters containing an upper-case letter.
     case upper(Int)
+    /// A `digits` or `contiguousDigits` trigger restricted to runs that contain a maximal stretch
+    /// of ASCII digits (a stretch the characters on either side of it do not continue) whose
+    /// length is in the mask: bit k for k digits, bit 63 for 63 or more. The pack compiler
+    /// derives it from the patterns (`DigitStretches`); packs never write it. A run of a phone
+    /// number (`0151 55102666`: stretches of 4 and 8) then no longer wakes a detector whose
+    /// matches are 11 digits in a row.
+    case stretches(Trigger, UInt64)
     /// Every one of the conditions; hits come from the first.
     case all([Trigger])
     /// Any one of the conditions; hits are the union.
@@ -35,6 +42,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         case .digits(let n): hasher.combine(4 as UInt8); hasher.combine(n)
         case .contiguousDigits(let n): hasher.combine(5 as UInt8); hasher.combine(n)
         case .upper(let n): hasher.combine(6 as UInt8); hasher.combine(n)
+        case .stretches(let t, let mask): hasher.combine(9 as UInt8); hasher.combine(mask); t.hash(into: &hasher)
         case .all(let ts): hasher.combine(7 as UInt8); hasher.combine(ts.count); ts.forEach { $0.hash(into: &hasher) }
         case .any(let ts): hasher.combine(8 as UInt8); hasher.combine(ts.count); ts.forEach { $0.hash(into: &hasher) }
         }
@@ -55,6 +63,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         case .digits(let n): return "digits:\(n)"
         case .contiguousDigits(let n): return "cdigits:\(n)"
         case .upper(let n): return "upper:\(n)"
+        case .stretches(let t, let mask): return "\(t){\(Trigger.describe(mask))}"
         case .all(let ts): return ts.map(\.description).joined(separator: " & ")
         case .any(let ts): return "any[" + ts.map(\.description).joined(separator: ", ") + "]"
         }
@@ -142,8 +151,39 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .literal, .keyword, .wordStart: return [self]
         case .digits, .contiguousDigits, .upper: return []
+        case .stretches(let t, _): return t.literals
         case .all(let ts), .any(let ts): return ts.flatMap(\.literals)
         }
+    }
+
+    /// Every stretch length, 1 to 63 or more.
+    public static let anyStretch: UInt64 = ~1
+
+    /// The trigger with each digit leaf restricted to the stretch lengths in `mask` (see
+    /// `stretches`); unchanged when `mask` is nil (the patterns were not analysed) or allows
+    /// every length.
+    public func restrictingDigitStretches(to mask: UInt64?) -> Trigger {
+        guard let mask, mask & Trigger.anyStretch != Trigger.anyStretch else { return self }
+        switch self {
+        case .digits, .contiguousDigits: return .stretches(self, mask & Trigger.anyStretch)
+        case .literal, .keyword, .wordStart, .upper, .stretches: return self
+        case .all(let ts): return .all(ts.map { $0.restrictingDigitStretches(to: mask) })
+        case .any(let ts): return .any(ts.map { $0.restrictingDigitStretches(to: mask) })
+        }
+    }
+
+    /// `4,8-11,63+` for the bits of a stretch mask.
+    static func describe(_ mask: UInt64) -> String {
+        var parts: [String] = []
+        var k = 1
+        while k < 64 {
+            guard mask & (1 << UInt64(k)) != 0 else { k += 1; continue }
+            var j = k
+            while j + 1 < 64 && mask & (1 << UInt64(j + 1)) != 0 { j += 1 }
+            parts.append(j == 63 ? "\(k)+" : j == k ? "\(k)" : "\(k)-\(j)")
+            k = j + 1
+        }
+        return parts.joined(separator: ",")
     }
 }
 

@@ -52,6 +52,36 @@ final class TriggerTests: XCTestCase {
         XCTAssertEqual(runs(.digits(8)), ["2025-11-18", "32 470 12 34 56", "12345678901", "123 456789012"])
     }
 
+    /// A digit trigger restricted to stretch lengths takes the runs that have a maximal stretch
+    /// of one of those lengths; a run the data may have cut (at its end) keeps every length.
+    func testStretchRestrictedDigitsTakeOnlyRunsWithAStretchOfAnAllowedLength() throws {
+        let bit: (Int) -> UInt64 = { 1 << UInt64($0) }
+        let runs: (Trigger, String) -> [String] = { t, text in
+            let bytes = Array(text.utf8)
+            let engine = try? DetectionEngine(detectors: [])
+            let prefilter = Prefilter(triggers: [t])
+            return bytes.withUnsafeBufferPointer { buf in
+                let h = prefilter.scan(buf, region: 0..<buf.count)
+                return (engine?.triggerHits(prefilter.plan(t), h) ?? []).map { String(decoding: bytes[$0], as: UTF8.self) }
+            }
+        }
+        let text = "am 2025-11-18 um 10:30, tel +32 470 12 34 56, Steuer-ID 12345678901 und 123 456789012."
+        XCTAssertEqual(runs(.stretches(.digits(8), bit(11)), text), ["12345678901"])
+        XCTAssertEqual(runs(.stretches(.digits(8), bit(9)), text), ["123 456789012"])
+        XCTAssertEqual(runs(.stretches(.digits(8), bit(2) | bit(3)), text), ["2025-11-18", "32 470 12 34 56", "123 456789012"])
+        XCTAssertEqual(runs(.stretches(.contiguousDigits(9), bit(3)), text), ["123 456789012"])
+        XCTAssertEqual(runs(.stretches(.digits(8), bit(63)), "x " + String(repeating: "7", count: 70) + " y"), [String(repeating: "7", count: 70)])
+        // Cut by the end of the data: the last stretch may go on.
+        XCTAssertEqual(runs(.stretches(.digits(8), bit(11)), "ID 123456789"), ["123456789"])
+        XCTAssertEqual(runs(.stretches(.digits(8), bit(11)), "ID 123456789 "), [])
+        XCTAssertEqual(Trigger.stretches(.contiguousDigits(6), bit(6) | bit(8) | bit(9) | bit(10) | bit(63)).description, "cdigits:6{6,8-10,63+}")
+        // Restricting leaves the literal leaves alone and drops a mask that allows everything.
+        let t = try Trigger.parse("digits:9 | lit:ID")
+        XCTAssertEqual(t.restrictingDigitStretches(to: bit(9) | bit(11)).description, "any[digits:9{9,11}, lit:ID]")
+        XCTAssertEqual(t.restrictingDigitStretches(to: ~0), t)
+        XCTAssertEqual(t.restrictingDigitStretches(to: nil), t)
+    }
+
     /// Many literals sharing their first letters, near the end of the buffer too: the
     /// prefilter's hits equal a naive search for every literal.
     func testLiteralHitsEqualANaiveSearch() throws {
