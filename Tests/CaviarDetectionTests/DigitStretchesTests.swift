@@ -1,0 +1,267 @@
+import CaviarDetection
+import CaviarPacks
+import CaviarPCRE
+import Foundation
+import XCTest
+
+/// Digit-stretch masks: hand-computed cases, give-up cases, and a soundness fuzz against real
+/// PCRE2 over every shipped detector and a set of synthetic patterns.
+final class DigitStretchesTests: XCTestCase {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    func bits(_ ks: Int...) -> UInt64 { ks.reduce(0) { $0 | (UInt64(1) << UInt64($1)) } }
+    func atLeast(_ k: Int) -> UInt64 { UInt64.max << UInt64(k) }
+    func mask(_ p: String) -> UInt64? { DigitStretches.mask(ofPattern: p) }
+
+    // MARK: hand-computed masks
+
+    func testBoundariesDecideBetweenExactAndOpenLengths() {
+        XCTAssertEqual(mask(#"\d{9}"#), atLeast(9))
+        XCTAssertEqual(mask(#"(?<!\d)\d{9}(?!\d)"#), bits(9))
+        XCTAssertEqual(mask(#"(?<!\d)\d{9}"#), atLeast(9))
+        XCTAssertEqual(mask(#"\d{9}(?!\d)"#), atLeast(9))
+        XCTAssertEqual(mask(#"x\d{2}y"#), bits(2))
+        XCTAssertEqual(mask(#"\D\d{2}\D"#), bits(2))
+        XCTAssertEqual(mask(#"^\d{3}$"#), bits(3))
+        XCTAssertEqual(mask(#"(?m)^\d{3}$"#), bits(3))
+        XCTAssertEqual(mask(#"\A\d{3}\z"#), bits(3))
+        XCTAssertEqual(mask(#"(?<!\d)\d{70}(?!\d)"#), bits(63))
+        XCTAssertEqual(mask(#"\d{70}"#), bits(63))
+        XCTAssertEqual(mask(#"[a-z]+"#), 0)
+    }
+
+    func testSeparatedGroupsAndTrailingCheckCharacter() {
+        XCTAssertEqual(mask(#"\b\d{3}[ .]?\d{3}[ .]?\d{3}\b"#), bits(3, 6, 9))
+        XCTAssertEqual(mask(#"(?<![\p{L}\p{N}])\d{6}[-+A]\d{3}[0-9A-Z](?![\p{L}\p{N}])"#), bits(3, 4, 6))
+        XCTAssertEqual(mask(#"(?<!\d)\d{2}([ -]?)\d{2}\1\d{2}(?!\d)"#), bits(2, 4, 6))
+        XCTAssertEqual(mask(#"\b\d{2}\b"#), bits(2))
+        XCTAssertEqual(mask(#"\d{2}\b"#), atLeast(2))
+    }
+
+    func testAlternationAndQuantifierFlavours() {
+        XCTAssertEqual(mask(#"(?<!\d)(?:\d{2}|\d{4})(?!\d)"#), bits(2, 4))
+        XCTAssertEqual(mask(#"(?<!\d)\d{2,3}?(?!\d)"#), bits(2, 3))
+        XCTAssertEqual(mask(#"(?<!\d)\d{1,3}+(?!\d)"#), bits(1, 2, 3))
+        XCTAssertEqual(mask(#"(?<!\d)(?>\d{2})x"#), bits(2))
+        XCTAssertEqual(mask(#"(?<!\d)\d++(?!\d)"#), atLeast(1))
+        XCTAssertEqual(mask(#"(?<!\d)(?:\d\d[ .]){2}\d\d(?!\d)"#), bits(2))
+        XCTAssertEqual(mask(#"(?<!\d)(?:\d\d[ .]?){2}\d\d(?!\d)"#), bits(2, 4, 6))
+    }
+
+    func testMixedClassesCanBeDigitsOrNot() {
+        // \p{N} also matches non-ASCII digits, which break an ASCII stretch anywhere.
+        XCTAssertEqual(mask(#"(?<![\p{L}\p{N}])\p{N}{4}(?![\p{L}\p{N}])"#), bits(1, 2, 3, 4))
+        XCTAssertEqual(mask(#"(?<!\d)[^a-z]{3}(?!\d)"#), bits(1, 2, 3))
+        XCTAssertEqual(mask(#"(?<!\d)[^\D]{3}(?!\d)"#), bits(3))
+        XCTAssertEqual(mask(#"(?<!\d)[[:digit:]]{3}(?![[:alnum:]])"#), bits(3))
+        XCTAssertEqual(mask(#"(?<!\d)\w{2}(?!\d)"#), bits(1, 2))
+        XCTAssertEqual(mask(#"(?<!\d)[\x30-\x{39}]{2}(?!\d)"#), bits(2))
+        XCTAssertEqual(mask(#"(?<!\d)[0-4]{2}(?![0-4])"#), atLeast(2), "[0-4] does not cover every digit")
+    }
+
+    func testInlineOptionsAndLookarounds() {
+        XCTAssertEqual(mask(#"(?i)(?<!\d)ab\d{2}(?!\d)"#), bits(2))
+        XCTAssertEqual(mask(#"(?i:x)\d{2}(?-i)\b"#), bits(2))
+        XCTAssertEqual(mask(#"(?s).\d{2}(?=[A-Z])"#), atLeast(2))
+        XCTAssertEqual(mask(#"(?<=[A-Z])\d{2}(?=[A-Z])"#), bits(2))
+        XCTAssertEqual(mask(#"(?<=[A-Z])\d{2}"#), atLeast(2))
+        XCTAssertEqual(mask(#"(?<![\p{L}\p{N}#]|\d[.,/\-])\d{4}(?![\p{L}\p{N}]|[.,/\-]\d)"#), bits(4))
+        // Lookarounds that say nothing about the very next character are ignored.
+        XCTAssertEqual(mask(#"(?<!\d)\d{2}(?!\d\d)"#), atLeast(2))
+        XCTAssertEqual(mask(#"(?<!\d)\d{2}(?!\d-)"#), atLeast(2))
+        XCTAssertEqual(mask(#"(?<!\d\d)\d{2}(?!\d)"#), atLeast(2))
+        XCTAssertEqual(mask(#"(?<!\d)\d{2}(?=\d?x)"#), atLeast(2))
+        XCTAssertEqual(mask(#"(?<!\d)\d{2}\B"#), atLeast(2))
+    }
+
+    func testUnmodelledConstructsGiveUp() {
+        for p in [#"(\d)\1"#, #"(?<a>x)\k<a>"#, #"(?R)"#, #"(\d)(?1)"#, #"(?(1)a|b)"#, #"\d\K\d"#, #"(*SKIP)\d"#,
+                  #"\X"#, #"\C"#, #"(?x)\d \d"#, #"\Q1\E"#, #"a{,3}"#, #"(?|(a)|(b))\1"#, #"[[:foo:]]"#, #"(\d"#,
+                  #"\d)"#, #"*"#, #"(?P=a)"#, #"\g{-1}"#, #"(?C1)\d"#] {
+            XCTAssertNil(mask(p), p)
+        }
+        XCTAssertNil(DigitStretches.mask(ofPatterns: [#"\d"#, #"(\d)\1"#]))
+        XCTAssertEqual(DigitStretches.mask(ofPatterns: [#"(?<!\d)\d(?!\d)"#, #"(?<!\d)\d{3}(?!\d)"#]), bits(1, 3))
+    }
+
+    // MARK: soundness fuzz against real PCRE2
+
+    struct SplitMix {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    static let separators = [" ", ".", "-", "/", "(", ")", "+", "\u{A0}", "\u{202F}", "\u{2009}", ",", ":", "#", "\n"]
+    static let otherChars = ["é", "٣", "Ä", "ß", "_", "\\", "@", "€"]
+
+    func randomToken(_ rng: inout SplitMix) -> String {
+        let r = rng.below(100)
+        if r < 45 { return String(rng.below(10)) }
+        if r < 48 { return (0..<(1 + rng.below(70))).map { _ in String(rng.below(10)) }.joined() }
+        if r < 68 { return Self.separators[rng.below(Self.separators.count)] }
+        if r < 80 { return String(UnicodeScalar(UInt8(65 + rng.below(26)))) }
+        if r < 92 { return String(UnicodeScalar(UInt8(97 + rng.below(26)))) }
+        return Self.otherChars[rng.below(Self.otherChars.count)]
+    }
+
+    func randomSubject(_ rng: inout SplitMix) -> String {
+        (0..<(1 + rng.below(40))).map { _ in randomToken(&rng) }.joined()
+    }
+
+    /// Half the mutants keep the example's shape (digits replaced, random neighbours added), half
+    /// also get a few edits (deletions, inserted digits or tokens) that move stretch boundaries.
+    func mutate(_ text: String, _ rng: inout SplitMix) -> String {
+        let editRate = rng.below(2) == 0 ? 0 : 1 + rng.below(8)
+        var out = rng.below(2) == 0 ? randomToken(&rng) : ""
+        for ch in text {
+            let r = rng.below(100)
+            if ch.isASCII, ch.isNumber, r < 50 { out += String(rng.below(10)); continue }
+            if r < 50 + editRate { continue }                               // delete
+            if r < 50 + 2 * editRate { out += String(rng.below(10)) }       // insert a digit before
+            if r < 50 + 3 * editRate { out += randomToken(&rng) }
+            out.append(ch)
+        }
+        if rng.below(2) == 0 { out += randomToken(&rng) }
+        return out
+    }
+
+    static func stripMarkers(_ s: String) -> String { s.replacingOccurrences(of: "⟦", with: "").replacingOccurrences(of: "⟧", with: "") }
+
+    /// Maximal ASCII-digit stretches of the subject, as byte ranges.
+    func stretches(_ b: [UInt8]) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var i = 0
+        while i < b.count {
+            if b[i] >= 48 && b[i] <= 57 {
+                let s = i
+                while i < b.count, b[i] >= 48, b[i] <= 57 { i += 1 }
+                out.append(s..<i)
+            } else { i += 1 }
+        }
+        return out
+    }
+
+    struct FuzzResult { var patterns = 0, patternsMatched = 0, subjects = 0, matches = 0, stretchesChecked = 0, violations: [String] = [] }
+
+    /// Every match of `source` in every subject: each digit stretch overlapping it must be in the mask.
+    func check(_ source: String, label: String, mask: UInt64, subjects: [String], matcher: Matcher, into r: inout FuzzResult) throws {
+        let pattern = try CompiledPattern(source, caseless: false, jit: true)
+        r.patterns += 1
+        let before = r.matches
+        defer { if r.matches > before { r.patternsMatched += 1 } }
+        for subject in subjects {
+            let b = Array(subject.utf8)
+            let runs = stretches(b)
+            r.subjects += 1
+            var start = 0
+            while start <= b.count {
+                defer { start += 1 }
+                if start < b.count, b[start] & 0xC0 == 0x80 { continue }
+                let outcome = try b.withUnsafeBufferPointer { try matcher.match(pattern, in: $0, from: start, startLimit: start) }
+                guard case .match(let groups) = outcome, let m = groups[0], !m.isEmpty else { continue }
+                r.matches += 1
+                for s in runs where s.lowerBound < m.upperBound && s.upperBound > m.lowerBound {
+                    r.stretchesChecked += 1
+                    let k = min(s.count, 63)
+                    if mask & (UInt64(1) << UInt64(k)) == 0, r.violations.count < 20 {
+                        r.violations.append("\(label): stretch of \(s.count) in match \(m) of \(subject.debugDescription) not in mask \(String(mask, radix: 2))")
+                    }
+                }
+            }
+        }
+    }
+
+    static let synthetic: [String] = [
+        #"\d+"#, #"\d{3}"#, #"(?<!\d)\d{2,4}"#, #"\d{2,4}(?!\d)"#, #"\b\d+\b"#, #"\b\d{3}\b"#, #"\B\d{2}"#, #"\d{2}\B"#,
+        #"(?=\d{3})\d"#, #"[^a-z]{3}"#, #"\p{N}{2}"#, #"(?<![\p{L}\p{N}])\p{Nd}{2,3}"#, #"([ .-]?)\d\d\1\d\d"#,
+        #"\d{2}(?!\d)|\d{5}"#, #"(?<=\d)\d{2}"#, #"(?<=[A-Z])\d+"#, #"\d+?"#, #"\d++"#, #"(?>\d{2})"#, #"\d$"#,
+        #"^\d+"#, #"(?m)^\d{3}$"#, #"\D\d{3}\D"#, #".{3}"#, #"\w{4}"#, #"[[:digit:]]{2}"#, #"[^\D]{3}"#,
+        #"(?i)[a-f0-9]{4}"#, #"(?:\d{2}[ .]){2}\d{2}"#, #"\d{2}(?![.,]\d)"#, #"(?<!\d)\d{2}(?!\d\d)"#,
+        #"(?<!\d\d)\d{2}"#, #"\d(?=\D)"#, #"\d{2}\b"#, #"\d\R\d"#, #"\d\s\d"#, #"\d\h?\d"#, #"[\d\s]{3,}"#,
+        #"(?<![\d.])\d{1,3}(?:\.\d{3})+(?![\d.])"#, #"\d{2}(?=[A-Z]|$)"#, #"(?:(?!\d{3})\d)+"#, #"\N\d"#,
+        #"(?<![0-9A-Z])\d{2}[A-Z]?\d"#, #"[\p{L}\p{N}]{2}\d"#, #"\P{L}{3}"#, #"[^\p{L}]{2}\d"#, #"\d*[a-z]?\d*"#,
+        #"(?:\d|é){3}"#, #"(?<!\w)\d{2}"#, #"\d{2}(?!\w)"#, #"(?<=\s|^)\d{2}"#, #"\d\x{0660}?\d"#,
+    ]
+
+    func fuzz(_ patterns: [(label: String, source: String, examples: [String])], seed: UInt64, randomSubjects: Int, mutants: Int) throws -> FuzzResult {
+        var rng = SplitMix(state: seed)
+        let matcher = try Matcher(maxCaptures: 64)
+        var r = FuzzResult()
+        for p in patterns {
+            guard let m = DigitStretches.mask(ofPattern: p.source) else { continue }
+            var subjects = (0..<randomSubjects).map { _ in randomSubject(&rng) }
+            for e in p.examples {
+                subjects.append(e)
+                subjects += (0..<mutants).map { _ in mutate(e, &rng) }
+            }
+            try check(p.source, label: p.label, mask: m, subjects: subjects, matcher: matcher, into: &r)
+        }
+        return r
+    }
+
+    func testSyntheticPatternsAreSoundAgainstPCRE2() throws {
+        let r = try fuzz(Self.synthetic.map { ($0, $0, []) }, seed: 42, randomSubjects: 1500, mutants: 0)
+        XCTAssertEqual(r.violations, [])
+        XCTAssertEqual(r.patterns, Self.synthetic.count, "every synthetic pattern is modelled")
+        XCTAssertGreaterThan(r.matches, 20_000)
+        print("synthetic fuzz: \(r.patterns) patterns, \(r.subjects) subjects, \(r.matches) matches, \(r.stretchesChecked) stretches checked")
+    }
+
+    /// Every shipped detector's pattern sources, with its examples (markers removed).
+    func shippedPatterns() throws -> [(label: String, source: String, examples: [String], trigger: String)] {
+        var lib = PackLibrary()
+        try lib.load(directory: Self.repo.appendingPathComponent("patterns").path)
+        var out: [(String, String, [String], String)] = []
+        for pack in lib.packs {
+            var examples: [String: [String]] = [:]
+            for d in pack.raw.detectors { examples[d.id] = (d.matchExamples + d.noMatchExamples).map { Self.stripMarkers($0.text) } }
+            for d in pack.detectors {
+                for (k, s) in d.patternSources.enumerated() {
+                    out.append(("\(d.id)#\(k)", s, examples[d.id] ?? [], d.trigger?.description ?? ""))
+                }
+            }
+        }
+        return out
+    }
+
+    func testShippedDetectorsAreSoundAgainstPCRE2() throws {
+        let all = try shippedPatterns()
+        XCTAssertGreaterThan(all.count, 150)
+        let r = try fuzz(all.map { ($0.label, $0.source, $0.examples) }, seed: 7, randomSubjects: 150, mutants: 80)
+        XCTAssertEqual(r.violations, [])
+        XCTAssertGreaterThan(r.matches, 10_000)
+        XCTAssertGreaterThan(r.patternsMatched, r.patterns * 9 / 10, "most patterns are exercised by a match")
+        print("shipped fuzz: \(r.patterns) of \(all.count) patterns modelled, \(r.patternsMatched) matched at least once, \(r.subjects) subjects, \(r.matches) matches, \(r.stretchesChecked) stretches checked")
+    }
+
+    /// A detector with a digit trigger needs digits in every match, so its mask is never empty;
+    /// prints how many masks are useful (not every length 1...63).
+    func testDigitTriggeredDetectorStatistics() throws {
+        let all = try shippedPatterns().filter { $0.trigger.contains("digits:") }
+        var byDetector: [String: [String]] = [:]
+        for p in all { byDetector[String(p.label.split(separator: "#")[0]), default: []].append(p.source) }
+        var modelled = 0, useful = 0
+        var histogram: [Int: Int] = [:]
+        var givenUp: [String] = []
+        for (id, sources) in byDetector.sorted(by: { $0.key < $1.key }) {
+            guard let m = DigitStretches.mask(ofPatterns: sources) else { givenUp.append(id); continue }
+            XCTAssertNotEqual(m, 0, id)
+            modelled += 1
+            if m != atLeast(1) { useful += 1 }
+            histogram[m.nonzeroBitCount, default: 0] += 1
+            let lengths = (1...63).filter { m & (UInt64(1) << UInt64($0)) != 0 }
+            let shown = lengths.count > 12 ? "\(lengths.prefix(6).map(String.init).joined(separator: ","))...63 (\(lengths.count))" : lengths.map(String.init).joined(separator: ",")
+            print("stretch mask \(id): \(shown)")
+        }
+        print("digit-triggered detectors: \(byDetector.count), modelled \(modelled), useful \(useful), nil \(givenUp.count): \(givenUp)")
+        print("lengths allowed -> detectors: \(histogram.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " "))")
+        XCTAssertGreaterThan(modelled, byDetector.count / 2)
+    }
+}
