@@ -44,7 +44,7 @@ public enum DigitStretches {
         if parser.usesBackreference && !parser.numberingIsPlain { return nil }
         guard let end = analyzer.run(root, StateSet.single(StateSet.unknown)) else { return nil }
         var mask = analyzer.emitted
-        for s in end.members { mask |= StretchAnalyzer.endEmission(s) }
+        end.forEach { mask |= StretchAnalyzer.endEmission($0) }
         return mask & ~1
     }
 
@@ -618,16 +618,15 @@ struct StateSet: Equatable {
     func subtracting(_ o: StateSet) -> StateSet { StateSet(w0: w0 & ~o.w0, w1: w1 & ~o.w1, w2: w2 & ~o.w2, w3: w3 & ~o.w3) }
     var isEmpty: Bool { (w0 | w1 | w2 | w3) == 0 }
 
-    var members: [Int] {
-        var out: [Int] = []
-        for (k, w) in [w0, w1, w2, w3].enumerated() {
-            var x = w
+    /// Calls `body` for every state in the set, in increasing order, without allocating.
+    func forEach(_ body: (Int) -> Void) {
+        for k in 0..<4 {
+            var x = k == 0 ? w0 : k == 1 ? w1 : k == 2 ? w2 : w3
             while x != 0 {
-                out.append(k * 64 + x.trailingZeroBitCount)
+                body(k * 64 + x.trailingZeroBitCount)
                 x &= x - 1
             }
         }
-        return out
     }
 }
 
@@ -652,7 +651,8 @@ struct StretchAnalyzer {
 
     mutating func consume(_ set: StretchCharSet, _ input: StateSet) -> StateSet {
         var out = StateSet()
-        for s in input.members {
+        var emitted = self.emitted
+        input.forEach { s in
             let known = s >= StateSet.nn
             let base = s & 127
             if set.canDigit && !known {
@@ -669,12 +669,13 @@ struct StretchAnalyzer {
                 out.insert(StateSet.zero)
             }
         }
+        self.emitted = emitted
         return out
     }
 
     func map(_ input: StateSet, _ f: (_ base: Int, _ known: Bool) -> Int?) -> StateSet {
         var out = StateSet()
-        for s in input.members {
+        input.forEach { s in
             if let t = f(s & 127, s >= StateSet.nn) { out.insert(t) }
         }
         return out

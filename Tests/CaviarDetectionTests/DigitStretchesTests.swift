@@ -260,6 +260,10 @@ final class DigitStretchesTests: XCTestCase {
             let shown = lengths.count > 12 ? "\(lengths.prefix(6).map(String.init).joined(separator: ","))...63 (\(lengths.count))" : lengths.map(String.init).joined(separator: ",")
             print("stretch mask \(id): \(shown)")
         }
+        let sources = try shippedPatterns().map(\.source)
+        let t0 = Date()
+        let analysed = sources.compactMap { DigitStretches.mask(ofPattern: $0) }.count
+        print("analysed \(analysed) of \(sources.count) shipped pattern sources in \(Int(Date().timeIntervalSince(t0) * 1000)) ms (debug build)")
         print("digit-triggered detectors: \(byDetector.count), modelled \(modelled), useful \(useful), nil \(givenUp.count): \(givenUp)")
         print("lengths allowed -> detectors: \(histogram.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " "))")
         XCTAssertGreaterThan(modelled, byDetector.count / 2)
