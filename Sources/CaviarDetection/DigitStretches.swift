@@ -129,6 +129,10 @@ struct StretchParser {
     /// False once branch reset or `(?n)` makes group numbers harder than counting parentheses.
     var numberingIsPlain = true
     var failed = false
+    /// `(?x)` in force: unescaped white space and `#` comments outside classes are ignored.
+    var extended = false
+    /// Set by a bare option setting such as `(?x)`, which lasts to the end of the enclosing group.
+    var bareOptionSetting = false
 
     init(_ source: String) { chars = source.unicodeScalars.map(\.value) }
 
@@ -153,7 +157,9 @@ struct StretchParser {
 
     mutating func parseSequence() -> StretchNode {
         var items: [StretchNode] = []
-        while !failed, let c = peek(), c != 0x7C, c != 0x29 {  // '|' ')'
+        while !failed {
+            skipExtended()
+            guard !failed, let c = peek(), c != 0x7C, c != 0x29 else { break }  // '|' ')'
             guard let atom = parseAtom() else { failed = true; break }
             guard let quantified = parseQuantifier(atom) else { failed = true; break }
             items.append(quantified)
@@ -182,7 +188,15 @@ struct StretchParser {
 
     mutating func parseQuantifier(_ atom: StretchNode) -> StretchNode? {
         var node = atom
-        while let c = peek() {
+        while true {
+            if extended {
+                // White space before a quantifier: PCRE2 versions differ, give up.
+                let before = i
+                skipExtended()
+                if failed { return nil }
+                if i != before, let q = peek(), q == 0x3F || q == 0x2A || q == 0x2B || q == 0x7B { return nil }
+            }
+            guard let c = peek() else { return node }
             var lo = 0, hi: Int? = nil
             if c == 0x3F { lo = 0; hi = 1; i += 1 }              // ?
             else if c == 0x2A { lo = 0; hi = nil; i += 1 }       // *
@@ -231,6 +245,33 @@ struct StretchParser {
     }
 
     mutating func parseGroup() -> StretchNode? {
+        let saved = extended
+        bareOptionSetting = false
+        let node = parseGroupBody()
+        if !bareOptionSetting { extended = saved }
+        bareOptionSetting = false
+        return node
+    }
+
+    /// Skips white space and `#` comments while `(?x)` is in force.
+    mutating func skipExtended() {
+        while extended, let c = peek() {
+            if c == 0x20 || (c >= 9 && c <= 13 && c != 0x0D) || c == 0x85 || c == 0x200E || c == 0x200F || c == 0x2028 || c == 0x2029 {
+                i += 1
+            } else if c == 0x0D {
+                failed = true; return                               // CR: newline conventions differ
+            } else if c == 0x23 {                                   // # comment to the end of the line
+                while let d = peek(), d != 0x0A {
+                    if d == 0x0D || d == 0x85 || d == 0x2028 || d == 0x2029 { failed = true; return }
+                    i += 1
+                }
+            } else {
+                return
+            }
+        }
+    }
+
+    mutating func parseGroupBody() -> StretchNode? {
         i += 1  // (
         if isChar(0, "*") { return nil }                            // verbs, alpha assertions
         guard isChar(0, "?") else { return capture() }
@@ -289,13 +330,23 @@ struct StretchParser {
     /// group numbering non-plain.
     mutating func optionGroup() -> StretchNode? {
         var negative = false
+        var ext = extended
         while let c = peek() {
             switch c {
-            case 0x29: i += 1; return .empty                        // (?i)
-            case 0x3A: i += 1; return closeGroup(parseAlternation())  // (?i:...)
+            case 0x29:                                              // (?x): to the end of the group
+                i += 1
+                extended = ext
+                bareOptionSetting = true
+                return .empty
+            case 0x3A:                                              // (?x:...)
+                i += 1
+                extended = ext
+                return closeGroup(parseAlternation())
             case 0x2D: negative = true
-            case 0x5E: negative = false
-            case 0x78: if !negative { return nil }                  // x
+            case 0x5E: negative = false; ext = false
+            case 0x78:                                              // x (xx: classes too, not modelled)
+                if !negative && isChar(1, "x") { return nil }
+                ext = !negative
             case 0x6E: numberingIsPlain = false                     // n
             case 0x69, 0x6D, 0x73, 0x55, 0x4A: break                // i m s U J
             default: return nil                                     // (?R) (?1) (?&n) (?(…) (?C…) …

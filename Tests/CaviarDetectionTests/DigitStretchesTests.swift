@@ -74,9 +74,18 @@ final class DigitStretchesTests: XCTestCase {
         XCTAssertEqual(mask(#"(?<!\d)\d{2}\B"#), atLeast(2))
     }
 
+    func testExtendedModeIgnoresSpaceAndCommentsWithinItsScope() {
+        XCTAssertEqual(mask(#"(?x)\d \d"#), atLeast(2))
+        XCTAssertEqual(mask("(?x) (?<!\\d) \\d{2} # two digits\n (?!\\d)"), bits(2))
+        XCTAssertEqual(mask(#"(?<!\d)(?x: \d ) \d(?!\d)"#), bits(1))
+        XCTAssertEqual(mask(#"(?<!\d)(\d(?x) \d) \d(?!\d)"#), bits(1, 2))
+        XCTAssertEqual(mask(#"(?<!\d)(?x)\d(?-x) \d(?!\d)"#), bits(1))
+        XCTAssertEqual(mask(#"(?<!\d)(?x)\d\ \d(?!\d)"#), bits(1))
+    }
+
     func testUnmodelledConstructsGiveUp() {
         for p in [#"(\d)\1"#, #"(?<a>x)\k<a>"#, #"(?R)"#, #"(\d)(?1)"#, #"(?(1)a|b)"#, #"\d\K\d"#, #"(*SKIP)\d"#,
-                  #"\X"#, #"\C"#, #"(?x)\d \d"#, #"\Q1\E"#, #"a{,3}"#, #"(?|(a)|(b))\1"#, #"[[:foo:]]"#, #"(\d"#,
+                  #"\X"#, #"\C"#, #"(?xx)\d"#, #"(?x)\d +"#, "(?x)\\d{2} #c\r\\d", #"\Q1\E"#, #"a{,3}"#, #"(?|(a)|(b))\1"#, #"[[:foo:]]"#, #"(\d"#,
                   #"\d)"#, #"*"#, #"(?P=a)"#, #"\g{-1}"#, #"(?C1)\d"#] {
             XCTAssertNil(mask(p), p)
         }
@@ -187,7 +196,7 @@ final class DigitStretchesTests: XCTestCase {
         #"(?<!\d\d)\d{2}"#, #"\d(?=\D)"#, #"\d{2}\b"#, #"\d\R\d"#, #"\d\s\d"#, #"\d\h?\d"#, #"[\d\s]{3,}"#,
         #"(?<![\d.])\d{1,3}(?:\.\d{3})+(?![\d.])"#, #"\d{2}(?=[A-Z]|$)"#, #"(?:(?!\d{3})\d)+"#, #"\N\d"#,
         #"(?<![0-9A-Z])\d{2}[A-Z]?\d"#, #"[\p{L}\p{N}]{2}\d"#, #"\P{L}{3}"#, #"[^\p{L}]{2}\d"#, #"\d*[a-z]?\d*"#,
-        #"(?:\d|é){3}"#, #"(?<!\w)\d{2}"#, #"\d{2}(?!\w)"#, #"(?<=\s|^)\d{2}"#, #"\d\x{0660}?\d"#,
+        #"(?:\d|é){3}"#, "(?x) (?<!\\d) \\d{2} [ ]? \\d # c\n \\d", #"(?x:\d \d)\ \d"#, #"(\d(?x) \d) \d"#, #"(?x)\d(?-x) \d"#, #"(?<!\w)\d{2}"#, #"\d{2}(?!\w)"#, #"(?<=\s|^)\d{2}"#, #"\d\x{0660}?\d"#,
     ]
 
     func fuzz(_ patterns: [(label: String, source: String, examples: [String])], seed: UInt64, randomSubjects: Int, mutants: Int) throws -> FuzzResult {
