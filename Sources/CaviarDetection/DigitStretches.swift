@@ -5,10 +5,15 @@
 ///
 /// A *stretch* is a maximal run of ASCII digits `[0-9]` in the subject (the characters just
 /// outside the match count: `12` matched by `\d{2}` inside `12345` lies in a stretch of 5).
+/// "Subject" is the buffer PCRE2 is given: the subject start counts as a non-digit (as `^` and
+/// `(?<!\d)` see it), so callers measure stretches within that same buffer.
 ///
 /// Method (sound over-approximation). The pattern is parsed into a small AST (PCRE2 subset,
 /// options `UTF | MATCH_INVALID_UTF`, optionally `CASELESS`, never `UCP`); anything not modelled
-/// makes the analysis give up (`nil`). Every consuming atom is reduced to two booleans: may it
+/// makes the analysis give up (`nil`): back-references to groups that may hold digits,
+/// subroutines, recursion, conditionals, `\K`, `\Q…\E`, verbs, callouts, `\X`, `\C`, `(?xx)`,
+/// `{,n}`-style braces. `(?x)` white space and comments are skipped with PCRE2's scoping.
+/// Every consuming atom is reduced to two booleans: may it
 /// consume an ASCII digit, may it consume anything else (a non-ASCII digit counts as "else").
 /// Case folding never turns a non-digit into an ASCII digit or back, so `(?i)` is irrelevant.
 /// The analysis runs over every path of the AST, ignoring greediness, possessiveness, atomic
@@ -25,7 +30,7 @@
 /// continue past the match); P(c) emits c…63. Assertions only remove paths or add facts that are
 /// implied: `(?<!X)` with a branch of X that is one atom matching all of 0-9, `(?<=X)` whose last
 /// character cannot be a digit, `^`/`\A`: previous is a non-digit (U→Z, open stretches dropped).
-/// `(?!X)` with a branch that is one atom (repeated at least once) matching all of 0-9,
+/// `(?!X)` with a branch that is one atom (or one atom `+` / `{1,m}`) matching all of 0-9,
 /// `(?=X)` whose first character cannot be a digit, `$ \z \Z`: sets `nn`. `\b` after a digit
 /// sets `nn` (next is a non-word char); `\b` at U gives Z (if a digit follows, the char before is
 /// a non-word char; if not, U and Z behave alike). A back-reference to a group that cannot
