@@ -128,6 +128,9 @@ public enum PackCompiler {
         var trigger = lazy?.trigger
         if lazy == nil, let t = d.trigger {
             do { trigger = try Trigger.parse(t) } catch let e as TriggerError { throw fail("invalid trigger: \(e.message)") }
+            // A digit run wakes a detector only if it has a stretch of digits of a length the
+            // patterns can match (the cache keeps the restricted trigger).
+            trigger = trigger?.restrictingDigitStretches(to: DigitStretches.mask(ofPatterns: sources))
         }
         var policy = DetectorPolicy.redact
         if let p = d.policy {

@@ -40,6 +40,35 @@ final class PackLoadingTests: XCTestCase {
         XCTAssertEqual(report.examples, 2)
     }
 
+    /// Compiling restricts a digit trigger to the stretch lengths the patterns can match, and
+    /// leaves it alone when the analysis gives up (a backreference): a phone number's run then
+    /// no longer wakes an 11-digit identifier, and the gated run still finds that identifier.
+    func testDigitTriggersAreRestrictedToTheStretchesThePatternsMatch() throws {
+        let yaml = """
+            pack: t
+            detectors:
+              - id: t.id
+                entity: NATIONAL_ID
+                patterns: ['(?<!\\d)\\d{11}(?!\\d)', '(?<!\\d)\\d{3} \\d{4}(?!\\d)']
+                trigger: digits:7 | lit:ID
+              - id: t.backref
+                entity: NATIONAL_ID
+                patterns: ['(\\d)\\1\\d{5}']
+                trigger: cdigits:7
+            """
+        let pack = try PackCompiler.compile(try RawPack.decode(yaml: yaml, file: "t.yaml"))
+        let byID = Dictionary(uniqueKeysWithValues: pack.detectors.map { ($0.id, $0) })
+        let bit: (Int) -> UInt64 = { 1 << UInt64($0) }
+        XCTAssertEqual(byID["t.id"]?.trigger, .any([.stretches(.digits(7), bit(3) | bit(4) | bit(11)), .literal(Array("ID".utf8))]))
+        XCTAssertEqual(byID["t.backref"]?.trigger, .contiguousDigits(7))
+        let engine = try DetectionEngine(detectors: pack.detectors)
+        let text = Array("tel 0151 55102666, ref 123 4567, nr 12345678901 and 1234567\n".utf8)
+        let found = try text.withUnsafeBufferPointer { buf in
+            try engine.scan(buf, from: 0, segmentEnd: buf.count, isFinal: true).detections.map { String(decoding: text[$0.span], as: UTF8.self) }
+        }
+        XCTAssertEqual(Set(found), ["123 4567", "12345678901", "5510266"])
+    }
+
     func testSelfTestCatchesAWrongExample() throws {
         let p = try PackCompiler.compile(try RawPack.decode(yaml: "pack: t\ndetectors:\n  - id: t.a\n    entity: X\n    patterns: ['\\d{3}']\n    trigger: digits:3\n    examples:\n      match: ['a ⟦1234⟧']\n      no_match: ['567']\n", file: "t.yaml"))
         let report = try PackSelfTest.run(p)
