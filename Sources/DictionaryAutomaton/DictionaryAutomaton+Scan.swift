@@ -33,6 +33,8 @@ extension DictionaryAutomaton {
         let kind = kindTable
         let firstWords = firstWordFilter
         let firstWordCount = self.firstWordCount
+        let usesBlocks = usesWordBlocks
+        var block = WordBlock()
         let count = text.count
         let upper = range.upperBound
         var position = range.lowerBound
@@ -51,6 +53,14 @@ extension DictionaryAutomaton {
                 if inWord {
                     position &+= 1
                     continue
+                }
+                if usesBlocks && position &+ WordBlock.reach <= count {
+                    // Step over the ASCII words of the next bytes that the filters reject, all
+                    // at once (their look-ups overlap); stop at the first word that needs more
+                    // (see `skipRejectedWords`).
+                    let (resume, isAtWord) = skipRejectedWords(base, count: count, from: position, block: &block)
+                    position = resume
+                    if !isAtWord || position >= upper { continue }
                 }
                 inWord = true
                 // Hash the word while stepping over it; most words cannot start a term.
@@ -151,6 +161,145 @@ extension DictionaryAutomaton {
                 skip = 0
             }
         }
+    }
+
+    /// The classified bytes of 64 bytes of text, for `skipRejectedWords`: bit `i` of `words`
+    /// is set when byte `base + i` is an ASCII letter or digit, of `highs` when it is ≥ 0x80.
+    /// Kept by the scan, so that after a word the loop handled itself the next call reuses it.
+    struct WordBlock {
+        /// Bytes of text a block needs from its first byte on (64 classified, 8-byte loads at
+        /// words starting up to byte 63 and at the word after them).
+        static let reach = 80
+        var base = Int.min
+        var words: UInt64 = 0
+        var highs: UInt64 = 0
+
+        /// No block yet (the first call classifies one).
+        init() {}
+
+        /// Classifies the 64 bytes at `start` (`start + reach` within the text).
+        @inline(__always)
+        init(_ text: UnsafePointer<UInt8>, at start: Int) {
+            base = start
+            let high: UInt64 = 0x8080_8080_8080_8080
+            @inline(__always) func atLeast(_ value: UInt64, _ bound: UInt64) -> UInt64 {
+                (value &+ (0x80 - bound) &* 0x0101_0101_0101_0101) & high
+            }
+            for lane in 0..<8 {
+                let chunk = UInt64(littleEndian: UnsafeRawPointer(text + (start &+ 8 &* lane)).loadUnaligned(as: UInt64.self))
+                let highLanes = chunk & high
+                // High bytes cleared first, so that no addition carries into the next byte.
+                let ascii = chunk & ~((highLanes >> 7) &* 0xFF)
+                let lower = ascii | 0x2020_2020_2020_2020
+                let letters = atLeast(lower, 0x61) & ~atLeast(lower, 0x7B)
+                let digits = atLeast(ascii, 0x30) & ~atLeast(ascii, 0x3A)
+                words |= Self.gather(letters | digits) &<< UInt64(8 &* lane)
+                highs |= Self.gather(highLanes) &<< UInt64(8 &* lane)
+            }
+        }
+
+        /// Bit 7 of each byte of `lanes` (the others clear) to bit `byte index` of the result:
+        /// the multiplication adds each lane's bit at a distinct position of the top byte, and
+        /// its other partial products stay below it without carrying into it.
+        @inline(__always)
+        static func gather(_ lanes: UInt64) -> UInt64 {
+            ((lanes >> 7) &* 0x0102_0408_1020_4080) >> 56
+        }
+    }
+
+    /// Steps over the words from `start` (an ASCII word byte at a word start) up to the end of
+    /// a 64-byte block that the word loop would reject on the first-word filter (and, for the
+    /// first word of longer terms only, on the second-word filter: `keyStage`'s first test): the
+    /// loop's work for them, without its per-word branches, from the bitmaps of `block` (reused
+    /// while `start` is in its first 48 bytes, else classified anew at `start`). A word of 1 to
+    /// 15 ASCII letters or digits between ASCII non-word bytes is hashed from one or two 8-byte
+    /// loads; any other word (a letter ≥ 0x80 in it or leading it, longer, past the block) with
+    /// `scanWord`, as the loop does. The look-ups of successive words do not wait for each other.
+    ///
+    /// Returns where the loop goes on: `isAtWord` true means an ASCII word starts at `resume`
+    /// (after an ASCII non-word byte, or `resume == start`) that the loop must handle itself;
+    /// false means that every word before `resume` was rejected, and that the loop goes on at
+    /// `resume` not in a word: after ASCII non-word bytes, or at a code point whose first folded
+    /// byte is not a word byte, or at a code point ≥ 0x80 after non-word bytes that the loop must
+    /// fold itself. Needs `start + WordBlock.reach <= count`.
+    @inline(__always)
+    func skipRejectedWords(_ base: UnsafePointer<UInt8>, count: Int, from start: Int, block: inout WordBlock) -> (resume: Int, isAtWord: Bool) {
+        let lowerCase: UInt64 = 0x2020_2020_2020_2020
+        var offset = start &- block.base
+        if UInt(bitPattern: offset) > 48 {
+            block = WordBlock(base, at: start)
+            offset = 0
+        }
+        let wordBits = block.words &>> UInt64(offset)
+        let highBits = block.highs &>> UInt64(offset)
+        let span = 64 &- offset
+        // ASCII word starts (each after an ASCII non-word byte unless after a high byte, which
+        // is met first and either ends the block or is stepped over with its word).
+        let starts = wordBits & ~(wordBits &<< 1)
+        let words = firstWordFilter
+        let wordCount = firstWordCount
+        let seconds = secondWordFilter
+        let secondCount = secondWordCount
+        var cursor = 0   // bytes before it are done; the byte before it is no word byte
+        while true {
+            // The ASCII words before the next high byte, in a tight loop.
+            let limit = min((highBits &>> UInt64(cursor)).trailingZeroBitCount &+ cursor, span)
+            var pending = starts & (~0 &<< UInt64(cursor)) & (limit >= 64 ? ~0 : (1 &<< UInt64(limit)) &- 1)
+            var point = start &+ limit
+            var isASCII = false
+            while pending != 0 {
+                let first = pending.trailingZeroBitCount
+                let length = (~wordBits &>> UInt64(first)).trailingZeroBitCount
+                if first &+ length >= limit || length > 15 {
+                    // A word up to a high byte or past the block: `scanWord` below.
+                    point = start &+ first
+                    isASCII = true
+                    break
+                }
+                let wordStart = start &+ first
+                let head = (UInt64(littleEndian: UnsafeRawPointer(base + wordStart).loadUnaligned(as: UInt64.self)) | lowerCase).byteSwapped
+                var hash: UInt64
+                if length <= 8 {
+                    hash = head &>> UInt64(64 &- 8 &* length)
+                } else {
+                    // As `scanWord` hashes a word of 9 to 15 bytes: the first eight packed,
+                    // rotated by the rest, which is added.
+                    let tail = (UInt64(littleEndian: UnsafeRawPointer(base + (wordStart &+ 8)).loadUnaligned(as: UInt64.self)) | lowerCase).byteSwapped
+                    let bits = UInt64(8 &* (length &- 8))
+                    hash = ((head &<< bits) | (head &>> (64 &- bits))) ^ (tail &>> (64 &- bits))
+                }
+                if !isRejected(hash, end: wordStart &+ length, count: count, base, words, wordCount, seconds, secondCount) {
+                    return (wordStart, true)
+                }
+                pending &= pending &- 1
+            }
+            if !isASCII && limit >= span { return (start &+ span, false) }
+            // A word with a letter ≥ 0x80 (or longer, or past the block), or a code point ≥ 0x80
+            // after non-word bytes: hashed as the loop does.
+            let scanned = scanWord(base, count: count, from: point, hash: FirstWordFilter.seed)
+            guard scanned.isSimple && scanned.folded > 0 else { return (point, isASCII || point == start) }
+            if !isRejected(scanned.hash, end: scanned.end, count: count, base, words, wordCount, seconds, secondCount) {
+                return (point, isASCII || point == start)
+            }
+            cursor = scanned.end &- start
+            if cursor >= span { return (scanned.end, false) }
+        }
+    }
+
+    /// For `skipRejectedWords`: whether the loop rejects the word of unfinished hash `hash`
+    /// ending at `end`, on the first-word filter, or (a first word of longer terms only) on
+    /// `keyStage`'s first test: one space, then a short ASCII word followed by ASCII that is no
+    /// second word of a term.
+    @inline(__always)
+    func isRejected(_ hash: UInt64, end: Int, count: Int, _ base: UnsafePointer<UInt8>, _ words: UnsafePointer<UInt64>, _ wordCount: UInt64,
+                    _ seconds: UnsafePointer<UInt64>, _ secondCount: UInt64) -> Bool {
+        let verdict = FirstWordFilter.lookUp(FirstWordFilter.finish(hash), words: words, count: wordCount)
+        guard verdict.isFirstWord else { return true }
+        guard !verdict.isWholeTerm && end &+ 9 <= count && base[end] == 0x20 else { return false }
+        let (lowered, next) = Self.asciiWordPrefixMixed(UInt64(littleEndian: UnsafeRawPointer(base + (end &+ 1)).loadUnaligned(as: UInt64.self)))
+        guard next > 0 && next < 8 && base[end &+ 1 &+ next] < 0x80 else { return false }
+        let alone = lowered.byteSwapped &>> UInt64(64 &- 8 &* next)
+        return !FirstWordFilter.contains(FirstWordFilter.finish(alone), words: seconds, count: secondCount)
     }
 
     /// The hash of the folded word bytes from `start` on, added to `hash`, for words made of

@@ -65,6 +65,9 @@ public final class DictionaryAutomaton: @unchecked Sendable {
     /// Set once the initializer succeeded: until then the caller frees the storage (a throwing
     /// initializer still runs `deinit` once every property is set).
     var ownsStorage = false
+    /// Whether the plain scan steps over rejected words a 64-byte block at a time
+    /// (`skipRejectedWords`); off only in tests that compare both paths.
+    var usesWordBlocks = true
     let bodyChecksum: UInt64
     let keyCheck: UInt64
     var key: SipHashKey?

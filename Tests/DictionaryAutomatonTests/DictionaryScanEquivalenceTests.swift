@@ -312,4 +312,123 @@ import Testing
         let (admittedSeconds, otherSeconds) = admittedOthers(secondWords, words: automaton.secondWordFilter, count: automaton.secondWordCount)
         #expect(!secondWords.isEmpty && admittedSeconds * 10 < otherSeconds, "\(admittedSeconds) of \(otherSeconds) other second words admitted")
     }
+
+    // MARK: Word blocks (`skipRejectedWords`)
+
+    /// Words for the block tests: prose words (ASCII, capitalised, long, with digits), words with
+    /// letters ≥ 0x80 in or at the start, the terms' own words, and code points that fold to
+    /// non-word bytes, to nothing or to a mix.
+    static let blockWords = [
+        "the", "of", "and", "to", "a", "meeting", "budget", "Monday", "review", "invoice", "2024", "17", "x1", "B2B",
+        "abcdefgh", "abcdefghi", "Besprechung", "internationalisation", "Antidisestablishmentarianism", "MINISTRY",
+        "déjà", "été", "très", "réunion", "Müller", "Mueller", "Straße", "STRASSE", "Øst", "Łukasz", "ça", "über", "Zoë",
+        "Lefèvre", "Dupont", "Jean", "JEAN", "du", "pont", "Marie", "Curie", "Magic", "Ministry", "rock", "roll", "n",
+        "e\u{301}", "\u{301}", "\u{200B}", "¼", "ŉ", "ǅ", "ﬁnn", "東京", "😀", "σ", "Σ",
+    ]
+    static let blockSeparators = [
+        " ", " ", " ", " ", " ", " ", "  ", ", ", ".\n", "'s ", "’s ", "'", "-", "–", "\t", "\u{A0}", ": ", "@", "[", "`", "{", "_",
+        "\u{10}", "\u{19}", "\u{7F}", "(", ") ", " « ", " » ",
+    ]
+    static let blockTerms = [
+        "Jean Dupont", "Jean Dupont Martin", "Jean", "Marie Curie", "Zoë Lefèvre", "Müller", "Straße", "du pont", "Ministry of Magic",
+        "Łukasz Nowak", "rock 'n roll", "the meeting", "Besprechung Müller", "abcdefghi", "Abcdefgh Review", "17 review", "x1 b2b",
+        "déjà", "ça", "Monday budget", "review", "2024",
+    ]
+
+    /// Random text of about `length` bytes from `blockWords` and `blockSeparators`, with some
+    /// invalid UTF-8.
+    static func blockText(_ generator: inout Generator, length: Int) -> [UInt8] {
+        var text: [UInt8] = []
+        while text.count < length {
+            if generator.next(40) == 0 {
+                text += invalid[generator.next(invalid.count)]
+            } else {
+                text += Array(blockWords[generator.next(blockWords.count)].utf8)
+            }
+            text += Array(blockSeparators[generator.next(blockSeparators.count)].utf8)
+        }
+        return text
+    }
+
+    /// The in-place scan with word blocks, the same scan without them, and the scan over a folded
+    /// copy report the same matches, on long random text with the awkward cases near the blocks'
+    /// edges, and on random sub-ranges.
+    @Test func wordBlocksAgreeWithTheWordLoopAndTheFoldedScan() throws {
+        let automaton = try makeAutomaton(Self.blockTerms)
+        var generator = Generator(state: 0xB10C)
+        var matches = 0
+        for round in 0..<400 {
+            let text = Self.blockText(&generator, length: 64 + generator.next(round < 300 ? 400 : 6000))
+            let lower = generator.next(text.count + 1)
+            let upper = lower + generator.next(text.count - lower + 1)
+            for range in [0..<text.count, lower..<upper] {
+                var withBlocks: [DictionaryMatch] = []
+                var withoutBlocks: [DictionaryMatch] = []
+                text.withUnsafeBufferPointer { buffer in
+                    automaton.usesWordBlocks = true
+                    automaton.matchesInPlace(in: buffer, range: range, folder: TextFolder(capacity: 64)) { withBlocks.append($0) }
+                    automaton.usesWordBlocks = false
+                    automaton.matchesInPlace(in: buffer, range: range, folder: TextFolder(capacity: 64)) { withoutBlocks.append($0) }
+                    automaton.usesWordBlocks = true
+                }
+                #expect(withBlocks == withoutBlocks, "blocks \(withBlocks.prefix(3)) vs loop \(withoutBlocks.prefix(3)) in \(Array(text)) \(range)")
+                compare(automaton, text, range: range)
+                matches += withBlocks.count
+            }
+        }
+        #expect(matches > 2000)
+    }
+
+    /// The blocks do step over ordinary prose (the fast path is taken, not only tested), and stop
+    /// at a word the filters admit: `skipRejectedWords` on prose returns past every rejected
+    /// word, and exactly at the first word of a term.
+    @Test func wordBlocksStepOverRejectedWordsAndStopAtATerm() throws {
+        let automaton = try makeAutomaton(["Jean Dupont", "Straße"])
+        let prose = Array("the meeting of the budget review, on monday: très bien déjà vu. Jean Dupont was there and the rest of the text goes on".utf8)
+        var block = DictionaryAutomaton.WordBlock()
+        let stop = try #require(prose.firstIndex(of: UInt8(ascii: "J")))
+        prose.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var position = 0
+            var steps = 0
+            while position < stop && steps < 10 {
+                let (resume, isAtWord) = automaton.skipRejectedWords(base, count: buffer.count, from: position, block: &block)
+                #expect(resume > position || isAtWord)
+                if isAtWord && resume == position { break }
+                position = resume
+                while position < stop && !(prose[position] >= 0x61 && prose[position] <= 0x7A || prose[position] >= 0x41 && prose[position] <= 0x5A) { position += 1 }
+                steps += 1
+            }
+            #expect(position == stop, "stopped at \(position), the term starts at \(stop)")
+            #expect(steps <= 3, "\(steps) blocks for \(stop) bytes of prose")
+        }
+        #expect(found(automaton, in: prose) == ["Jean Dupont=0"])
+    }
+
+    /// The 64-byte classification agrees with the byte tables on random bytes, high bytes and
+    /// control characters included (no carry from one byte into the next).
+    @Test func wordBlockClassificationAgreesWithTheTables() {
+        var generator = Generator(state: 0xC1A55)
+        let ascii = TextFolding.asciiTable
+        let common = Array("azAZ09 ,.'\n:@[`{".utf8)
+        for round in 0..<5000 {
+            let text: [UInt8] = (0..<DictionaryAutomaton.WordBlock.reach).map { index in
+                switch generator.next(round % 4 == 0 ? 2 : 6) {
+                case 0: return UInt8(generator.next(256))
+                case 1: return UInt8(0x80 + generator.next(128))
+                default: return common[generator.next(common.count)]
+                }
+            }
+            text.withUnsafeBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                let block = DictionaryAutomaton.WordBlock(base, at: 0)
+                for index in 0..<64 {
+                    let byte = text[index]
+                    let isWord = byte < 0x80 && TextFolding.isWordByte(ascii[Int(byte)])
+                    #expect((block.words >> UInt64(index)) & 1 == (isWord ? 1 : 0), "byte \(byte) at \(index) of \(text)")
+                    #expect((block.highs >> UInt64(index)) & 1 == (byte >= 0x80 ? 1 : 0), "byte \(byte) at \(index)")
+                }
+            }
+        }
+    }
 }
