@@ -34,7 +34,9 @@ func pcre2Message(_ code: Int32) -> String {
 ///
 /// Compiled with `PCRE2_UTF | PCRE2_MATCH_INVALID_UTF` (invalid UTF-8 never errors and is never
 /// repaired), without `PCRE2_UCP` (ASCII `\b`, `\d`, `\w`; use `\p{L}` where letters matter),
-/// with `PCRE2_USE_OFFSET_LIMIT` so that gated searches can bound where a match may start.
+/// with `PCRE2_USE_OFFSET_LIMIT` so that gated searches can bound where a match may start, and
+/// with LF as the newline whatever PCRE2's build default (what `^` and `$` mean under `(?m)`
+/// and what `.` does not match).
 public final class CompiledPattern: @unchecked Sendable {
     let code: OpaquePointer
     /// Number of capture groups.
@@ -55,13 +57,20 @@ public final class CompiledPattern: @unchecked Sendable {
         if caseless { options |= UInt32(PCRE2_CASELESS) }
         let bytes = Array(pattern.utf8)
         let compiled = bytes.withUnsafeBufferPointer { p in
-            pcre2_compile_8(p.baseAddress, p.count, options, &errorCode, &errorOffset, nil)
+            pcre2_compile_8(p.baseAddress, p.count, options, &errorCode, &errorOffset, CompiledPattern.compileContext)
         }
         guard let compiled else {
             throw PatternCompileError(offset: errorOffset, message: pcre2Message(errorCode))
         }
         self.init(code: compiled, jit: jit)
     }
+
+    /// The compile context every pattern shares (read-only once made): newline LF.
+    nonisolated(unsafe) private static let compileContext: OpaquePointer? = {
+        let context = pcre2_compile_context_create_8(nil)
+        if let context { pcre2_set_newline_8(context, UInt32(PCRE2_NEWLINE_LF)) }
+        return context
+    }()
 
     /// Takes ownership of `compiled`.
     private init(code compiled: OpaquePointer, jit: Bool) {

@@ -12,6 +12,17 @@ final class PCRE2Tests: XCTestCase {
         XCTAssertTrue(try CompiledPattern("a+b").isJITCompiled)
     }
 
+    /// The newline is LF whatever the library's build default: `(?m)^` starts a line after `\n`
+    /// (also in CRLF text) and not after a lone `\r`; `.` stops at `\n` only.
+    func testNewlineIsLineFeed() throws {
+        let start = try CompiledPattern("(?m)^b")
+        for (text, at) in [("a\nb", 2), ("a\r\nb", 3), ("a\rb", nil)] as [(String, Int?)] {
+            if case .match(let g) = try match(start, Array(text.utf8)) { XCTAssertEqual(g[0]?.lowerBound, at, text) } else { XCTAssertNil(at, text) }
+        }
+        guard case .match(let g) = try match(try CompiledPattern("a.+"), Array("a\rb\nc".utf8)) else { return XCTFail("no match") }
+        XCTAssertEqual(g[0], 0..<3)
+    }
+
     func testCompileErrorsCarryOffsetAndMessage() {
         XCTAssertThrowsError(try CompiledPattern("foo(bar")) { e in
             let err = e as? PatternCompileError
