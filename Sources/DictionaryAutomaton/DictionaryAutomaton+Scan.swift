@@ -182,18 +182,18 @@ extension DictionaryAutomaton {
         init(_ text: UnsafePointer<UInt8>, at start: Int) {
             base = start
             let high: UInt64 = 0x8080_8080_8080_8080
-            @inline(__always) func atLeast(_ value: UInt64, _ bound: UInt64) -> UInt64 {
-                (value &+ (0x80 - bound) &* 0x0101_0101_0101_0101) & high
-            }
+            let ones: UInt64 = 0x0101_0101_0101_0101
             for lane in 0..<8 {
                 let chunk = UInt64(littleEndian: UnsafeRawPointer(text + (start &+ 8 &* lane)).loadUnaligned(as: UInt64.self))
                 let highLanes = chunk & high
-                // High bytes cleared first, so that no addition carries into the next byte.
-                let ascii = chunk & ~((highLanes >> 7) &* 0xFF)
-                let lower = ascii | 0x2020_2020_2020_2020
-                let letters = atLeast(lower, 0x61) & ~atLeast(lower, 0x7B)
-                let digits = atLeast(ascii, 0x30) & ~atLeast(ascii, 0x3A)
-                words |= Self.gather(letters | digits) &<< UInt64(8 &* lane)
+                // Seven bits a byte, so that no addition below carries into the next byte; bit 7
+                // of (x + 0x80 − bound) is then set exactly when x >= bound. A high byte may look
+                // like a letter here: `highLanes` takes it out.
+                let low = chunk & ~high
+                let lower = low | 0x2020_2020_2020_2020
+                let letters = (lower &+ (0x80 - 0x61) &* ones) & ~(lower &+ (0x80 - 0x7B) &* ones)
+                let digits = (low &+ (0x80 - 0x30) &* ones) & ~(low &+ (0x80 - 0x3A) &* ones)
+                words |= Self.gather((letters | digits) & ~highLanes & high) &<< UInt64(8 &* lane)
                 highs |= Self.gather(highLanes) &<< UInt64(8 &* lane)
             }
         }
