@@ -35,6 +35,7 @@ extension DictionaryAutomaton {
         let firstWordCount = self.firstWordCount
         let usesBlocks = usesWordBlocks
         var block = WordBlock()
+        var prepared = ScannedWord()   // a word the block hashed and stopped at (`folded` 0: none)
         let count = text.count
         let upper = range.upperBound
         var position = range.lowerBound
@@ -58,18 +59,24 @@ extension DictionaryAutomaton {
                     // Step over the ASCII words of the next bytes that the filters reject, all
                     // at once (their look-ups overlap); stop at the first word that needs more
                     // (see `skipRejectedWords`).
-                    let (resume, isAtWord) = skipRejectedWords(base, count: count, from: position, block: &block)
+                    let (resume, isAtWord, word) = skipRejectedWords(base, count: count, from: position, block: &block)
                     position = resume
                     if !isAtWord || position >= upper { continue }
+                    prepared = word
                 }
                 inWord = true
-                // Hash the word while stepping over it; most words cannot start a term.
+                // Hash the word while stepping over it (unless the block did); most words cannot
+                // start a term.
                 var scanned: (hash: UInt64, end: Int, isSimple: Bool, folded: Int)
                 var endsAtASCII = false   // the byte at `scanned.end` is ASCII, not a word byte
-                let (lowered, length) = position &+ 8 <= count
+                let (lowered, length) = prepared.folded > 0 ? (0, 0) : position &+ 8 <= count
                     ? Self.asciiWordPrefixMixed(UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)))
                     : (0, 8)
-                if length < 8 && base[position &+ length] < 0x80 {
+                if prepared.folded > 0 {
+                    scanned = (prepared.hash, prepared.end, true, prepared.folded)
+                    endsAtASCII = prepared.endsAtASCII
+                    prepared.folded = 0
+                } else if length < 8 && base[position &+ length] < 0x80 {
                     // Most words: ASCII, shorter than 8 bytes and followed by ASCII. `scanWord`'s
                     // first step, without the call.
                     scanned = (lowered.byteSwapped >> (64 - UInt64(8 * length)), position &+ length, true, length)
@@ -163,6 +170,15 @@ extension DictionaryAutomaton {
         }
     }
 
+    /// A word hashed as `scanWord` hashes it from the seed: unfinished hash, end, folded bytes
+    /// (0: no word), and whether the byte at `end` is an ASCII non-word byte.
+    struct ScannedWord {
+        var hash: UInt64 = 0
+        var end = 0
+        var folded = 0
+        var endsAtASCII = false
+    }
+
     /// The classified bytes of 64 bytes of text, for `skipRejectedWords`: bit `i` of `words`
     /// is set when byte `base + i` is an ASCII letter or digit, of `highs` when it is ≥ 0x80.
     /// Kept by the scan, so that after a word the loop handled itself the next call reuses it.
@@ -217,13 +233,14 @@ extension DictionaryAutomaton {
     /// `scanWord`, as the loop does. The look-ups of successive words do not wait for each other.
     ///
     /// Returns where the loop goes on: `isAtWord` true means an ASCII word starts at `resume`
-    /// (after an ASCII non-word byte, or `resume == start`) that the loop must handle itself;
+    /// (after an ASCII non-word byte, or `resume == start`) that the loop must handle itself
+    /// (`word`, unless its `folded` is 0, is that word as the loop's own hashing would give it);
     /// false means that every word before `resume` was rejected, and that the loop goes on at
     /// `resume` not in a word: after ASCII non-word bytes, or at a code point whose first folded
     /// byte is not a word byte, or at a code point ≥ 0x80 after non-word bytes that the loop must
     /// fold itself. Needs `start + WordBlock.reach <= count`.
     @inline(__always)
-    func skipRejectedWords(_ base: UnsafePointer<UInt8>, count: Int, from start: Int, block: inout WordBlock) -> (resume: Int, isAtWord: Bool) {
+    func skipRejectedWords(_ base: UnsafePointer<UInt8>, count: Int, from start: Int, block: inout WordBlock) -> (resume: Int, isAtWord: Bool, word: ScannedWord) {
         let lowerCase: UInt64 = 0x2020_2020_2020_2020
         var offset = start &- block.base
         if UInt(bitPattern: offset) > 48 {
@@ -269,20 +286,21 @@ extension DictionaryAutomaton {
                     hash = ((head &<< bits) | (head &>> (64 &- bits))) ^ (tail &>> (64 &- bits))
                 }
                 if !isRejected(hash, end: wordStart &+ length, count: count, base, words, wordCount, seconds, secondCount) {
-                    return (wordStart, true)
+                    return (wordStart, true, ScannedWord(hash: hash, end: wordStart &+ length, folded: length, endsAtASCII: true))
                 }
                 pending &= pending &- 1
             }
-            if !isASCII && limit >= span { return (start &+ span, false) }
+            if !isASCII && limit >= span { return (start &+ span, false, ScannedWord()) }
             // A word with a letter ≥ 0x80 (or longer, or past the block), or a code point ≥ 0x80
             // after non-word bytes: hashed as the loop does.
             let scanned = scanWord(base, count: count, from: point, hash: FirstWordFilter.seed)
-            guard scanned.isSimple && scanned.folded > 0 else { return (point, isASCII || point == start) }
+            guard scanned.isSimple && scanned.folded > 0 else { return (point, isASCII || point == start, ScannedWord()) }
             if !isRejected(scanned.hash, end: scanned.end, count: count, base, words, wordCount, seconds, secondCount) {
-                return (point, isASCII || point == start)
+                let word = isASCII ? ScannedWord(hash: scanned.hash, end: scanned.end, folded: scanned.folded, endsAtASCII: false) : ScannedWord()
+                return (point, isASCII || point == start, word)
             }
             cursor = scanned.end &- start
-            if cursor >= span { return (scanned.end, false) }
+            if cursor >= span { return (scanned.end, false, ScannedWord()) }
         }
     }
 

@@ -392,8 +392,13 @@ import Testing
             var position = 0
             var steps = 0
             while position < stop && steps < 10 {
-                let (resume, isAtWord) = automaton.skipRejectedWords(base, count: buffer.count, from: position, block: &block)
+                let (resume, isAtWord, word) = automaton.skipRejectedWords(base, count: buffer.count, from: position, block: &block)
                 #expect(resume > position || isAtWord)
+                if isAtWord && resume == stop {
+                    // The word it stopped at, hashed as the loop would hash it.
+                    let scanned = automaton.scanWord(base, count: buffer.count, from: stop, hash: FirstWordFilter.seed)
+                    #expect(word.folded == 4 && word.hash == scanned.hash && word.end == scanned.end && word.endsAtASCII)
+                }
                 if isAtWord && resume == position { break }
                 position = resume
                 while position < stop && !(prose[position] >= 0x61 && prose[position] <= 0x7A || prose[position] >= 0x41 && prose[position] <= 0x5A) { position += 1 }
