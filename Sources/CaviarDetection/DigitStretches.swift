@@ -64,44 +64,187 @@ public enum DigitStretches {
     }
 }
 
+/// Left isolation: whether a match can start its digits right after "digit + tight separator".
+///
+/// T (the tight separators) = U+0020, U+00A0, U+202F, U+2009, `.`, `-`, `/`. A stretch is
+/// *initial* unless the character just before it is in T and the one before that is an ASCII
+/// digit. A pattern is *left-isolated* if in every match the stretch of the match's first digit
+/// (measured in the whole subject) is initial; a prefilter may then ignore a run's non-initial
+/// stretches for it. Matches without a digit do not matter.
+///
+/// Rule (syntactic, sound, false when unsure). A root alternation needs every branch isolated.
+/// The walk follows every path from the match start to its first consumed atom (through groups,
+/// alternations, repetitions; an optional or `{0,}` item lets the next one be first), collecting
+/// facts from the zero-width items on the way, all of which hold at the match start:
+///   (a) the previous character is not a digit: `(?<!X)` with a branch of one atom covering 0-9,
+///       a positive lookbehind whose last character cannot be a digit, `^`, `\A`;
+///   (b_t) for each t in T, the previous two characters are not digit + t: `(?<!X)` with a branch
+///       of one atom surely matching t, or of two atoms (all of 0-9, then surely t); `^` and
+///       `\A` give every (b_t) (the previous character is a newline or nothing).
+/// Other assertions are ignored (they only remove matches); a back-reference before the first
+/// atom gives false. The first atom must be
+///   (i) digits only: then (a) and all seven (b_t) are needed. The first digit is at the match
+///       start p; by (a) its stretch S starts at p; if the character at p-1 is some t in T, (b_t)
+///       says the one at p-2 is not a digit, so S is initial;
+///   (ii) unable to match an ASCII digit or any t in T: no facts needed. The first digit of the
+///       match is at some q > p, so S starts within the match at s > p and the characters from p
+///       to s-1 are non-digits. If the one at s-1 is in T, then s-1 > p (the one at p is not in
+///       T), so the one at s-2 is inside the match and is not a digit: S is initial.
+/// Any other first atom (`\w`, `.`, `\D`, `[A-Z0-9]`, a separator, …) gives false. Char sets
+/// know per separator whether an atom may / surely matches it; only "surely" proves (b_t).
+extension DigitStretches {
+    /// The tight separators T, in the bit order of `StretchCharSet.separatorsSome/All`.
+    static let tightSeparators: [UInt32] = [0x20, 0xA0, 0x202F, 0x2009, 0x2E, 0x2D, 0x2F]
+
+    /// Whether every match of the pattern starts its first digit stretch on an initial stretch
+    /// (see the definition above); false when unsure or when the pattern is not modelled.
+    public static func isLeftIsolated(pattern source: String) -> Bool {
+        var parser = StretchParser(source)
+        guard let root = parser.parse() else { return false }
+        for branch in StretchNode.branches(root) {
+            guard branch.leftIsolation(LeftFacts(prevNonDigit: false, notDigitThen: 0)).ok else { return false }
+        }
+        return true
+    }
+
+    /// All of them; false if any is not (or the list is empty).
+    public static func isLeftIsolated(patterns sources: [String]) -> Bool {
+        !sources.isEmpty && sources.allSatisfy { isLeftIsolated(pattern: $0) }
+    }
+}
+
+/// What the zero-width items before the first consumed character prove about the characters
+/// before the match start: (a) `prevNonDigit`; (b_t) bit t of `notDigitThen` (t indexes
+/// `DigitStretches.tightSeparators`): the previous two characters are not digit + t.
+struct LeftFacts: Equatable {
+    var prevNonDigit: Bool
+    var notDigitThen: UInt8
+
+    static let all = LeftFacts(prevNonDigit: true, notDigitThen: StretchCharSet.allSeparators)
+
+    func merged(_ o: LeftFacts) -> LeftFacts {
+        LeftFacts(prevNonDigit: prevNonDigit || o.prevNonDigit, notDigitThen: notDigitThen | o.notDigitThen)
+    }
+
+    func common(_ o: LeftFacts) -> LeftFacts {
+        LeftFacts(prevNonDigit: prevNonDigit && o.prevNonDigit, notDigitThen: notDigitThen & o.notDigitThen)
+    }
+
+    /// Whether an atom may come first under these facts (cases (i) and (ii) of the rule).
+    func admitsFirst(_ s: StretchCharSet) -> Bool {
+        if s.canDigit && !s.canOther { return prevNonDigit && notDigitThen == StretchCharSet.allSeparators }
+        return !s.canDigit && s.separatorsSome == 0
+    }
+}
+
+extension StretchNode {
+    /// Left-isolation walk from facts `facts`: `ok` = every path's first consumed atom is admitted
+    /// under the facts in force there; `passThrough` = the facts holding after the node on the
+    /// paths that consume nothing (nil if every path consumes).
+    func leftIsolation(_ facts: LeftFacts) -> (ok: Bool, passThrough: LeftFacts?) {
+        switch self {
+        case .atom(let s): return (facts.admitsFirst(s), nil)
+        case .empty, .noOp, .nextNonDigit, .wordBoundary: return (true, facts)
+        case .prevNonDigit: return (true, facts.merged(LeftFacts(prevNonDigit: true, notDigitThen: 0)))
+        case .behind(let f): return (true, facts.merged(f))
+        case .backreference: return (false, nil)
+        case .seq(let items):
+            var cur = facts
+            for item in items {
+                let r = item.leftIsolation(cur)
+                guard r.ok else { return (false, nil) }
+                guard let next = r.passThrough else { return (true, nil) }
+                cur = next
+            }
+            return (true, cur)
+        case .alt(let bs):
+            var through: LeftFacts?
+            for b in bs {
+                let r = b.leftIsolation(facts)
+                guard r.ok else { return (false, nil) }
+                if let p = r.passThrough { through = through.map { $0.common(p) } ?? p }
+            }
+            return (true, through)
+        case .repeated(let inner, let lo, let hi):
+            if hi == 0 { return (true, facts) }
+            // Later iterations start after empty ones, with at least these facts (facts only grow).
+            let r = inner.leftIsolation(facts)
+            guard r.ok else { return (false, nil) }
+            return (true, lo == 0 ? facts : r.passThrough)
+        }
+    }
+}
+
 /// What a one-character atom can match: ASCII digits as two 10-bit masks (surely / maybe),
-/// everything else as two booleans (maybe some / surely all).
+/// everything else as two booleans (maybe some / surely all), and the seven tight separators
+/// (`DigitStretches.tightSeparators`) as two 7-bit masks (maybe / surely). Every constant and
+/// operation keeps `…Some` a superset and `…All` a subset of the truth (union ORs both, negation
+/// swaps them complemented), so "surely matches" is never over-claimed.
 struct StretchCharSet: Equatable {
     static let allDigits: UInt16 = 0x3FF
+    static let allSeparators: UInt8 = 0x7F
+    /// Space, NBSP, narrow NBSP, thin space: what `\h` matches among the tight separators.
+    static let spaceSeparators: UInt8 = 0x0F
     var digitsSome: UInt16
     var digitsAll: UInt16
     var otherSome: Bool
     var otherAll: Bool
+    var separatorsSome: UInt8 = allSeparators
+    var separatorsAll: UInt8 = 0
 
-    static let nothing = StretchCharSet(digitsSome: 0, digitsAll: 0, otherSome: false, otherAll: false)
-    static let everything = StretchCharSet(digitsSome: allDigits, digitsAll: allDigits, otherSome: true, otherAll: true)
+    static let nothing = StretchCharSet(digitsSome: 0, digitsAll: 0, otherSome: false, otherAll: false, separatorsSome: 0, separatorsAll: 0)
+    static let everything = StretchCharSet(digitsSome: allDigits, digitsAll: allDigits, otherSome: true, otherAll: true,
+                                           separatorsSome: allSeparators, separatorsAll: allSeparators)
     /// Unknown: may match anything, surely matches nothing.
     static let unknown = StretchCharSet(digitsSome: allDigits, digitsAll: 0, otherSome: true, otherAll: false)
-    static let digits = StretchCharSet(digitsSome: allDigits, digitsAll: allDigits, otherSome: false, otherAll: false)
-    static let nonDigits = StretchCharSet(digitsSome: 0, digitsAll: 0, otherSome: true, otherAll: true)
-    /// Some non-digits only (letters, spaces, punctuation, …).
+    static let digits = StretchCharSet(digitsSome: allDigits, digitsAll: allDigits, otherSome: false, otherAll: false,
+                                       separatorsSome: 0, separatorsAll: 0)
+    /// `\D`: every non-digit, so every separator.
+    static let nonDigits = StretchCharSet(digitsSome: 0, digitsAll: 0, otherSome: true, otherAll: true,
+                                          separatorsSome: allSeparators, separatorsAll: allSeparators)
+    /// Some non-digits only (letters, spaces, punctuation, …); separators unknown.
     static let someOther = StretchCharSet(digitsSome: 0, digitsAll: 0, otherSome: true, otherAll: false)
-    /// All digits and some other characters (`\w`, `.`, `\p{Xan}`, …).
+    /// Some non-digits, none of them a tight separator (letters, marks, `\v`).
+    static let lettersLike = StretchCharSet(digitsSome: 0, digitsAll: 0, otherSome: true, otherAll: false,
+                                            separatorsSome: 0, separatorsAll: 0)
+    /// All digits and some other characters (`\S`, `\p{Xan}`, …); separators unknown.
     static let digitsAndSomeOther = StretchCharSet(digitsSome: allDigits, digitsAll: allDigits, otherSome: true, otherAll: false)
+    /// All digits and some other characters, no tight separator (`\w`, `\p{N}`, `[[:alnum:]]`).
+    static let alnumLike = StretchCharSet(digitsSome: allDigits, digitsAll: allDigits, otherSome: true, otherAll: false,
+                                          separatorsSome: 0, separatorsAll: 0)
+    /// `.` and `\N`: everything but a newline, so every digit and every separator.
+    static let dot = StretchCharSet(digitsSome: allDigits, digitsAll: allDigits, otherSome: true, otherAll: false,
+                                    separatorsSome: allSeparators, separatorsAll: allSeparators)
+    /// `\h` (PCRE2 lists U+0020, U+00A0, U+202F, U+2009 among its characters, with or without UCP).
+    static let horizontalSpace = StretchCharSet(digitsSome: 0, digitsAll: 0, otherSome: true, otherAll: false,
+                                                separatorsSome: spaceSeparators, separatorsAll: spaceSeparators)
+    /// `\s`: surely U+0020; whether it matches NBSP and friends depends on UCP and tables.
+    static let whiteSpace = StretchCharSet(digitsSome: 0, digitsAll: 0, otherSome: true, otherAll: false,
+                                           separatorsSome: allSeparators, separatorsAll: 1)
 
     static func range(_ lo: UInt32, _ hi: UInt32) -> StretchCharSet {
         guard lo <= hi else { return .nothing }
         var bits: UInt16 = 0
         for d in UInt32(48)...UInt32(57) where d >= lo && d <= hi { bits |= 1 << UInt16(d - 48) }
+        var seps: UInt8 = 0
+        for (k, t) in DigitStretches.tightSeparators.enumerated() where t >= lo && t <= hi { seps |= 1 << UInt8(k) }
         let other = lo < 48 || hi > 57
-        return StretchCharSet(digitsSome: bits, digitsAll: bits, otherSome: other, otherAll: lo == 0 && hi >= 0x10FFFF)
+        return StretchCharSet(digitsSome: bits, digitsAll: bits, otherSome: other, otherAll: lo == 0 && hi >= 0x10FFFF,
+                              separatorsSome: seps, separatorsAll: seps)
     }
 
     static func scalar(_ v: UInt32) -> StretchCharSet { range(v, v) }
 
     func union(_ o: StretchCharSet) -> StretchCharSet {
         StretchCharSet(digitsSome: digitsSome | o.digitsSome, digitsAll: digitsAll | o.digitsAll,
-                       otherSome: otherSome || o.otherSome, otherAll: otherAll || o.otherAll)
+                       otherSome: otherSome || o.otherSome, otherAll: otherAll || o.otherAll,
+                       separatorsSome: separatorsSome | o.separatorsSome, separatorsAll: separatorsAll | o.separatorsAll)
     }
 
     var negated: StretchCharSet {
         StretchCharSet(digitsSome: ~digitsAll & Self.allDigits, digitsAll: ~digitsSome & Self.allDigits,
-                       otherSome: !otherAll, otherAll: !otherSome)
+                       otherSome: !otherAll, otherAll: !otherSome,
+                       separatorsSome: ~separatorsAll & Self.allSeparators, separatorsAll: ~separatorsSome & Self.allSeparators)
     }
 
     var canDigit: Bool { digitsSome != 0 }
@@ -117,6 +260,9 @@ indirect enum StretchNode {
     case alt([StretchNode])
     case repeated(StretchNode, min: Int, max: Int?)
     case prevNonDigit
+    /// A zero-width assertion on the characters before the current position (`^`, `\A`,
+    /// negative lookbehinds), with what it proves; `prevNonDigit` facts act like `.prevNonDigit`.
+    case behind(LeftFacts)
     case nextNonDigit
     case wordBoundary
     case backreference(Int)
@@ -237,8 +383,8 @@ struct StretchParser {
         case 0x5B:
             i += 1
             return parseClass().map { .atom($0) }
-        case 0x2E: i += 1; return .atom(.digitsAndSomeOther)        // .
-        case 0x5E: i += 1; return .prevNonDigit                     // ^ (start or after a newline)
+        case 0x2E: i += 1; return .atom(.dot)                       // .
+        case 0x5E: i += 1; return .behind(.all)                     // ^ (start or after a newline)
         case 0x24: i += 1; return .nextNonDigit                     // $ (end or before a newline)
         case 0x5C: return parseEscape()
         case 0x2A, 0x2B, 0x3F: return nil                           // quantifier without atom
@@ -383,8 +529,20 @@ struct StretchParser {
         StretchNode.branches(inner).contains { $0.isDigitCoveringAtom(allowRepeat: true) } ? .nextNonDigit : .noOp
     }
 
+    /// `(?<!X)`: a branch of X that is one atom covering 0-9 proves "previous is a non-digit"; a
+    /// branch that is one atom surely matching a tight separator t proves "previous is not t"
+    /// (hence not digit + t); a branch of two atoms, the first covering 0-9 and the second surely
+    /// matching t, proves "the previous two are not digit + t".
     func negativeLookbehind(_ inner: StretchNode) -> StretchNode {
-        StretchNode.branches(inner).contains { $0.isDigitCoveringAtom(allowRepeat: false) } ? .prevNonDigit : .noOp
+        var facts = LeftFacts(prevNonDigit: false, notDigitThen: 0)
+        for b in StretchNode.branches(inner) {
+            if b.isDigitCoveringAtom(allowRepeat: false) { facts.prevNonDigit = true }
+            facts.notDigitThen |= b.surelyMatchedSeparators
+            if case .seq(let items) = b, items.count == 2, items[0].isDigitCoveringAtom(allowRepeat: false) {
+                facts.notDigitThen |= items[1].surelyMatchedSeparators
+            }
+        }
+        return .behind(facts)
     }
 
     // MARK: escapes
@@ -453,9 +611,14 @@ struct StretchParser {
         switch Character(Unicode.Scalar(c) ?? " ") {
         case "d": return .some(.digits)
         case "D": return .some(.nonDigits)
-        case "w", "S", "H", "V": return .some(.digitsAndSomeOther)
-        case "W": return .some(StretchCharSet.digitsAndSomeOther.negated)
-        case "s", "h", "v": return .some(.someOther)
+        case "w": return .some(.alnumLike)
+        case "W": return .some(StretchCharSet.alnumLike.negated)
+        case "s": return .some(.whiteSpace)
+        case "S": return .some(StretchCharSet.whiteSpace.negated)
+        case "h": return .some(.horizontalSpace)
+        case "H": return .some(StretchCharSet.horizontalSpace.negated)
+        case "v": return .some(.lettersLike)                        // vertical space: no separator
+        case "V": return .some(StretchCharSet.lettersLike.negated)
         case "p", "P": return .some(property(negated: c == 0x50))
         default: return .none
         }
@@ -477,9 +640,10 @@ struct StretchParser {
         let key = name.lowercased().filter { $0 != " " && $0 != "_" && $0 != "-" }
         let set: StretchCharSet
         switch key {
-        case "n", "nd", "xan", "xwd": set = .digitsAndSomeOther
+        case "n", "nd", "xan", "xwd": set = .alnumLike
         case "any": set = .everything
-        case "l", "lu", "ll", "lt", "lm", "lo", "l&", "lc", "m", "mn", "mc", "me", "p", "pc", "pd", "ps", "pe",
+        case "l", "lu", "ll", "lt", "lm", "lo", "l&", "lc", "m", "mn", "mc", "me": set = .lettersLike
+        case "p", "pc", "pd", "ps", "pe",
              "pi", "pf", "po", "s", "sm", "sc", "sk", "so", "z", "zs", "zl", "zp", "c", "cc", "cf", "cs", "co",
              "cn", "nl", "no", "xsp", "xps":
             set = .someOther
@@ -496,11 +660,11 @@ struct StretchParser {
         switch Character(Unicode.Scalar(c) ?? " ") {
         case "b": return .wordBoundary
         case "B", "G": return .noOp
-        case "A": return .prevNonDigit
+        case "A": return .behind(.all)
         case "z", "Z": return .nextNonDigit
         case "N":
             if isChar(0, "{") { return nil }
-            return .atom(.digitsAndSomeOther)
+            return .atom(.dot)
         case "R": return .seq([.atom(.someOther), .repeated(.atom(.someOther), min: 0, max: 1)])
         case "E": return .empty
         case "Q": return nil                                        // quoting: not modelled
@@ -567,8 +731,10 @@ struct StretchParser {
             let set: StretchCharSet
             switch name {
             case "digit": set = .digits
-            case "alnum", "xdigit", "graph", "print", "word", "ascii": set = .digitsAndSomeOther
-            case "alpha", "upper", "lower", "space", "blank", "punct", "cntrl": set = .someOther
+            case "alnum", "xdigit", "word": set = .alnumLike
+            case "graph", "print", "ascii": set = .digitsAndSomeOther
+            case "alpha", "upper", "lower": set = .lettersLike
+            case "space", "blank", "punct", "cntrl": set = .someOther
             default: return nil
             }
             return .set(neg ? set.negated : set)
@@ -615,7 +781,7 @@ extension StretchNode {
     /// an ASCII digit (over-approximated; assertions and back-references treated loosely).
     static func edges(_ node: StretchNode) -> (nullable: Bool, firstDigit: Bool, lastDigit: Bool) {
         switch node {
-        case .empty, .prevNonDigit, .nextNonDigit, .wordBoundary, .noOp: return (true, false, false)
+        case .empty, .prevNonDigit, .behind, .nextNonDigit, .wordBoundary, .noOp: return (true, false, false)
         case .backreference: return (true, true, true)
         case .atom(let s): return (false, s.canDigit, s.canDigit)
         case .alt(let bs):
@@ -642,6 +808,18 @@ extension StretchNode {
                 if !e.nullable { break }
             }
             return (es.allSatisfy(\.nullable), first, last)
+        }
+    }
+
+    /// The tight separators that this node, if it is one character atom (or a group or `{1}` of
+    /// one), surely matches: the bits of `StretchCharSet.separatorsAll`, 0 otherwise.
+    var surelyMatchedSeparators: UInt8 {
+        switch self {
+        case .atom(let s): return s.separatorsAll
+        case .seq(let items) where items.count == 1: return items[0].surelyMatchedSeparators
+        case .alt(let bs): return bs.reduce(0) { $0 | $1.surelyMatchedSeparators }
+        case .repeated(let inner, 1, 1): return inner.surelyMatchedSeparators
+        default: return 0
         }
     }
 
@@ -759,7 +937,9 @@ struct StretchAnalyzer {
                 out = out.union(r)
             }
             return out
-        case .prevNonDigit:
+        case .behind(let facts) where !facts.prevNonDigit:
+            return input
+        case .prevNonDigit, .behind:
             return map(input) { base, known in
                 (base == 0 || base == StateSet.unknown) ? StateSet.zero + (known ? StateSet.nn : 0) : nil
             }
