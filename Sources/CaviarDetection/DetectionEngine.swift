@@ -229,10 +229,10 @@ public final class DetectionEngine {
         switch t {
         case .literal(let i):
             return hits.literal[i]
-        case .digits(let n, let mask):
-            return hits.digitRuns.compactMap { $0.count >= n && $0.stretches & mask != 0 ? $0.range : nil }
-        case .contiguousDigits(let n, let mask):
-            return hits.digitRuns.compactMap { $0.contiguous >= n && $0.stretches & mask != 0 ? $0.range : nil }
+        case .digits(let n, let mask, let initial):
+            return hits.digitRuns.compactMap { $0.count >= n && (initial ? $0.initial : $0.stretches) & mask != 0 ? $0.range : nil }
+        case .contiguousDigits(let n, let mask, let initial):
+            return hits.digitRuns.compactMap { $0.contiguous >= n && (initial ? $0.initial : $0.stretches) & mask != 0 ? $0.range : nil }
         case .upper(let n):
             return hits.upperRuns.filter { $0.count >= n }
         case .all(let ts):

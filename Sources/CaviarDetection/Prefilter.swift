@@ -50,7 +50,7 @@ final class Prefilter {
                 if index[t] == nil { index[t] = lits.count; lits.append(t) }
             case .digits, .contiguousDigits: digits = true
             case .upper: upper = true
-            case .stretches(let t, _): visit(t)
+            case .stretches(let t, _, _): visit(t)
             case .all(let ts), .any(let ts): ts.forEach(visit)
             }
         }
@@ -154,10 +154,11 @@ final class Prefilter {
     /// hashes a trigger (that was a fortieth of redaction time).
     indirect enum Plan {
         case literal(Int)
-        /// Runs with at least N digits and a maximal stretch whose length is in the mask.
-        case digits(Int, UInt64)
-        /// Runs with at least N digits in a row and a maximal stretch whose length is in the mask.
-        case contiguousDigits(Int, UInt64)
+        /// Runs with at least N digits and a maximal stretch (an initial one, if the flag is set)
+        /// whose length is in the mask.
+        case digits(Int, UInt64, initialOnly: Bool)
+        /// Runs with at least N digits in a row and a stretch as for `digits`.
+        case contiguousDigits(Int, UInt64, initialOnly: Bool)
         case upper(Int)
         case all([Plan])
         case any([Plan])
@@ -168,11 +169,11 @@ final class Prefilter {
     func plan(_ t: Trigger) -> Plan {
         switch t {
         case .literal, .keyword, .wordStart: return literalIndex[t].map(Plan.literal) ?? .never
-        case .digits(let n): return .digits(n, ~0)
-        case .contiguousDigits(let n): return .contiguousDigits(n, ~0)
-        case .stretches(.digits(let n), let mask): return .digits(n, mask)
-        case .stretches(.contiguousDigits(let n), let mask): return .contiguousDigits(n, mask)
-        case .stretches(let t, _): return plan(t)
+        case .digits(let n): return .digits(n, ~0, initialOnly: false)
+        case .contiguousDigits(let n): return .contiguousDigits(n, ~0, initialOnly: false)
+        case .stretches(.digits(let n), let mask, let initial): return .digits(n, mask, initialOnly: initial)
+        case .stretches(.contiguousDigits(let n), let mask, let initial): return .contiguousDigits(n, mask, initialOnly: initial)
+        case .stretches(let t, _, _): return plan(t)
         case .upper(let n): return .upper(n)
         case .all(let ts): return .all(ts.map(plan))
         case .any(let ts): return .any(ts.map(plan))
@@ -181,10 +182,12 @@ final class Prefilter {
 
     /// Trigger hits in one region.
     struct Hits {
-        /// Digit runs: range, digit count, the longest stretch of digits without a separator, and
-        /// the lengths of its maximal stretches (bit k: k digits, bit 63: 63 or more; every bit
-        /// for a run that the scanned bytes may have cut, at either end).
-        var digitRuns: [(range: Range<Int>, count: Int, contiguous: Int, stretches: UInt64)] = []
+        /// Digit runs: range, digit count, the longest stretch of digits without a separator, the
+        /// lengths of its maximal stretches (bit k: k digits, bit 63: 63 or more), and those of
+        /// its initial stretches (not just after a digit and one tight separator: space, NBSP,
+        /// narrow NBSP, thin space, `.`, `-`, `/`). Every bit, in both, for a run that the
+        /// scanned bytes may have cut at either end.
+        var digitRuns: [(range: Range<Int>, count: Int, contiguous: Int, stretches: UInt64, initial: UInt64)] = []
         /// Upper-case alphanumeric runs (containing a letter).
         var upperRuns: [Range<Int>] = []
         /// Per literal index, occurrence ranges in increasing order.
@@ -216,6 +219,9 @@ final class Prefilter {
         }
     }
 
+    /// A one-byte tight separator: space, `.`, `-`, `/`.
+    @inline(__always) static func isTightSeparator(_ b: UInt8) -> Bool { b == 32 || b == 46 || b == 45 || b == 47 }
+
     private func scanDigitRuns(_ buf: UnsafeBufferPointer<UInt8>, region: Range<Int>, end: Int, into hits: inout Hits) {
         var i = region.lowerBound
         let stop = region.upperBound
@@ -224,7 +230,8 @@ final class Prefilter {
             if b < 48 || b > 57 { i += 1; continue }
             let start = i
             var count = 0, stretch = 0, contiguous = 0
-            var stretches: UInt64 = 0
+            var stretches: UInt64 = 0, initial: UInt64 = 0
+            var isInitial = true
             var lastDigitEnd = i
             var j = i
             while j < end {
@@ -237,7 +244,9 @@ final class Prefilter {
                     lastDigitEnd = j
                     continue
                 }
-                stretches |= 1 << UInt64(min(stretch, 63))
+                let bit: UInt64 = 1 << UInt64(min(stretch, 63))
+                stretches |= bit
+                if isInitial { initial |= bit }
                 stretch = 0
                 // Up to two separators between digits.
                 var k = j
@@ -248,16 +257,25 @@ final class Prefilter {
                     k += n
                     seps += 1
                 }
-                if seps > 0, k < end, buf[k] >= 48, buf[k] <= 57 { j = k; continue }
+                if seps > 0, k < end, buf[k] >= 48, buf[k] <= 57 {
+                    // One tight separator (the multi-byte ones are all spaces) keeps the next
+                    // stretch from being initial; `(`, `)`, `+` or two separators do not.
+                    isInitial = !(seps == 1 && (k - j > 1 || Prefilter.isTightSeparator(buf[j])))
+                    j = k
+                    continue
+                }
                 break
             }
-            stretches |= 1 << UInt64(min(stretch, 63))
-            // A digit just before the region, or the end of the data right after the run: the
-            // stretch at that edge may be longer than seen here.
-            if (start == region.lowerBound && start > 0 && buf[start - 1] >= 48 && buf[start - 1] <= 57) || lastDigitEnd >= end {
+            let bit: UInt64 = 1 << UInt64(min(stretch, 63))
+            stretches |= bit
+            if isInitial { initial |= bit }
+            // A digit or separator just before the region, or the end of the data right after the
+            // run: the stretch at that edge may be longer, or not initial, beyond what is seen here.
+            if (start == region.lowerBound && start > 0) || lastDigitEnd >= end {
                 stretches = ~0
+                initial = ~0
             }
-            hits.digitRuns.append((start..<lastDigitEnd, count, contiguous, stretches & ~1))
+            hits.digitRuns.append((start..<lastDigitEnd, count, contiguous, stretches & ~1, initial & ~1))
             i = max(lastDigitEnd, i + 1)
         }
     }

@@ -22,11 +22,13 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
     case upper(Int)
     /// A `digits` or `contiguousDigits` trigger restricted to runs that contain a maximal stretch
     /// of ASCII digits (a stretch the characters on either side of it do not continue) whose
-    /// length is in the mask: bit k for k digits, bit 63 for 63 or more. The pack compiler
-    /// derives it from the patterns (`DigitStretches`); packs never write it. A run of a phone
-    /// number (`0151 55102666`: stretches of 4 and 8) then no longer wakes a detector whose
-    /// matches are 11 digits in a row.
-    case stretches(Trigger, UInt64)
+    /// length is in the mask: bit k for k digits, bit 63 for 63 or more. With `initialOnly`, the
+    /// stretch must also be *initial*: not just after a digit and one tight separator (space,
+    /// NBSP, narrow NBSP, thin space, `.`, `-`, `/`), for patterns whose guards forbid a match to
+    /// begin there. The pack compiler derives both from the patterns (`DigitStretches`); packs
+    /// never write them. A phone number's run (`0151 55102666`: stretches of 4 and 8, the 8 not
+    /// initial) then no longer wakes a detector whose matches are 8 or 11 digits in a row.
+    case stretches(Trigger, UInt64, initialOnly: Bool)
     /// Every one of the conditions; hits come from the first.
     case all([Trigger])
     /// Any one of the conditions; hits are the union.
@@ -42,7 +44,8 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         case .digits(let n): hasher.combine(4 as UInt8); hasher.combine(n)
         case .contiguousDigits(let n): hasher.combine(5 as UInt8); hasher.combine(n)
         case .upper(let n): hasher.combine(6 as UInt8); hasher.combine(n)
-        case .stretches(let t, let mask): hasher.combine(9 as UInt8); hasher.combine(mask); t.hash(into: &hasher)
+        case .stretches(let t, let mask, let initial):
+            hasher.combine(9 as UInt8); hasher.combine(mask); hasher.combine(initial); t.hash(into: &hasher)
         case .all(let ts): hasher.combine(7 as UInt8); hasher.combine(ts.count); ts.forEach { $0.hash(into: &hasher) }
         case .any(let ts): hasher.combine(8 as UInt8); hasher.combine(ts.count); ts.forEach { $0.hash(into: &hasher) }
         }
@@ -63,7 +66,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         case .digits(let n): return "digits:\(n)"
         case .contiguousDigits(let n): return "cdigits:\(n)"
         case .upper(let n): return "upper:\(n)"
-        case .stretches(let t, let mask): return "\(t){\(Trigger.describe(mask))}"
+        case .stretches(let t, let mask, let initial): return "\(t){\(initial ? "^" : "")\(Trigger.describe(mask))}"
         case .all(let ts): return ts.map(\.description).joined(separator: " & ")
         case .any(let ts): return "any[" + ts.map(\.description).joined(separator: ", ") + "]"
         }
@@ -151,7 +154,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .literal, .keyword, .wordStart: return [self]
         case .digits, .contiguousDigits, .upper: return []
-        case .stretches(let t, _): return t.literals
+        case .stretches(let t, _, _): return t.literals
         case .all(let ts), .any(let ts): return ts.flatMap(\.literals)
         }
     }
@@ -160,15 +163,15 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
     public static let anyStretch: UInt64 = ~1
 
     /// The trigger with each digit leaf restricted to the stretch lengths in `mask` (see
-    /// `stretches`); unchanged when `mask` is nil (the patterns were not analysed) or allows
-    /// every length.
-    public func restrictingDigitStretches(to mask: UInt64?) -> Trigger {
-        guard let mask, mask & Trigger.anyStretch != Trigger.anyStretch else { return self }
+    /// `stretches`), to initial stretches when `initialOnly`; unchanged when `mask` is nil (the
+    /// patterns were not analysed) or allows every length and `initialOnly` is false.
+    public func restrictingDigitStretches(to mask: UInt64?, initialOnly: Bool = false) -> Trigger {
+        guard let mask, mask & Trigger.anyStretch != Trigger.anyStretch || initialOnly else { return self }
         switch self {
-        case .digits, .contiguousDigits: return .stretches(self, mask & Trigger.anyStretch)
+        case .digits, .contiguousDigits: return .stretches(self, mask & Trigger.anyStretch, initialOnly: initialOnly)
         case .literal, .keyword, .wordStart, .upper, .stretches: return self
-        case .all(let ts): return .all(ts.map { $0.restrictingDigitStretches(to: mask) })
-        case .any(let ts): return .any(ts.map { $0.restrictingDigitStretches(to: mask) })
+        case .all(let ts): return .all(ts.map { $0.restrictingDigitStretches(to: mask, initialOnly: initialOnly) })
+        case .any(let ts): return .any(ts.map { $0.restrictingDigitStretches(to: mask, initialOnly: initialOnly) })
         }
     }
 

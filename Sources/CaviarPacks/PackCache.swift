@@ -22,7 +22,7 @@ import Foundation
 /// in use is never changed under a reader).
 public struct PackCache {
     public let path: String
-    static let magic = Array("CAVPACK9".utf8)
+    static let magic = Array("CAVPACK10".utf8)
 
     public init(path: String) { self.path = path }
 
@@ -389,7 +389,7 @@ struct BinaryWriter {
         case .digits(let n): out.append(4); int(n)
         case .upper(let n): out.append(5); int(n)
         case .contiguousDigits(let n): out.append(8); int(n)
-        case .stretches(let inner, let mask): out.append(9); uint64(mask); trigger(inner)
+        case .stretches(let inner, let mask, let initial): out.append(9); uint64(mask); bool(initial); trigger(inner)
         case .all(let ts): out.append(6); int(ts.count); ts.forEach { trigger($0) }
         case .any(let ts): out.append(7); int(ts.count); ts.forEach { trigger($0) }
         }
@@ -493,8 +493,8 @@ struct BinaryReader {
         case 5: return .upper(int())
         case 8: return .contiguousDigits(int())
         case 9:
-            let mask = uint64()
-            return trigger(depth: depth + 1).map { .stretches($0, mask) }
+            let mask = uint64(), initial = bool()
+            return trigger(depth: depth + 1).map { .stretches($0, mask, initialOnly: initial) }
         case 6, 7:
             var ts: [Trigger] = []
             for _ in 0..<count() where !failed {

@@ -66,20 +66,48 @@ final class TriggerTests: XCTestCase {
             }
         }
         let text = "am 2025-11-18 um 10:30, tel +32 470 12 34 56, Steuer-ID 12345678901 und 123 456789012."
-        XCTAssertEqual(runs(.stretches(.digits(8), bit(11)), text), ["12345678901"])
-        XCTAssertEqual(runs(.stretches(.digits(8), bit(9)), text), ["123 456789012"])
-        XCTAssertEqual(runs(.stretches(.digits(8), bit(2) | bit(3)), text), ["2025-11-18", "32 470 12 34 56", "123 456789012"])
-        XCTAssertEqual(runs(.stretches(.contiguousDigits(9), bit(3)), text), ["123 456789012"])
-        XCTAssertEqual(runs(.stretches(.digits(8), bit(63)), "x " + String(repeating: "7", count: 70) + " y"), [String(repeating: "7", count: 70)])
+        let some: (Trigger, UInt64) -> Trigger = { .stretches($0, $1, initialOnly: false) }
+        XCTAssertEqual(runs(some(.digits(8), bit(11)), text), ["12345678901"])
+        XCTAssertEqual(runs(some(.digits(8), bit(9)), text), ["123 456789012"])
+        XCTAssertEqual(runs(some(.digits(8), bit(2) | bit(3)), text), ["2025-11-18", "32 470 12 34 56", "123 456789012"])
+        XCTAssertEqual(runs(some(.contiguousDigits(9), bit(3)), text), ["123 456789012"])
+        XCTAssertEqual(runs(some(.digits(8), bit(63)), "x " + String(repeating: "7", count: 70) + " y"), [String(repeating: "7", count: 70)])
         // Cut by the end of the data: the last stretch may go on.
-        XCTAssertEqual(runs(.stretches(.digits(8), bit(11)), "ID 123456789"), ["123456789"])
-        XCTAssertEqual(runs(.stretches(.digits(8), bit(11)), "ID 123456789 "), [])
-        XCTAssertEqual(Trigger.stretches(.contiguousDigits(6), bit(6) | bit(8) | bit(9) | bit(10) | bit(63)).description, "cdigits:6{6,8-10,63+}")
+        XCTAssertEqual(runs(some(.digits(8), bit(11)), "ID 123456789"), ["123456789"])
+        XCTAssertEqual(runs(some(.digits(8), bit(11)), "ID 123456789 "), [])
+        XCTAssertEqual(some(.contiguousDigits(6), bit(6) | bit(8) | bit(9) | bit(10) | bit(63)).description, "cdigits:6{6,8-10,63+}")
         // Restricting leaves the literal leaves alone and drops a mask that allows everything.
         let t = try Trigger.parse("digits:9 | lit:ID")
         XCTAssertEqual(t.restrictingDigitStretches(to: bit(9) | bit(11)).description, "any[digits:9{9,11}, lit:ID]")
         XCTAssertEqual(t.restrictingDigitStretches(to: ~0), t)
         XCTAssertEqual(t.restrictingDigitStretches(to: nil), t)
+        XCTAssertEqual(t.restrictingDigitStretches(to: ~0, initialOnly: true).description, "any[digits:9{^1+}, lit:ID]")
+    }
+
+    /// Initial stretches: not just after a digit and one tight separator (space, NBSP, narrow
+    /// NBSP, thin space, `.`, `-`, `/`). `(`, `)`, `+` and pairs of separators keep a stretch
+    /// initial; so does the start of a run.
+    func testInitialOnlyStretchesSkipRunsWhoseStretchFollowsADigitAndATightSeparator() throws {
+        let bit: (Int) -> UInt64 = { 1 << UInt64($0) }
+        let runs: (Trigger, String) -> [String] = { t, text in
+            let bytes = Array(text.utf8)
+            let engine = try? DetectionEngine(detectors: [])
+            let prefilter = Prefilter(triggers: [t])
+            return bytes.withUnsafeBufferPointer { buf in
+                let h = prefilter.scan(buf, region: 0..<buf.count)
+                return (engine?.triggerHits(prefilter.plan(t), h) ?? []).map { String(decoding: bytes[$0], as: UTF8.self) }
+            }
+        }
+        let eight = Trigger.stretches(.digits(8), bit(8), initialOnly: true)
+        for sep in [" ", "\u{00A0}", "\u{202F}", "\u{2009}", ".", "-", "/"] {
+            XCTAssertEqual(runs(eight, "Mobil 0151\(sep)55102666."), [], "separator \(sep.unicodeScalars.first!.value)")
+        }
+        for sep in ["(", ")", "+", " -", ". "] {
+            XCTAssertEqual(runs(eight, "Mobil 0151\(sep)55102666."), ["0151\(sep)55102666"], "separator \(sep)")
+        }
+        XCTAssertEqual(runs(eight, "ID 55102666 0151."), ["55102666 0151"])
+        XCTAssertEqual(runs(.stretches(.digits(8), bit(8), initialOnly: false), "Mobil 0151 55102666."), ["0151 55102666"])
+        XCTAssertEqual(eight.description, "digits:8{^8}")
     }
 
     /// Many literals sharing their first letters, near the end of the buffer too: the
