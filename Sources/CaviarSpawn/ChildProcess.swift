@@ -136,10 +136,17 @@ final class ChildProcess {
             stdoutRead: outputReads[0], stderrRead: outputReads[1])
     }
 
-    /// Writes all of `input` to the child's stdin within `timeout` seconds, closes it, and lets
-    /// the child run on without waiting for it. Returns the child's pid.
+    /// How long a child that keeps moving data may run in all: `timeout` counts from the last
+    /// byte that moved (a large clipboard read on a busy machine is slow, not stuck), up to this.
+    static func hardLimit(_ timeout: Double) -> Double { max(60, 12 * timeout) }
+
+    /// Writes all of `input` to the child's stdin (the child must take some of it at least every
+    /// `timeout` seconds), closes it, and lets the child run on without waiting for it. Returns
+    /// the child's pid.
     func feedAndRelease(input: [UInt8], timeout: Double) throws -> pid_t {
-        let deadline = monotonicSeconds() + max(0, timeout)
+        let start = monotonicSeconds()
+        let hardDeadline = start + ChildProcess.hardLimit(timeout)
+        var deadline = start + max(0, timeout)
         var offset = 0
         while stdinWrite >= 0 && offset < input.count {
             let remaining = deadline - monotonicSeconds()
@@ -152,7 +159,11 @@ final class ChildProcess {
             if ready < 0 && errno != EINTR {
                 throw SpawnError.ioFailed(executable: executable, reason: errnoText(errno))
             }
-            if ready > 0 { writeSome(input, offset: &offset) }
+            if ready > 0 {
+                let before = offset
+                writeSome(input, offset: &offset)
+                if offset > before { deadline = min(hardDeadline, monotonicSeconds() + max(0, timeout)) }
+            }
         }
         let wroteAll = offset >= input.count
         closeStdin()
@@ -162,9 +173,12 @@ final class ChildProcess {
         return pid
     }
 
-    /// Writes `input`, collects output, waits for the child (or kills it at the deadline).
+    /// Writes `input`, collects output, waits for the child; kills it when no byte has moved for
+    /// `timeout` seconds (or it has run `hardLimit`).
     func communicate(input: [UInt8], timeout: Double) throws -> SpawnResult {
-        let deadline = monotonicSeconds() + max(0, timeout)
+        let start = monotonicSeconds()
+        let hardDeadline = start + ChildProcess.hardLimit(timeout)
+        var deadline = start + max(0, timeout)
         var inputOffset = 0
         var collectedOut: [UInt8] = []
         var collectedErr: [UInt8] = []
@@ -213,6 +227,12 @@ final class ChildProcess {
             }
             if ready == 0 { continue }
             idleSleepMicros = 100
+            let moved = inputOffset + collectedOut.count + collectedErr.count
+            defer {
+                if inputOffset + collectedOut.count + collectedErr.count > moved {
+                    deadline = min(hardDeadline, monotonicSeconds() + max(0, timeout))
+                }
+            }
             for entry in pollSet where entry.revents != 0 {
                 if entry.fd == exitFD { continue }  // reaped at the top of the loop
                 if entry.fd == stdinWrite {

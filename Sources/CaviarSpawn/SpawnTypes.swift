@@ -47,7 +47,8 @@ public enum SpawnError: Error, Sendable, Equatable, CustomStringConvertible {
     case notFound(String)
     /// `posix_spawn` or the pipe setup failed; `reason` is the `strerror` text.
     case spawnFailed(executable: String, reason: String)
-    /// The child ran longer than `seconds`; its process group was killed and the child reaped.
+    /// The child moved no data for `seconds` (or ran far longer); its process group was killed
+    /// and the child reaped.
     case timedOut(executable: String, seconds: Double)
     /// Waiting for or talking to the child failed (`reason` is the `strerror` text).
     case ioFailed(executable: String, reason: String)
@@ -59,7 +60,7 @@ public enum SpawnError: Error, Sendable, Equatable, CustomStringConvertible {
         case .spawnFailed(let executable, let reason):
             return "cannot start \(executable): \(reason)"
         case .timedOut(let executable, let seconds):
-            return "\(executable) did not finish within \(Self.format(seconds)) s and was killed"
+            return "\(executable) did not finish (no progress for \(Self.format(seconds)) s) and was killed"
         case .ioFailed(let executable, let reason):
             return "i/o error talking to \(executable): \(reason)"
         }

@@ -41,6 +41,19 @@ final class SpawnTests: XCTestCase {
         XCTAssertFalse(result.isSuccess)
     }
 
+    /// The timeout counts from the last byte that moved: a helper that streams a large
+    /// clipboard slowly (a busy machine) is not killed while its output keeps coming.
+    func testTimeoutCountsFromTheLastOutput() throws {
+        let result = try Spawn.run(
+            "sh", arguments: ["-c", "for i in 1 2 3 4 5 6 7 8; do echo $i; sleep 0.15; done"], stdout: .capture, timeout: 0.6)
+        XCTAssertTrue(result.isSuccess)
+        XCTAssertEqual(String(decoding: result.stdout, as: UTF8.self), "1\n2\n3\n4\n5\n6\n7\n8\n")
+        XCTAssertThrowsError(try Spawn.run("sh", arguments: ["-c", "echo 1; sleep 30"], stdout: .capture, timeout: 0.6)) { error in
+            guard case SpawnError.timedOut? = error as? SpawnError else { return XCTFail("expected timedOut, got \(error)") }
+            XCTAssertTrue("\(error)".contains("no progress for 0.6 s"), "\(error)")
+        }
+    }
+
     func testTimeoutKillsAndReapsTheChild() throws {
         let pidFile = NSTemporaryDirectory() + "caviar-spawn-timeout-\(getpid())"
         defer { unlink(pidFile) }
