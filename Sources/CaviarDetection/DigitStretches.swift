@@ -247,6 +247,16 @@ struct StretchCharSet: Equatable {
                        separatorsSome: ~separatorsAll & Self.allSeparators, separatorsAll: ~separatorsSome & Self.allSeparators)
     }
 
+    /// Space, `.`, `-`, `/`: the tight separators of one UTF-8 byte.
+    static let oneByteSeparators: UInt8 = 0x71
+
+    /// The same set, claiming "surely" only for the one-byte separators.
+    var surelyOneByteSeparatorsOnly: StretchCharSet {
+        var r = self
+        r.separatorsAll &= Self.oneByteSeparators
+        return r
+    }
+
     var canDigit: Bool { digitsSome != 0 }
     var canOther: Bool { otherSome }
     var coversAllDigits: Bool { digitsAll == Self.allDigits }
@@ -610,15 +620,18 @@ struct StretchParser {
     mutating func classEscape(_ c: UInt32) -> StretchCharSet?? {
         switch Character(Unicode.Scalar(c) ?? " ") {
         case "d": return .some(.digits)
-        case "D": return .some(.nonDigits)
+        // Negated type escapes surely match only the one-byte separators: PCRE2 10.42's JIT with
+        // MATCH_INVALID_UTF steps back one byte for them in a lookbehind, so `(?<!\d\D)` lets a
+        // match follow "7" + U+2009 (the interpreter does not); classes, `.`, `\h` are not affected.
+        case "D": return .some(StretchCharSet.nonDigits.surelyOneByteSeparatorsOnly)
         case "w": return .some(.alnumLike)
-        case "W": return .some(StretchCharSet.alnumLike.negated)
+        case "W": return .some(StretchCharSet.alnumLike.negated.surelyOneByteSeparatorsOnly)
         case "s": return .some(.whiteSpace)
-        case "S": return .some(StretchCharSet.whiteSpace.negated)
+        case "S": return .some(StretchCharSet.whiteSpace.negated.surelyOneByteSeparatorsOnly)
         case "h": return .some(.horizontalSpace)
-        case "H": return .some(StretchCharSet.horizontalSpace.negated)
+        case "H": return .some(StretchCharSet.horizontalSpace.negated.surelyOneByteSeparatorsOnly)
         case "v": return .some(.lettersLike)                        // vertical space: no separator
-        case "V": return .some(StretchCharSet.lettersLike.negated)
+        case "V": return .some(StretchCharSet.lettersLike.negated.surelyOneByteSeparatorsOnly)
         case "p", "P": return .some(property(negated: c == 0x50))
         default: return .none
         }

@@ -277,4 +277,192 @@ final class DigitStretchesTests: XCTestCase {
         print("lengths allowed -> detectors: \(histogram.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " "))")
         XCTAssertGreaterThan(modelled, byDetector.count / 2)
     }
+
+    // MARK: left isolation
+
+    static let guards = #"(?<![\p{L}\p{N}#])(?<!\p{N}[.,])(?<![\p{L}\p{N}][\-/])(?<!\p{N}[ \x{00A0}\x{202F}\x{2009}])"#
+
+    func isolated(_ p: String) -> Bool { DigitStretches.isLeftIsolated(pattern: p) }
+
+    func testLeftIsolationHandCases() {
+        XCTAssertTrue(isolated(Self.guards + #"\d{8}"#))
+        XCTAssertFalse(isolated(Self.guards.replacingOccurrences(of: #"(?<!\p{N}[.,])"#, with: "") + #"\d{8}"#), "'.' unguarded")
+        XCTAssertFalse(isolated(Self.guards.replacingOccurrences(of: #"[\-/]"#, with: #"[\-]"#) + #"\d{8}"#), "'/' unguarded")
+        XCTAssertFalse(isolated(Self.guards.replacingOccurrences(of: #"\x{202F}"#, with: "") + #"\d{8}"#), "U+202F unguarded")
+        XCTAssertFalse(isolated(#"(?<!\d)\d{8}"#))
+        XCTAssertTrue(isolated(#"\bBE\d{10}"#), "letters first")
+        XCTAssertFalse(isolated(#"(?<![\d ])(?:\d{9}|BE\d{8})"#), "misses NBSP and the others")
+        XCTAssertFalse(isolated(Self.guards + #"\d{8}|(?<!\d)\d{9}"#), "one branch not isolated")
+        XCTAssertTrue(isolated(Self.guards + #"\d{8}|BE\d{9}"#))
+        XCTAssertFalse(isolated(#"[A-Z0-9]\d+"#))
+        // Facts: ^ and \A rule out everything; \h and \D surely match the spaces; \s does not prove NBSP.
+        XCTAssertTrue(isolated(#"^\d{8}"#))
+        XCTAssertTrue(isolated(#"(?m)^(?:\d{3}|\d{5})"#))
+        XCTAssertTrue(isolated(#"\A\d+"#))
+        XCTAssertTrue(isolated(#"(?<![\d.\-/\h])\d{8}"#))
+        XCTAssertFalse(isolated(#"(?<!\d)(?<!\d\D)\d{8}"#), "JIT: \\D in a lookbehind misses U+2009")
+        XCTAssertFalse(isolated(#"(?<!\d)(?<!\d[\D])\d{8}"#), "type escapes claim one-byte separators only, in classes too")
+        XCTAssertTrue(isolated(#"(?<!\d)(?<!\d.)\d{8}"#))
+        XCTAssertFalse(isolated(#"(?<![\d.\-/\s])\d{8}"#), "\\s surely matches U+0020 only")
+        XCTAssertTrue(isolated(#"(?<![\d.\-/\s\x{A0}\x{202F}\x{2009}])\d{8}"#))
+        XCTAssertTrue(isolated(#"(?<!\d|\d[\h./\-])\d{8}"#))
+        XCTAssertFalse(isolated(#"(?<!\d|\d\d[\h./\-])\d{8}"#), "three-character branch not recognised")
+        XCTAssertFalse(isolated(#"(?<![^\d])\d{8}"#), "[^\\d] is no fact (and (a) is missing)")
+        XCTAssertFalse(isolated(#"(?<=\d[ .])\d{8}"#))
+        // First atoms through optional items, groups and repetitions.
+        XCTAssertTrue(isolated(#"(?:No\.?\h?)?(?<![\d\h./\-])\d{6}"#), "facts after a skipped optional prefix")
+        XCTAssertFalse(isolated(#"(?:No\.?\h?)?\d{6}"#))
+        XCTAssertTrue(isolated(#"(?<![\d\h./\-])(?:No\.?\h?)?\d{6}"#))
+        XCTAssertTrue(isolated(#"(?:[A-Z]{2}|#)\d{6}"#))
+        XCTAssertFalse(isolated(#"(?:[A-Z]{2})?\d{6}"#))
+        XCTAssertFalse(isolated(#"[A-Z]*\d{6}"#))
+        XCTAssertTrue(isolated(#"[A-Z]+\d{6}"#))
+        XCTAssertFalse(isolated(#"\w+\d"#))
+        XCTAssertFalse(isolated(#"\D\d"#))
+        XCTAssertFalse(isolated(#".\d"#))
+        XCTAssertFalse(isolated(#"[ ]?x\d"#), "a separator may come first")
+        XCTAssertFalse(isolated(#"\(\d"#) == false, "'(' is not a tight separator")
+        XCTAssertTrue(isolated(#"\p{Lu}\d"#))
+        XCTAssertFalse(isolated(#"\p{N}\d"#))
+        XCTAssertTrue(isolated(#"(x)\1\d"#), "x first")
+        XCTAssertFalse(isolated(#"(x?)\1\d"#), "back-reference may come first")
+        XCTAssertFalse(isolated(#"(?(1)a|b)\d"#), "not modelled")
+        XCTAssertFalse(DigitStretches.isLeftIsolated(patterns: []))
+        XCTAssertTrue(DigitStretches.isLeftIsolated(patterns: [#"^\d"#, #"x\d"#]))
+        XCTAssertFalse(DigitStretches.isLeftIsolated(patterns: [#"^\d"#, #"\d"#]))
+    }
+
+    /// Every prefilter separator (T and the others) and a few ordinary characters.
+    static let runSeparators = [" ", "\u{A0}", "\u{202F}", "\u{2009}", ".", "-", "/", "(", ")", "+", ",", ":", "#", "x", "\n"]
+
+    /// Digit groups joined by one or two separators, sometimes with letters: runs like phone numbers.
+    func randomRun(_ rng: inout SplitMix) -> String {
+        var out = rng.below(3) == 0 ? randomToken(&rng) : ""
+        for k in 0..<(1 + rng.below(5)) {
+            if k > 0 || rng.below(3) == 0 {
+                out += Self.runSeparators[rng.below(Self.runSeparators.count)]
+                if rng.below(4) == 0 { out += Self.runSeparators[rng.below(Self.runSeparators.count)] }
+            }
+            if rng.below(6) == 0 { out += String(UnicodeScalar(UInt8(65 + rng.below(26)))) }
+            out += (0..<(1 + rng.below(12))).map { _ in String(rng.below(10)) }.joined()
+        }
+        return out
+    }
+
+    /// An example with a digit + separator (+ separator) put right before its marked span.
+    func adversarial(_ example: String, _ rng: inout SplitMix) -> String {
+        let prefix = (0..<(1 + rng.below(3))).map { _ in String(rng.below(10)) }.joined()
+            + Self.runSeparators[rng.below(Self.runSeparators.count)]
+            + (rng.below(4) == 0 ? Self.runSeparators[rng.below(Self.runSeparators.count)] : "")
+        return Self.stripMarkers(example.replacingOccurrences(of: "⟦", with: "⟦" + prefix))
+    }
+
+    static let tightUTF8: [[UInt8]] = [" ", "\u{A0}", "\u{202F}", "\u{2009}", ".", "-", "/"].map { Array($0.utf8) }
+
+    /// Whether the stretch starting at byte `s` is initial (not preceded by digit + tight separator).
+    static func isInitial(_ b: [UInt8], _ s: Int) -> Bool {
+        for t in tightUTF8 where s - t.count - 1 >= 0 && Array(b[(s - t.count)..<s]) == t {
+            let d = b[s - t.count - 1]
+            if d >= 48 && d <= 57 { return false }
+        }
+        return true
+    }
+
+    struct IsolationResult { var patterns = 0, patternsMatched = 0, matches = 0, digitMatches = 0, violations: [String] = [], unmatched: [String] = [] }
+
+    /// Every match of every pattern in its subjects: the first digit's stretch must be initial.
+    func checkIsolation(_ patterns: [(label: String, source: String, subjects: [String])]) throws -> IsolationResult {
+        let matcher = try Matcher(maxCaptures: 64)
+        var r = IsolationResult()
+        for p in patterns {
+            let pattern = try CompiledPattern(p.source, caseless: false, jit: true)
+            r.patterns += 1
+            let before = r.digitMatches
+            for subject in p.subjects {
+                let b = Array(subject.utf8)
+                for start in 0...b.count where start == b.count || b[start] & 0xC0 != 0x80 {
+                    let outcome = try b.withUnsafeBufferPointer { try matcher.match(pattern, in: $0, from: start, startLimit: start) }
+                    guard case .match(let groups) = outcome, let m = groups[0], !m.isEmpty else { continue }
+                    r.matches += 1
+                    guard var s = m.first(where: { b[$0] >= 48 && b[$0] <= 57 }) else { continue }
+                    r.digitMatches += 1
+                    while s > 0, b[s - 1] >= 48, b[s - 1] <= 57 { s -= 1 }
+                    if !Self.isInitial(b, s), r.violations.count < 20 {
+                        r.violations.append("\(p.label): match \(m) of \(subject.debugDescription) starts its digits on a non-initial stretch")
+                    }
+                }
+            }
+            if r.digitMatches > before { r.patternsMatched += 1 } else { r.unmatched.append(p.label) }
+        }
+        return r
+    }
+
+    static let isolationSynthetic: [String] = [
+        guards + #"\d{8}"#, guards + #"\d{2,4}(?:[ .]\d{2,4})+"#, #"\bBE\d{10}"#, #"[A-Z]{2}\d{3}"#, #"#\d+"#,
+        #"^\d{4}"#, #"(?m)^\d+"#, #"\A\d"#, #"(?<![\d.\-/\h])\d{3}"#, #"(?<!\d)(?<!\d.)\d{2}"#,
+        #"(?<!\d|\d[\h./\-])\d{2,}"#, #"(?<![\d.\-/\s\x{A0}\x{202F}\x{2009}])\d{3}"#, #"(?:No|Nr)\.?\h?\d{4}"#,
+        #"(?<![\d\h./\-])(?:No\.?\h?)?\d{3}"#, #"\p{Lu}+\d+"#, #"[:#]\d{2}"#, #"x*y\d"#, #"(?:[A-Z]{2}|#)\d{3}"#,
+        #"(?<![\p{L}\p{N}])(?<!\d[.\-/\h])\d{3}"#, #"(?<![\d ])(?<!\d[\x{A0}\x{202F}\x{2009}.\-/])\d{2}"#,
+    ]
+
+    /// Deliberately not isolated: each must be caught by the checker on these subjects.
+    static let notIsolatedSynthetic: [String] = [
+        #"(?<!\d)\d{3}"#, #"(?<![\d ])\d{3}"#, #"(?<![\d.\-/\s])\d{3}"#, #"(?<!\d|\d[ ./\-])\d{2}"#,
+        #"(?<![\d\x{A0}\x{202F}\x{2009}./\-])\d{3}"#, #"(?<![\d\h./])\d{3}"#, #"(?<!\d)(?<!\d\D)\d{2}"#, #"(?<!\d)(?<!\d\W)\d{2}"#, #"(?<![\d\h.\-])\d{3}"#, #"(?<![\d\h\-/])\d{3}"#,
+        guards.replacingOccurrences(of: #"(?<!\p{N}[.,])"#, with: "") + #"\d{3}"#,
+    ]
+
+    func testLeftIsolationIsSoundAgainstPCRE2() throws {
+        var rng = SplitMix(state: 99)
+        let words = ["No", "Nr", "No.", "BE", "#", "x"]
+        let subjects = (0..<400).map { _ in randomRun(&rng) } + (0..<100).map { _ in randomSubject(&rng) }
+            + (0..<200).map { _ in randomRun(&rng) + Self.runSeparators[rng.below(Self.runSeparators.count)] + words[rng.below(words.count)] + [" ", "", "\u{A0}", ""][rng.below(4)] + randomRun(&rng) }
+        for p in Self.isolationSynthetic { XCTAssertTrue(isolated(p), p) }
+        for p in Self.notIsolatedSynthetic { XCTAssertFalse(isolated(p), p) }
+        let r = try checkIsolation(Self.isolationSynthetic.map { ($0, $0, subjects) })
+        XCTAssertEqual(r.violations, [])
+        XCTAssertEqual(r.patternsMatched, Self.isolationSynthetic.count, "every isolated synthetic pattern matched digits")
+        XCTAssertEqual(r.unmatched, [])
+        print("isolation fuzz (synthetic): \(r.patterns) patterns, \(subjects.count) subjects, \(r.digitMatches) matches with digits")
+        // The checker can fail: each non-isolated pattern shows a non-initial first stretch.
+        for p in Self.notIsolatedSynthetic {
+            let bad = try checkIsolation([(p, p, subjects)])
+            XCTAssertFalse(bad.violations.isEmpty, "the fuzz should catch \(p)")
+        }
+    }
+
+    func testShippedIsolatedPatternsAreSoundAgainstPCRE2() throws {
+        var rng = SplitMix(state: 2026)
+        let all = try shippedPatterns().filter { isolated($0.source) }
+        XCTAssertGreaterThan(all.count, 20)
+        let runs = (0..<60).map { _ in randomRun(&rng) }
+        let cases = all.map { p -> (String, String, [String]) in
+            var subjects = runs
+            for e in p.examples {
+                subjects.append(e)
+                for _ in 0..<12 { subjects.append(adversarial(e, &rng)) }
+                for _ in 0..<12 { subjects.append(mutate(adversarial(e, &rng), &rng)) }
+            }
+            return (p.label, p.source, subjects)
+        }
+        let r = try checkIsolation(cases)
+        XCTAssertEqual(r.violations, [])
+        XCTAssertGreaterThan(r.patternsMatched, r.patterns * 3 / 4, "most isolated patterns are exercised by a match with digits")
+        print("isolation fuzz (shipped): \(r.patterns) isolated pattern sources, \(r.patternsMatched) matched digits, \(r.digitMatches) matches with digits")
+    }
+
+    /// How many digit-triggered detectors are left-isolated (all their patterns), and which not.
+    func testLeftIsolationStatistics() throws {
+        let all = try shippedPatterns().filter { $0.trigger.contains("digits:") }
+        var byDetector: [String: [String]] = [:]
+        for p in all { byDetector[String(p.label.split(separator: "#")[0]), default: []].append(p.source) }
+        var isolatedIds: [String] = []
+        for (id, sources) in byDetector.sorted(by: { $0.key < $1.key }) {
+            if DigitStretches.isLeftIsolated(patterns: sources) { isolatedIds.append(id); continue }
+            let first = sources.first { !isolated($0) } ?? ""
+            print("not isolated \(id): \(first.prefix(110))")
+        }
+        print("digit-triggered detectors: \(byDetector.count), left-isolated \(isolatedIds.count): \(isolatedIds.joined(separator: " "))")
+        XCTAssertGreaterThan(isolatedIds.count, 0)
+    }
 }
