@@ -419,9 +419,11 @@ final class DigitStretchesTests: XCTestCase {
             + (0..<200).map { _ in randomRun(&rng) + Self.runSeparators[rng.below(Self.runSeparators.count)] + words[rng.below(words.count)] + [" ", "", "\u{A0}", ""][rng.below(4)] + randomRun(&rng) }
         for p in Self.isolationSynthetic { XCTAssertTrue(isolated(p), p) }
         for p in Self.notIsolatedSynthetic { XCTAssertFalse(isolated(p), p) }
-        let r = try checkIsolation(Self.isolationSynthetic.map { ($0, $0, subjects) })
+        // Fuzz what the rule says is isolated (so an over-claiming rule brings bad patterns in).
+        let chosen = (Self.isolationSynthetic + Self.notIsolatedSynthetic).filter { isolated($0) }
+        let r = try checkIsolation(chosen.map { ($0, $0, subjects) })
         XCTAssertEqual(r.violations, [])
-        XCTAssertEqual(r.patternsMatched, Self.isolationSynthetic.count, "every isolated synthetic pattern matched digits")
+        XCTAssertEqual(r.patternsMatched, chosen.count, "every isolated synthetic pattern matched digits")
         XCTAssertEqual(r.unmatched, [])
         print("isolation fuzz (synthetic): \(r.patterns) patterns, \(subjects.count) subjects, \(r.digitMatches) matches with digits")
         // The checker can fail: each non-isolated pattern shows a non-initial first stretch.
