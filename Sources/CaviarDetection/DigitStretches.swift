@@ -82,15 +82,16 @@ public enum DigitStretches {
 ///       of one atom surely matching t, or of two atoms (all of 0-9, then surely t); `^` and
 ///       `\A` give every (b_t) (the previous character is a newline or nothing).
 /// Other assertions are ignored (they only remove matches); a back-reference before the first
-/// atom gives false. The first atom must be
-///   (i) digits only: then (a) and all seven (b_t) are needed. The first digit is at the match
-///       start p; by (a) its stretch S starts at p; if the character at p-1 is some t in T, (b_t)
-///       says the one at p-2 is not a digit, so S is initial;
-///   (ii) unable to match an ASCII digit or any t in T: no facts needed. The first digit of the
-///       match is at some q > p, so S starts within the match at s > p and the characters from p
-///       to s-1 are non-digits. If the one at s-1 is in T, then s-1 > p (the one at p is not in
-///       T), so the one at s-2 is inside the match and is not a digit: S is initial.
-/// Any other first atom (`\w`, `.`, `\D`, `[A-Z0-9]`, a separator, …) gives false. Char sets
+/// atom gives false. The first atom must be unable to match any t in T, and if it can match an
+/// ASCII digit, (a) and all seven (b_t) must hold. The first character c (at p) is then
+///   (i) a digit: by (a) the first digit's stretch S starts at p; if the character at p-1 is some
+///       t in T, (b_t) says the one at p-2 is not a digit, so S is initial;
+///   (ii) not a digit (nor in T): the first digit is at some q > p, so S starts within the match
+///       at s > p and the characters from p to s-1 are non-digits. If the one at s-1 is in T,
+///       then s-1 > p (c is not in T), so the one at s-2 is inside the match and is not a
+///       digit: S is initial.
+/// So digits-only atoms need all facts, letters / `#` / `:` need none, `\w` and `[A-Z0-9]` need
+/// all facts, and an atom that may match a separator (`.`, `\D`, `[ .]`, …) gives false. Char sets
 /// know per separator whether an atom may / surely matches it; only "surely" proves (b_t).
 extension DigitStretches {
     /// The tight separators T, in the bit order of `StretchCharSet.separatorsSome/All`.
@@ -130,10 +131,12 @@ struct LeftFacts: Equatable {
         LeftFacts(prevNonDigit: prevNonDigit && o.prevNonDigit, notDigitThen: notDigitThen & o.notDigitThen)
     }
 
-    /// Whether an atom may come first under these facts (cases (i) and (ii) of the rule).
+    /// Whether an atom may come first under these facts: it never matches a tight separator, and
+    /// if it may match a digit, (a) and every (b_t) hold (cases (i) and (ii) of the rule, per
+    /// character the atom consumes).
     func admitsFirst(_ s: StretchCharSet) -> Bool {
-        if s.canDigit && !s.canOther { return prevNonDigit && notDigitThen == StretchCharSet.allSeparators }
-        return !s.canDigit && s.separatorsSome == 0
+        guard s.separatorsSome == 0 else { return false }
+        return !s.canDigit || (prevNonDigit && notDigitThen == StretchCharSet.allSeparators)
     }
 }
 

@@ -318,6 +318,10 @@ final class DigitStretchesTests: XCTestCase {
         XCTAssertFalse(isolated(#"[A-Z]*\d{6}"#))
         XCTAssertTrue(isolated(#"[A-Z]+\d{6}"#))
         XCTAssertFalse(isolated(#"\w+\d"#))
+        XCTAssertFalse(isolated(#"(?<!\d)[A-Z0-9]\d"#))
+        XCTAssertTrue(isolated(Self.guards + #"[A-Z0-9]{2}\d{7}"#), "a digit first meets every guard")
+        XCTAssertTrue(isolated(Self.guards + #"\w\d{7}"#))
+        XCTAssertFalse(isolated(Self.guards + #"[\w.]\d{7}"#), "'.' may come first")
         XCTAssertFalse(isolated(#"\D\d"#))
         XCTAssertFalse(isolated(#".\d"#))
         XCTAssertFalse(isolated(#"[ ]?x\d"#), "a separator may come first")
@@ -402,13 +406,13 @@ final class DigitStretchesTests: XCTestCase {
         #"^\d{4}"#, #"(?m)^\d+"#, #"\A\d"#, #"(?<![\d.\-/\h])\d{3}"#, #"(?<!\d)(?<!\d.)\d{2}"#,
         #"(?<!\d|\d[\h./\-])\d{2,}"#, #"(?<![\d.\-/\s\x{A0}\x{202F}\x{2009}])\d{3}"#, #"(?:No|Nr)\.?\h?\d{4}"#,
         #"(?<![\d\h./\-])(?:No\.?\h?)?\d{3}"#, #"\p{Lu}+\d+"#, #"[:#]\d{2}"#, #"x*y\d"#, #"(?:[A-Z]{2}|#)\d{3}"#,
-        #"(?<![\p{L}\p{N}])(?<!\d[.\-/\h])\d{3}"#, #"(?<![\d ])(?<!\d[\x{A0}\x{202F}\x{2009}.\-/])\d{2}"#,
+        #"(?<![\p{L}\p{N}])(?<!\d[.\-/\h])\d{3}"#, guards + #"[A-Z0-9]{2}\d{3}"#, guards + #"\w\d"#, #"(?<![\d ])(?<!\d[\x{A0}\x{202F}\x{2009}.\-/])\d{2}"#,
     ]
 
     /// Deliberately not isolated: each must be caught by the checker on these subjects.
     static let notIsolatedSynthetic: [String] = [
         #"(?<!\d)\d{3}"#, #"(?<![\d ])\d{3}"#, #"(?<![\d.\-/\s])\d{3}"#, #"(?<!\d|\d[ ./\-])\d{2}"#,
-        #"(?<![\d\x{A0}\x{202F}\x{2009}./\-])\d{3}"#, #"(?<![\d\h./])\d{3}"#, #"(?<!\d)(?<!\d\D)\d{2}"#, #"(?<!\d)(?<!\d\W)\d{2}"#, #"(?<![\d\h.\-])\d{3}"#, #"(?<![\d\h\-/])\d{3}"#,
+        #"(?<![\d\x{A0}\x{202F}\x{2009}./\-])\d{3}"#, #"(?<![\d\h./])\d{3}"#, #"(?<!\d)(?<!\d\D)\d{2}"#, #"(?<!\d)(?<!\d\W)\d{2}"#, #"(?<![\d\h.\-])\d{3}"#, #"(?<![\d\h\-/])\d{3}"#, #"(?<!\d)[A-Z0-9]\d{2}"#, #"[\w.]\d{3}"#,
         guards.replacingOccurrences(of: #"(?<!\p{N}[.,])"#, with: "") + #"\d{3}"#,
     ]
 
