@@ -1,5 +1,7 @@
 // Which lengths of maximal ASCII-digit stretches a regex match can contain: an abstract
-// interpretation of a PCRE2 pattern, used to skip detectors on digit runs they cannot match.
+// interpretation of a PCRE2 pattern, used to skip detectors on digit runs they cannot match;
+// and whether a pattern's matches always start their digits on an "initial" stretch (one not
+// right after digit + tight separator), so later stretches of a run cannot wake it.
 
 /// Which lengths of maximal ASCII-digit stretches a match of a regex can contain.
 ///
@@ -70,7 +72,8 @@ public enum DigitStretches {
 /// *initial* unless the character just before it is in T and the one before that is an ASCII
 /// digit. A pattern is *left-isolated* if in every match the stretch of the match's first digit
 /// (measured in the whole subject) is initial; a prefilter may then ignore a run's non-initial
-/// stretches for it. Matches without a digit do not matter.
+/// stretches for it. Matches without a digit do not matter. "Subject" is the buffer PCRE2 is
+/// given (lookbehinds see nothing before it), so callers classify stretches in that same buffer.
 ///
 /// Rule (syntactic, sound, false when unsure). A root alternation needs every branch isolated.
 /// The walk follows every path from the match start to its first consumed atom (through groups,
