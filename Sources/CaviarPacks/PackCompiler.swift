@@ -129,8 +129,10 @@ public enum PackCompiler {
         if lazy == nil, let t = d.trigger {
             do { trigger = try Trigger.parse(t) } catch let e as TriggerError { throw fail("invalid trigger: \(e.message)") }
             // A digit run wakes a detector only if it has a stretch of digits of a length the
-            // patterns can match (the cache keeps the restricted trigger).
-            trigger = trigger?.restrictingDigitStretches(to: DigitStretches.mask(ofPatterns: sources))
+            // patterns can match, and an initial one if the patterns cannot begin after a digit
+            // and a separator (the cache keeps the restricted trigger).
+            trigger = trigger?.restrictingDigitStretches(to: DigitStretches.mask(ofPatterns: sources),
+                                                         initialOnly: DigitStretches.isLeftIsolated(patterns: sources))
         }
         var policy = DetectorPolicy.redact
         if let p = d.policy {

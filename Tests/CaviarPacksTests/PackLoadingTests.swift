@@ -55,18 +55,24 @@ final class PackLoadingTests: XCTestCase {
                 entity: NATIONAL_ID
                 patterns: ['(\\d)\\1\\d{5}']
                 trigger: cdigits:7
+              - id: t.guarded
+                entity: NATIONAL_ID
+                patterns: ['(?<![\\p{L}\\p{N}])(?<!\\p{N}[ \\x{00A0}\\x{202F}\\x{2009}.\\-/])\\d{8}(?![\\p{L}\\p{N}])']
+                trigger: cdigits:8
             """
         let pack = try PackCompiler.compile(try RawPack.decode(yaml: yaml, file: "t.yaml"))
         let byID = Dictionary(uniqueKeysWithValues: pack.detectors.map { ($0.id, $0) })
         let bit: (Int) -> UInt64 = { 1 << UInt64($0) }
         XCTAssertEqual(byID["t.id"]?.trigger, .any([.stretches(.digits(7), bit(3) | bit(4) | bit(11), initialOnly: false), .literal(Array("ID".utf8))]))
         XCTAssertEqual(byID["t.backref"]?.trigger, .contiguousDigits(7))
+        // Guarded against starting after a digit and a separator: initial stretches only.
+        XCTAssertEqual(byID["t.guarded"]?.trigger, .stretches(.contiguousDigits(8), bit(8), initialOnly: true))
         let engine = try DetectionEngine(detectors: pack.detectors)
-        let text = Array("tel 0151 55102666, ref 123 4567, nr 12345678901 and 1234567\n".utf8)
+        let text = Array("tel 0151 55102666, ref 123 4567, nr 12345678901 and 1234567, id 87654321\n".utf8)
         let found = try text.withUnsafeBufferPointer { buf in
             try engine.scan(buf, from: 0, segmentEnd: buf.count, isFinal: true).detections.map { String(decoding: text[$0.span], as: UTF8.self) }
         }
-        XCTAssertEqual(Set(found), ["123 4567", "12345678901", "5510266"])
+        XCTAssertEqual(Set(found), ["123 4567", "12345678901", "5510266", "87654321"])
     }
 
     func testSelfTestCatchesAWrongExample() throws {
