@@ -22,7 +22,7 @@ import Foundation
 /// in use is never changed under a reader).
 public struct PackCache {
     public let path: String
-    static let magic = Array("CAVPACK10".utf8)
+    static let magic = Array("CAVPACK11".utf8)
 
     public init(path: String) { self.path = path }
 

@@ -59,10 +59,68 @@ public enum PackCompiler {
         var text = pattern
         for _ in 0..<8 {
             let next = try substituteOnce(text, fragments: fragments, file: file, line: line, id: id)
-            if next == text { return text }
+            if next == text { return spellingOutNegatedTypes(text) }
             text = next
         }
         throw PackError(file: file, line: line, detectorID: id, message: "fragments nest more than 8 deep (a fragment refers to itself?)")
+    }
+
+    /// `\D`, `\W` and `\S` outside a character class, spelled as the classes they are without
+    /// UCP. PCRE2 10.42's JIT, under `MATCH_INVALID_UTF`, steps back a single byte for these
+    /// three in a lookbehind, so after a multi-byte character `(?<!x\S)` and `(?<=\S)` answered
+    /// differently from the interpreter (a detector runs in both, and a positive lookbehind that
+    /// fails wrongly loses a match). The classes behave the same in both, and mean the same:
+    /// `\W` keeps its meaning under `(?i)` through `(?-i:…)`.
+    static func spellingOutNegatedTypes(_ pattern: String) -> String {
+        let text = Array(pattern.utf8)
+        guard text.contains(0x5C) else { return pattern }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count + 16)
+        var i = 0
+        var inClass = false, classStart = 0, quoted = false
+        while i < text.count {
+            let b = text[i]
+            if quoted {
+                // \Q…\E: literal text up to \E.
+                if b == 0x5C, i + 1 < text.count, text[i + 1] == 0x45 { quoted = false; out += [b, 0x45]; i += 2 } else { out.append(b); i += 1 }
+                continue
+            }
+            if b == 0x5C, i + 1 < text.count {
+                let e = text[i + 1]
+                if e == 0x51 { quoted = true; out += [b, e]; i += 2; continue }
+                if !inClass {
+                    switch e {
+                    case 0x44: out += Array("[^0-9]".utf8); i += 2; continue                          // \D
+                    case 0x57: out += Array("(?-i:[^0-9A-Za-z_])".utf8); i += 2; continue             // \W
+                    case 0x53: out += Array("[^\\t\\n\\x0B\\f\\r ]".utf8); i += 2; continue       // \S
+                    default: break
+                    }
+                }
+                out += [b, e]
+                i += 2
+                continue
+            }
+            if !inClass && b == 0x5B {
+                inClass = true
+                classStart = i
+                // A `]` right after `[` or `[^` is a literal member.
+                out.append(b); i += 1
+                if i < text.count, text[i] == 0x5E { out.append(text[i]); i += 1 }
+                if i < text.count, text[i] == 0x5D { out.append(text[i]); i += 1 }
+                continue
+            }
+            if inClass {
+                if b == 0x5B, i + 1 < text.count, text[i + 1] == 0x3A, let close = text[(i + 2)...].firstIndex(of: 0x5D), close > i + 2, text[close - 1] == 0x3A {
+                    out += text[i...close]                                                      // [:alpha:]
+                    i = close + 1
+                    continue
+                }
+                if b == 0x5D && i > classStart { inClass = false }
+            }
+            out.append(b)
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func substituteOnce(_ pattern: String, fragments: [String: String], file: String, line: Int?, id: String) throws -> String {

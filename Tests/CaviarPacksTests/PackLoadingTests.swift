@@ -1,6 +1,7 @@
 import CaviarCore
 import CaviarDetection
-import CaviarPacks
+@testable import CaviarPacks
+import CaviarPCRE
 import XCTest
 
 /// Stage-one and stage-two errors name file, line and detector; shipped packs pass their examples.
@@ -73,6 +74,35 @@ final class PackLoadingTests: XCTestCase {
             try engine.scan(buf, from: 0, segmentEnd: buf.count, isFinal: true).detections.map { String(decoding: text[$0.span], as: UTF8.self) }
         }
         XCTAssertEqual(Set(found), ["123 4567", "12345678901", "5510266", "87654321"])
+    }
+
+    /// `\D`, `\W` and `\S` outside classes are spelled as classes (PCRE2 10.42's JIT steps back
+    /// one byte for them in a lookbehind under MATCH_INVALID_UTF); escapes, classes and quoted
+    /// text are left alone, and JIT and interpreter then agree after a multi-byte character.
+    func testNegatedTypeEscapesAreSpelledAsClasses() throws {
+        let spell = PackCompiler.spellingOutNegatedTypes
+        XCTAssertEqual(spell("(?<!x\\S)y"), "(?<!x[^\\t\\n\\x0B\\f\\r ])y")
+        XCTAssertEqual(spell("a\\Wb\\D"), "a(?-i:[^0-9A-Za-z_])b[^0-9]")
+        for unchanged in ["\\\\D", "[\\D\\S]", "[]\\S]\\d", "[^]\\W]", "[[:alpha:]\\S]", "\\Q\\D\\E", "\\d\\w\\s"] {
+            XCTAssertEqual(spell(unchanged), unchanged)
+        }
+        XCTAssertEqual(spell("[a]\\S"), "[a][^\\t\\n\\x0B\\f\\r ]")
+        let pack = try PackCompiler.compile(try RawPack.decode(yaml: "pack: t\ndetectors:\n  - id: t.a\n    entity: X\n    patterns: ['(?<!x\\S)y', '(?<=\\S)z']\n", file: "t.yaml"))
+        let sources = try XCTUnwrap(pack.detectors.first).patternSources
+        XCTAssertFalse(sources.joined().contains("\\S"), "\(sources)")
+        let matcher = try Matcher()
+        for source in sources {
+            for subject in ["xéy", "x y", "éz", " z"] {
+                let bytes = Array(subject.utf8)
+                var outcomes: [Bool] = []
+                for jit in [false, true] {
+                    let p = try CompiledPattern(source, jit: jit)
+                    let outcome = try bytes.withUnsafeBufferPointer { try matcher.match(p, in: $0, from: 0) }
+                    if case .match = outcome { outcomes.append(true) } else { outcomes.append(false) }
+                }
+                XCTAssertEqual(outcomes[0], outcomes[1], "\(source) on \(subject): interpreter and JIT differ")
+            }
+        }
     }
 
     func testSelfTestCatchesAWrongExample() throws {
