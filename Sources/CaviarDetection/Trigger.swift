@@ -159,6 +159,15 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether a `digits` or `contiguousDigits` leaf is part of the trigger.
+    public var hasDigitLeaf: Bool {
+        switch self {
+        case .digits, .contiguousDigits, .stretches: return true
+        case .literal, .keyword, .wordStart, .upper: return false
+        case .all(let ts), .any(let ts): return ts.contains { $0.hasDigitLeaf }
+        }
+    }
+
     /// Every stretch length, 1 to 63 or more.
     public static let anyStretch: UInt64 = ~1
 

@@ -188,9 +188,12 @@ public enum PackCompiler {
             do { trigger = try Trigger.parse(t) } catch let e as TriggerError { throw fail("invalid trigger: \(e.message)") }
             // A digit run wakes a detector only if it has a stretch of digits of a length the
             // patterns can match, and an initial one if the patterns cannot begin after a digit
-            // and a separator (the cache keeps the restricted trigger).
-            trigger = trigger?.restrictingDigitStretches(to: DigitStretches.mask(ofPatterns: sources),
-                                                         initialOnly: DigitStretches.isLeftIsolated(patterns: sources))
+            // and a separator (the cache keeps the restricted trigger). Only digit triggers need
+            // the analysis, which parses every pattern.
+            if let t = trigger, t.hasDigitLeaf {
+                trigger = t.restrictingDigitStretches(to: DigitStretches.mask(ofPatterns: sources),
+                                                      initialOnly: DigitStretches.isLeftIsolated(patterns: sources))
+            }
         }
         var policy = DetectorPolicy.redact
         if let p = d.policy {
