@@ -240,6 +240,15 @@ final class DigitStretchesTests: XCTestCase {
         return out
     }
 
+    /// The pattern sources of every shipped detector with a digit trigger, by detector id.
+    func digitTriggeredDetectors() throws -> [String: [String]] {
+        var byDetector: [String: [String]] = [:]
+        for p in try shippedPatterns() where p.trigger.contains("digits:") {
+            byDetector[String(p.label.split(separator: "#")[0]), default: []].append(p.source)
+        }
+        return byDetector
+    }
+
     func testShippedDetectorsAreSoundAgainstPCRE2() throws {
         let all = try shippedPatterns()
         XCTAssertGreaterThan(all.count, 150)
@@ -253,9 +262,7 @@ final class DigitStretchesTests: XCTestCase {
     /// A detector with a digit trigger needs digits in every match, so its mask is never empty;
     /// prints how many masks are useful (not every length 1...63).
     func testDigitTriggeredDetectorStatistics() throws {
-        let all = try shippedPatterns().filter { $0.trigger.contains("digits:") }
-        var byDetector: [String: [String]] = [:]
-        for p in all { byDetector[String(p.label.split(separator: "#")[0]), default: []].append(p.source) }
+        let byDetector = try digitTriggeredDetectors()
         var modelled = 0, useful = 0
         var histogram: [Int: Int] = [:]
         var givenUp: [String] = []
@@ -459,9 +466,7 @@ final class DigitStretchesTests: XCTestCase {
 
     /// How many digit-triggered detectors are left-isolated (all their patterns), and which not.
     func testLeftIsolationStatistics() throws {
-        let all = try shippedPatterns().filter { $0.trigger.contains("digits:") }
-        var byDetector: [String: [String]] = [:]
-        for p in all { byDetector[String(p.label.split(separator: "#")[0]), default: []].append(p.source) }
+        let byDetector = try digitTriggeredDetectors()
         var isolatedIds: [String] = []
         for (id, sources) in byDetector.sorted(by: { $0.key < $1.key }) {
             if DigitStretches.isLeftIsolated(patterns: sources) { isolatedIds.append(id); continue }
