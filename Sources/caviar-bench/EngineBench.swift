@@ -101,24 +101,36 @@ enum EngineBench {
 
     static func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s.isEmpty ? 0 : s[s.count / 2] }
 
+    /// Starts `caviar redact --stream` reading the read end of `stdin` (a pipe) and writing to the
+    /// write end of `stdout` (a pipe), or to /dev/null; closes the child's ends in this process.
+    /// --stream: with blocking markings enabled, redact otherwise holds output until EOF.
+    static func spawnRedactStream(_ caviar: String, stdin: [Int32], stdout: [Int32]?) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, stdin[0], 0)
+        posix_spawn_file_actions_addclose(&actions, stdin[1])
+        if let stdout {
+            posix_spawn_file_actions_adddup2(&actions, stdout[1], 1)
+            posix_spawn_file_actions_addclose(&actions, stdout[0])
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
+        var pid: pid_t = 0
+        var cargs = [strdup(caviar), strdup("redact"), strdup("--stream"), nil]
+        let rc = posix_spawn(&pid, caviar, &actions, nil, &cargs, environ)
+        for a in cargs { free(a) }
+        guard rc == 0 else { throw BenchError("cannot start \(caviar)") }
+        close(stdin[0])
+        if let stdout { close(stdout[1]) }
+        return pid
+    }
+
     /// Per-line latency of the binary in a pipe: write one line, time until its redaction comes back.
     static func lineLatency(caviar: String, lines: Int) throws -> (Double, Double) {
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0]
         pipe(&inPipe); pipe(&outPipe)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_addclose(&actions, inPipe[1])
-        posix_spawn_file_actions_addclose(&actions, outPipe[0])
-        var pid: pid_t = 0
-        // --stream: with blocking markings enabled, redact otherwise holds output until EOF.
-        var cargs = [strdup(caviar), strdup("redact"), strdup("--stream"), nil]
-        let rc = posix_spawn(&pid, caviar, &actions, nil, &cargs, environ)
-        for a in cargs { free(a) }
-        posix_spawn_file_actions_destroy(&actions)
-        guard rc == 0 else { throw BenchError("cannot start \(caviar)") }
-        close(inPipe[0]); close(outPipe[1])
+        let pid = try spawnRedactStream(caviar, stdin: inPipe, stdout: outPipe)
         var samples: [Double] = []
         var buf = [UInt8](repeating: 0, count: 4096)
         for i in 0..<lines {
@@ -151,19 +163,8 @@ enum EngineBench {
     static func streamPeakRSS(caviar: String, path: String, copies: Int) throws -> (Double, Int32, Int) {
         var inPipe: [Int32] = [0, 0]
         pipe(&inPipe)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addclose(&actions, inPipe[1])
-        var pid: pid_t = 0
-        var cargs = [strdup(caviar), strdup("redact"), strdup("--stream"), nil]
         let t0 = now()
-        let rc = posix_spawn(&pid, caviar, &actions, nil, &cargs, environ)
-        for a in cargs { free(a) }
-        posix_spawn_file_actions_destroy(&actions)
-        guard rc == 0 else { throw BenchError("cannot start \(caviar)") }
-        close(inPipe[0])
+        let pid = try spawnRedactStream(caviar, stdin: inPipe, stdout: nil)
         var peak = 0
         func sample() {
             guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return }
