@@ -125,7 +125,7 @@ public final class DetectionEngine {
         // Single-line detectors.
         for di in singleLine {
             let d = detectors[di]
-            let windows = isGated ? self.windows(for: di, hits: hits, from: pos, until: lineLimit) : [pos..<lineLimit]
+            let windows = isGated ? self.windows(for: di, hits: hits, buf: buf, from: pos, until: lineLimit) : [pos..<lineLimit]
             if windows.isEmpty { continue }
             let patterns = try d.patterns(plannedCalls: windows.count, jitBudget: &jitBudget)
             var resume = [Int](repeating: 0, count: patterns.count)
@@ -137,7 +137,7 @@ public final class DetectionEngine {
         // Multi-line detectors see the whole buffer, with partial matching until EOF.
         for di in multiLine {
             let d = detectors[di]
-            let windows = isGated ? self.windows(for: di, hits: hits, from: pos, until: end) : [pos..<end]
+            let windows = isGated ? self.windows(for: di, hits: hits, buf: buf, from: pos, until: end) : [pos..<end]
             var resume = [Int](repeating: 0, count: d.patternCount)
             if !windows.isEmpty {
                 let patterns = try d.patterns(plannedCalls: windows.count, jitBudget: &jitBudget)
@@ -198,7 +198,7 @@ public final class DetectionEngine {
     }
 
     /// Where matches of `d` may start: `[hit − lead, hit end]` for each hit, merged, clipped to `[from, until)`.
-    func windows(for di: Int, hits: Prefilter.Hits, from: Int, until: Int) -> [Range<Int>] {
+    func windows(for di: Int, hits: Prefilter.Hits, buf: UnsafeBufferPointer<UInt8>, from: Int, until: Int) -> [Range<Int>] {
         let d = detectors[di]
         guard let slot = triggerSlot[di] else { return from < until ? [from..<until] : [] }
         let raw: [Range<Int>]
@@ -211,9 +211,16 @@ public final class DetectionEngine {
             raw = list
         }
         if raw.isEmpty { return [] }
+        // A single-line match lies on the line of the hit it contains, so a window never needs to
+        // reach back past that line's start (a long lead, for example the 260 bytes before an
+        // `@`, would otherwise have PCRE2 try every position of the previous line's tail).
+        let clipsToLine = !d.spansLines
+        let leadCharacters = d.leadCharacters
         var out: [Range<Int>] = []
         for h in raw {
-            let lo = max(from, h.lowerBound - d.lead)
+            var lo = max(from, h.lowerBound - d.lead)
+            if clipsToLine && lo < h.lowerBound { lo = max(lo, lineStart(of: h.lowerBound)) }
+            if let leadCharacters, lo < h.lowerBound { lo = Self.start(ofCharacters: leadCharacters, before: h.lowerBound, notBefore: lo, in: buf) }
             let hi = min(until, h.upperBound + 1)
             if lo >= hi { continue }
             if let last = out.last, lo <= last.upperBound {
@@ -272,6 +279,30 @@ public final class DetectionEngine {
             while k < newlines.count && newlines[k] < blockStart { k += 1 }
             newlineBlocks.append(Int32(k))
         }
+    }
+
+    /// The start of the `count`-th character before `end` (a character starts at every byte that
+    /// is not a UTF-8 continuation byte), or `floor` if that is later. A stray continuation byte
+    /// counts as nothing, which only widens the window; an invalid lead byte counts as a character,
+    /// which is safe because PCRE2 (MATCH_INVALID_UTF) never lets a match contain it.
+    @inline(__always) static func start(ofCharacters count: Int, before end: Int, notBefore floor: Int, in buf: UnsafeBufferPointer<UInt8>) -> Int {
+        var j = end
+        var seen = 0
+        while j > floor && seen < count {
+            j -= 1
+            if buf[j] & 0xC0 != 0x80 { seen += 1 }
+        }
+        return j
+    }
+
+    /// Start of the line containing `i` (just after the last `\n` before `i`, or the start of the
+    /// indexed region); `i` is at or after the start of the indexed region.
+    @inline(__always) func lineStart(of i: Int) -> Int {
+        let b = (i - newlineBase) >> 6
+        var k = b >= 0 && b < newlineBlocks.count ? Int(newlineBlocks[b]) : newlines.count
+        // `k` is the first newline at or after the block's start: step to the first one at or after `i`.
+        while k < newlines.count && newlines[k] < i { k += 1 }
+        return k > 0 ? newlines[k - 1] + 1 : newlineBase
     }
 
     /// End of the line containing `i` (the offset of its `\n`, or `limit`); `i` is at or after

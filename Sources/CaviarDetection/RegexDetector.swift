@@ -69,6 +69,9 @@ public final class RegexDetector: @unchecked Sendable {
     public let trigger: Trigger?
     /// Maximum bytes a match may start before its trigger hit.
     public let lead: Int
+    /// When set (`lead_chars`), a match starts at most this many characters before its trigger
+    /// hit; `lead` is then four bytes a character, the bound wherever characters are not counted.
+    public var leadCharacters: Int?
     public let priority: Int
     public var policy: DetectorPolicy
     /// For detectors whose matches may contain line breaks: the longest allowed match in bytes.

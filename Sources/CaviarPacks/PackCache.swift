@@ -22,7 +22,7 @@ import Foundation
 /// in use is never changed under a reader).
 public struct PackCache {
     public let path: String
-    static let magic = Array("CAVPACK11".utf8)
+    static let magic = Array("CAVPACK12".utf8)
 
     public init(path: String) { self.path = path }
 
@@ -60,6 +60,7 @@ public struct PackCache {
         var line: Int?
         var group: Int
         var lead: Int?
+        var leadCharacters: Int?
         var maxExtent: Int?
         var priority: Int
         var policy: String?
@@ -183,11 +184,13 @@ public struct PackCache {
                         return try PackCompiler.makeBody(raw, sources: sources, file: file, deferCompile: true)
                     },
                     bytecode: { cache.bytecode(bytecode) })
-                detectors.append(RegexDetector(
+                let detector = RegexDetector(
                     storage: storage, patternCount: h.patternCount, sourceBytes: h.sourceBytes, maxCaptureCount: h.maxCaptureCount,
                     maxLookbehind: h.maxLookbehind, id: h.id, entity: EntityType(h.entity), group: h.group, trigger: h.trigger,
-                    lead: h.lead ?? 32, priority: h.priority, policy: policy, maxExtent: h.maxExtent,
-                    origin: file + ":" + String(h.line ?? 0), packID: e.packID))
+                    lead: h.leadCharacters.map { 4 * $0 } ?? h.lead ?? 32, priority: h.priority, policy: policy, maxExtent: h.maxExtent,
+                    origin: file + ":" + String(h.line ?? 0), packID: e.packID)
+                detector.leadCharacters = h.leadCharacters
+                detectors.append(detector)
             }
             let raw = RawPack(file: e.file, id: e.packID, description: "", isEnabledByDefault: e.enabled, fragments: [:], detectors: [])
             packs.append(CompiledPack(raw: raw, detectors: detectors))
@@ -241,7 +244,7 @@ public struct PackCache {
             header.int(e.prepared.count)
             for (d, p) in zip(e.raw.detectors, e.prepared) {
                 header.string(d.id); header.string(d.entity); header.optInt(d.line); header.int(d.group); header.optInt(d.lead)
-                header.optInt(d.maxExtent); header.int(d.priority); header.optString(d.policy)
+                header.optInt(d.leadCharacters); header.optInt(d.maxExtent); header.int(d.priority); header.optString(d.policy)
                 header.int(p.maxCaptureCount); header.int(p.maxLookbehind); header.int(p.sources.count)
                 header.int(p.sources.reduce(0) { $0 + $1.utf8.count }); header.trigger(p.trigger)
                 var body = BinaryWriter()
@@ -399,7 +402,7 @@ struct BinaryWriter {
         string(d.id); optInt(d.line); string(d.entity); optString(d.description)
         int(d.patterns.count)
         for p in d.patterns { string(p.text); optInt(p.line) }
-        bool(d.isCaseless); int(d.group); optString(d.trigger); optInt(d.lead)
+        bool(d.isCaseless); int(d.group); optString(d.trigger); optInt(d.lead); optInt(d.leadCharacters)
         int(d.validators.count)
         for v in d.validators {
             string(v.name); optInt(v.line)
@@ -527,11 +530,11 @@ struct BinaryReader {
             var detectors: [PackCache.HeaderDetector] = []
             detectors.reserveCapacity(m)
             for _ in 0..<m where !failed {
-                let id = string(), entity = string(), line = optInt(), group = int(), lead = optInt(), maxExtent = optInt()
+                let id = string(), entity = string(), line = optInt(), group = int(), lead = optInt(), leadCharacters = optInt(), maxExtent = optInt()
                 let priority = int(), policy = optString(), captures = int(), lookbehind = int(), patterns = count()
                 let sourceBytes = int(), trigger = trigger(depth: 0), body = ref(), bytecode = ref()
                 detectors.append(PackCache.HeaderDetector(
-                    id: id, entity: entity, line: line, group: group, lead: lead, maxExtent: maxExtent, priority: priority, policy: policy,
+                    id: id, entity: entity, line: line, group: group, lead: lead, leadCharacters: leadCharacters, maxExtent: maxExtent, priority: priority, policy: policy,
                     maxCaptureCount: captures, maxLookbehind: lookbehind, patternCount: patterns, sourceBytes: sourceBytes,
                     trigger: trigger, body: body, bytecode: bytecode))
             }
@@ -545,7 +548,7 @@ struct BinaryReader {
         let id = string(), line = optInt(), entity = string(), description = optRawText()
         var patterns: [(text: String, line: Int?)] = []
         for _ in 0..<count() { let t = rawText(); patterns.append((t, optInt())) }
-        let caseless = bool(), group = int(), trigger = optRawText(), lead = optInt()
+        let caseless = bool(), group = int(), trigger = optRawText(), lead = optInt(), leadCharacters = optInt()
         var validators: [RawValidator] = []
         for _ in 0..<count() {
             let name = string(), vline = optInt()
@@ -573,7 +576,7 @@ struct BinaryReader {
             examples.append(list)
         }
         return RawDetector(id: id, line: line, entity: entity, description: description, patterns: patterns, isCaseless: caseless,
-                           group: group, trigger: trigger, lead: lead, validators: validators, confidence: confidence,
+                           group: group, trigger: trigger, lead: lead, leadCharacters: leadCharacters, validators: validators, confidence: confidence,
                            contextWords: words, contextBefore: before, contextAfter: after, contextBoost: boost,
                            contextRequired: required, priority: priority, policy: policy, operatorName: op, maxExtent: extent,
                            allowValues: allowValues, allowRegexes: allowRegexes, matchExamples: examples[0],

@@ -204,20 +204,29 @@ public enum PackCompiler {
         }
         if let m = d.maxExtent, m <= 0 || m > 1 << 20 { throw fail("max_extent must be between 1 and 1048576 bytes") }
         if let l = d.lead, l < 0 || l > 4096 { throw fail("lead must be between 0 and 4096 bytes") }
+        if let c = d.leadCharacters {
+            guard d.lead == nil else { throw fail("give either lead (bytes) or lead_chars (characters), not both") }
+            guard c >= 0 && c <= 1024 else { throw fail("lead_chars must be between 0 and 1024 characters") }
+        }
+        let lead = d.leadCharacters.map { 4 * $0 } ?? d.lead ?? 32
         let body = try makeBody(d, sources: lazy?.sources ?? sources, file: file, deferCompile: lazy != nil)
+        let detector: RegexDetector
         if let lazy {
-            return RegexDetector(
+            detector = RegexDetector(
                 lazySources: lazy.sources, caseless: false, maxCaptureCount: lazy.maxCaptureCount, maxLookbehind: lazy.maxLookbehind, id: d.id,
-                entity: EntityType(d.entity), group: d.group, trigger: trigger, lead: d.lead ?? 32, validators: body.validators,
+                entity: EntityType(d.entity), group: d.group, trigger: trigger, lead: lead, validators: body.validators,
                 confidence: d.confidence, context: body.context, priority: d.priority, policy: policy, operatorName: d.operatorName,
                 maxExtent: d.maxExtent, allowList: body.allowList, origin: "\(file):\(d.line ?? 0)", packID: pack.id,
                 serializedPatterns: lazy.serialized.isEmpty ? nil : lazy.serialized)
+        } else {
+            detector = RegexDetector(
+                id: d.id, entity: EntityType(d.entity), patterns: patterns, group: d.group, trigger: trigger, lead: lead,
+                validators: body.validators, confidence: d.confidence, context: body.context, priority: d.priority, policy: policy,
+                operatorName: d.operatorName, maxExtent: d.maxExtent, allowList: body.allowList,
+                origin: "\(file):\(d.line ?? 0)", packID: pack.id, sources: sources)
         }
-        return RegexDetector(
-            id: d.id, entity: EntityType(d.entity), patterns: patterns, group: d.group, trigger: trigger, lead: d.lead ?? 32,
-            validators: body.validators, confidence: d.confidence, context: body.context, priority: d.priority, policy: policy,
-            operatorName: d.operatorName, maxExtent: d.maxExtent, allowList: body.allowList,
-            origin: "\(file):\(d.line ?? 0)", packID: pack.id, sources: sources)
+        detector.leadCharacters = d.leadCharacters
+        return detector
     }
 
     /// What a detector needs once it matches: validators built, context words folded, the

@@ -38,6 +38,8 @@ public struct RawDetector: Sendable {
     public var group: Int
     public var trigger: String?
     public var lead: Int?
+    /// `lead_chars`: the lead counted in characters (code points) instead of bytes.
+    public var leadCharacters: Int? = nil
     public var validators: [RawValidator]
     public var confidence: Double
     public var contextWords: [String: [String]]
@@ -58,7 +60,7 @@ public struct RawDetector: Sendable {
 extension RawPack {
     static let packKeys: Set<String> = ["pack", "description", "enabled", "fragments", "detectors"]
     static let detectorKeys: Set<String> = [
-        "id", "entity", "description", "patterns", "pattern", "caseless", "group", "trigger", "lead", "validators",
+        "id", "entity", "description", "patterns", "pattern", "caseless", "group", "trigger", "lead", "lead_chars", "validators",
         "confidence", "context", "priority", "policy", "operator", "max_extent", "allow", "examples",
     ]
 
@@ -178,6 +180,7 @@ extension RawPack {
                 return try r.string(node, "trigger", detector: id)
             },
             lead: try m["lead"].map { try r.int($0, "lead", detector: id) },
+            leadCharacters: try m["lead_chars"].map { try r.int($0, "lead_chars", detector: id) },
             validators: validators,
             confidence: try m["confidence"].map { try r.double($0, "confidence", detector: id) } ?? 0.6,
             contextWords: words, contextBefore: before, contextAfter: after, contextBoost: boost, contextRequired: required,

@@ -162,4 +162,27 @@ final class TriggerTests: XCTestCase {
         XCTAssertEqual(ungated, ["rue Haute 5", "via Appia 12", "VIA Roma 1"])
         XCTAssertEqual(try run(gated: true), ungated)
     }
+
+    /// A lead in characters reaches back over four-byte letters as far as over ASCII ones, and
+    /// a single-line window stops at its hit's line start: the gated run finds what the ungated
+    /// one finds, including matches that start right at a line start.
+    func testLeadInCharactersAndLineClippedWindowsFindWhatTheUngatedRegexFinds() throws {
+        let detector = RegexDetector(id: "t.handle", entity: EntityType("EMAIL"),
+                                     patterns: [try CompiledPattern("(?<![\\p{L}])\\p{L}{1,6}@")],
+                                     trigger: try Trigger.parse("lit:@"), lead: 24, confidence: 0.9)
+        detector.leadCharacters = 6
+        let text = Array("𝒜𝒜𝒜𝒜𝒜𝒜@ x ééééé@ y abcdefg@ z\nab@c\n@d e\u{00A0}f@\n".utf8)
+        func run(gated: Bool) throws -> [String] {
+            let engine = try DetectionEngine(detectors: [detector])
+            engine.isGated = gated
+            return try text.withUnsafeBufferPointer { buf in
+                try engine.scan(buf, from: 0, segmentEnd: buf.count, isFinal: true).detections.map {
+                    String(decoding: text[$0.span], as: UTF8.self)
+                }
+            }
+        }
+        let ungated = try run(gated: false)
+        XCTAssertEqual(ungated, ["𝒜𝒜𝒜𝒜𝒜𝒜@", "ééééé@", "ab@", "f@"])
+        XCTAssertEqual(try run(gated: true), ungated)
+    }
 }

@@ -34,6 +34,21 @@ final class PackLoadingTests: XCTestCase {
         XCTAssertTrue(error("pack: t\ndetectors:\n  - id: t.a\n    entity: email\n    patterns: ['x']\n").contains("entity 'email'"))
     }
 
+    /// `lead_chars` counts the lead in characters; it excludes `lead`, and the byte bound used
+    /// wherever characters are not counted is four bytes a character.
+    func testLeadInCharacters() throws {
+        let detector = "pack: t\ndetectors:\n  - id: t.a\n    entity: EMAIL\n    patterns: ['\\w{1,5}@']\n    trigger: lit:@\n"
+        let p = try PackCompiler.compile(try RawPack.decode(yaml: detector + "    lead_chars: 5\n", file: "t.yaml"))
+        XCTAssertEqual(p.detectors.first?.leadCharacters, 5)
+        XCTAssertEqual(p.detectors.first?.lead, 20)
+        let plain = try PackCompiler.compile(try RawPack.decode(yaml: detector + "    lead: 7\n", file: "t.yaml"))
+        XCTAssertNil(plain.detectors.first?.leadCharacters)
+        XCTAssertEqual(plain.detectors.first?.lead, 7)
+        let both = error(detector + "    lead: 8\n    lead_chars: 5\n")
+        XCTAssertTrue(both.contains("t.a") && both.contains("either lead (bytes) or lead_chars"), both)
+        XCTAssertTrue(error(detector + "    lead_chars: 5000\n").contains("lead_chars must be between 0 and 1024"))
+    }
+
     func testFragmentsAreSubstitutedButRegexEscapesAreNot() throws {
         let p = try PackCompiler.compile(try RawPack.decode(yaml: "pack: t\nfragments:\n  S: '[ .]'\ndetectors:\n  - id: t.a\n    entity: X\n    patterns: ['\\p{L}{2}\\d{2}{S}\\d']\n    examples:\n      match: ['⟦ab12 3⟧']\n      no_match: ['ab123']\n", file: "t.yaml"))
         let report = try PackSelfTest.run(p)
@@ -149,6 +164,7 @@ final class PackLoadingTests: XCTestCase {
                 XCTAssertEqual(x.maxCaptureCount, y.maxCaptureCount, x.id)
                 XCTAssertEqual(x.maxLookbehind, y.maxLookbehind, x.id)
                 XCTAssertEqual(x.lead, y.lead, x.id)
+                XCTAssertEqual(x.leadCharacters, y.leadCharacters, x.id)
             }
             let report = try PackSelfTest.run(a)
             XCTAssertEqual(report.failures.map(\.description), [], a.raw.file)
@@ -168,6 +184,7 @@ final class PackLoadingTests: XCTestCase {
             XCTAssertEqual(x.entity, y.entity, x.id)
             XCTAssertEqual(x.group, y.group, x.id)
             XCTAssertEqual(x.lead, y.lead, x.id)
+            XCTAssertEqual(x.leadCharacters, y.leadCharacters, x.id)
             XCTAssertEqual(x.maxExtent, y.maxExtent, x.id)
             XCTAssertEqual(x.priority, y.priority, x.id)
             XCTAssertEqual(x.policy, y.policy, x.id)
