@@ -11,6 +11,13 @@ import CaviarRedaction
 /// included; the absolute byte offset, line and column are.
 public protocol FindingSink: AnyObject {
     func found(_ finding: Finding, value: [UInt8], policy: DetectorPolicy, line: Int, column: Int)
+    /// Whether findings of this policy are wanted at all (default: all). A sink that reports only
+    /// some spares the driver the line and column of every other finding.
+    func wantsFindings(policy: DetectorPolicy) -> Bool
+}
+
+extension FindingSink {
+    public func wantsFindings(policy: DetectorPolicy) -> Bool { true }
 }
 
 /// Wraps the numbering of each emitted region (a session saves its new mappings once per region
@@ -177,7 +184,7 @@ public final class StreamRedactor {
             let policy = policies[d.detectorID] ?? .redact
             let value = Array(buffer[d.span])
             let replacement = replacements[index]
-            if let findings {
+            if let findings, findings.wantsFindings(policy: policy) {
                 let (l, c) = buffer.withUnsafeBufferPointer { cursorPosition.advance(to: d.span.lowerBound, in: $0) }
                 let absolute = (base + d.span.lowerBound)..<(base + d.span.upperBound)
                 findings.found(Finding(entity: d.entity, detectorID: d.detectorID, span: absolute, confidence: d.confidence,
@@ -203,8 +210,14 @@ public final class StreamRedactor {
         var l = line, ls = lineStart
         let b = base
         buffer.withUnsafeBufferPointer { p in
+            guard let start = p.baseAddress else { return }
             var j = pos
-            while j < hold { if p[j] == 10 { l += 1; ls = b + j + 1 }; j += 1 }
+            while j < hold, let found = memchr(start + j, 10, hold - j) {
+                let k = start.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                l += 1
+                ls = b + k + 1
+                j = k + 1
+            }
         }
         line = l
         lineStart = ls
@@ -234,9 +247,14 @@ struct LineCursor {
     var column = 1
 
     mutating func advance(to i: Int, in p: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
-        while scanned < i {
-            if p[scanned] == 10 { line += 1; lineStart = scanned + 1 }
-            scanned += 1
+        if scanned < i, let start = p.baseAddress {
+            while scanned < i, let found = memchr(start + scanned, 10, i - scanned) {
+                let k = start.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                line += 1
+                lineStart = k + 1
+                scanned = k + 1
+            }
+            scanned = max(scanned, i)
         }
         // Columns are counted incrementally along the line (findings come in order).
         if columnAt < lineStart || columnAt > i {

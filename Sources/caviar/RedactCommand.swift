@@ -73,6 +73,8 @@ struct RedactRun {
 
 /// Reports findings whose policy is `warn` on stderr (without values).
 final class WarningReporter: FindingSink {
+    func wantsFindings(policy: DetectorPolicy) -> Bool { policy == .warn }
+
     func found(_ finding: Finding, value: [UInt8], policy: DetectorPolicy, line: Int, column: Int) {
         if policy == .warn {
             Diagnostics.warning("\(finding.entity.name) (\(finding.detectorID)) at line \(line), column \(column) was kept (policy: warn)")

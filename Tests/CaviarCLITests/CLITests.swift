@@ -57,6 +57,18 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(r.out.hasPrefix("caviar ") && r.out.contains("PCRE2 10."), r.out)
     }
 
+    /// A `warn` marking is kept and reported with its line and column (columns count characters);
+    /// the redacted findings around it, which the warning reporter does not want, still go.
+    func testWarnPolicyReportsLineAndColumnAndKeepsTheMarking() throws {
+        let pack = ["--no-default-packs", "--packs", "patterns/core.yaml", "--packs", "patterns/eu-markings.yaml"]
+        let input = "première ligne a@example.org\r\nÀ propos: b@example.org SENSITIVE x\nfin\n"
+        let r = try CaviarBinary.run(pack, stdin: Data(input.utf8))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.out, "première ligne [EMAIL_1]\r\nÀ propos: [EMAIL_2] SENSITIVE x\nfin\n")
+        XCTAssertTrue(r.stderr.contains("CLASSIFICATION_MARKING (eu-markings.sensitive) at line 2, column 25 was kept (policy: warn)"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("EMAIL"), r.stderr)
+    }
+
     func testScanJSONMasksValues() throws {
         let r = try CaviarBinary.run(["scan", "--json"] + corePack, stdin: Data("line one\ncard 4111 1111 1111 1111\n".utf8))
         XCTAssertEqual(r.status, 0)
