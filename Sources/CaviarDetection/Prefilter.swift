@@ -10,6 +10,9 @@ final class Prefilter {
     /// Single-byte literals: folded byte -> literal indices.
     private let singleByte: [[Int]]
     let needsDigits: Bool
+    /// The fewest digits any digit trigger asks for: shorter runs are not recorded (most runs of a
+    /// text are one or two digits: days, hours, counts), unless they reach the end of the data.
+    let minDigitCount: Int
     let needsUpper: Bool
     /// Per folded byte: 1 = a single-byte literal starts with it, 2 = a longer literal does.
     private let firstByteFlags: [UInt8]
@@ -44,11 +47,14 @@ final class Prefilter {
         var index: [Trigger: Int] = [:]
         index.reserveCapacity(4 * triggers.count)
         var digits = false, upper = false
+        var minDigits = Int.max
         func visit(_ t: Trigger) {
             switch t {
             case .literal, .keyword, .wordStart:
                 if index[t] == nil { index[t] = lits.count; lits.append(t) }
-            case .digits, .contiguousDigits: digits = true
+            case .digits(let n), .contiguousDigits(let n):
+                digits = true
+                minDigits = min(minDigits, n)
             case .upper: upper = true
             case .stretches(let t, _, _): visit(t)
             case .all(let ts), .any(let ts): ts.forEach(visit)
@@ -58,6 +64,7 @@ final class Prefilter {
         literals = lits
         literalIndex = index
         needsDigits = digits
+        minDigitCount = max(1, minDigits)
         needsUpper = upper
         var singleByte = [[Int]](repeating: [], count: 256)
         var firstByteFlags = [UInt8](repeating: 0, count: 256)
@@ -275,7 +282,11 @@ final class Prefilter {
                 stretches = ~0
                 initial = ~0
             }
-            hits.digitRuns.append((start..<lastDigitEnd, count, contiguous, stretches & ~1, initial & ~1))
+            // A short run near the end of the data may still grow: the engine's hold-back looks
+            // at the last run (`uncertainStart`), so it is kept.
+            if count >= minDigitCount || lastDigitEnd >= end - 3 {
+                hits.digitRuns.append((start..<lastDigitEnd, count, contiguous, stretches & ~1, initial & ~1))
+            }
             i = max(lastDigitEnd, i + 1)
         }
     }
