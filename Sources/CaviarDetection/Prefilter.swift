@@ -41,6 +41,19 @@ final class Prefilter {
     /// popcount in a portable x86-64 build) or any of its literals is looked at. Keys that share
     /// a slot share a mask, which can only let more positions through.
     private let pairThird: [UInt64]
+    /// The filter of the main loop, one test of four bits per position instead of a chain of
+    /// branches: literals of two bytes by their exact pair (`exactPairs`, case-sensitive ones) or
+    /// folded pair (`foldedPairs`), of three bytes by a hash of their folded bytes (`triples`),
+    /// of four or more by a hash of their first four folded bytes (`quads`). Most literals are
+    /// keywords of five bytes or more, so a position passes about as often as a keyword's first
+    /// four bytes occur, instead of as often as a common letter pair (`en`, `in`, `de`: a third
+    /// of all positions) with a plausible third byte (a tenth).
+    private let exactPairs: [UInt64]
+    private let foldedPairs: [UInt64]
+    private let triples: [UInt64]
+    private let quads: [UInt64]
+    static let tripleBits = 12
+    static let quadBits = 16
 
     init(triggers: [Trigger]) {
         var lits: [Trigger] = []
@@ -135,6 +148,28 @@ final class Prefilter {
             pairMask.append(mask)
         }
         groupStart.append(UInt32(pairLiterals.count))
+        var exactPairs = [UInt64](repeating: 0, count: 1024), foldedPairs = [UInt64](repeating: 0, count: 1024)
+        var triples = [UInt64](repeating: 0, count: 1 << (Prefilter.tripleBits - 6))
+        var quads = [UInt64](repeating: 0, count: 1 << (Prefilter.quadBits - 6))
+        for (i, bytes) in literalBytes.enumerated() where bytes.count >= 2 {
+            var folded: UInt32 = 0
+            for k in 0..<min(4, bytes.count) { folded |= UInt32(Prefilter.fold(bytes[k])) << UInt32(8 * k) }
+            switch bytes.count {
+            case 2:
+                let key = literalIsCaseless[i] ? Int(folded) : Int(bytes[0]) | Int(bytes[1]) << 8
+                if literalIsCaseless[i] { foldedPairs[key >> 6] |= 1 << UInt64(key & 63) } else { exactPairs[key >> 6] |= 1 << UInt64(key & 63) }
+            case 3:
+                let h = Prefilter.hash(folded, bits: Prefilter.tripleBits)
+                triples[h >> 6] |= 1 << UInt64(h & 63)
+            default:
+                let h = Prefilter.hash(folded, bits: Prefilter.quadBits)
+                quads[h >> 6] |= 1 << UInt64(h & 63)
+            }
+        }
+        self.exactPairs = exactPairs
+        self.foldedPairs = foldedPairs
+        self.triples = triples
+        self.quads = quads
         self.pairBits = pairBits
         self.pairRankBase = rankBase
         self.pairGroupStart = groupStart
@@ -150,6 +185,21 @@ final class Prefilter {
     }
 
     @inline(__always) static func fold(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
+
+    /// `fold` of each byte of four (little-endian), without a table: bit 7 of `low + 0x3F` is set
+    /// where a 7-bit byte is at least `A`, of `low + 0x25` where it is above `Z` (no byte carries
+    /// into the next), and bytes of 0x80 or more are left alone.
+    @inline(__always) static func fold(word w: UInt32) -> UInt32 {
+        let high: UInt32 = 0x8080_8080
+        let low = w & 0x7F7F_7F7F
+        let upper = (low &+ 0x3F3F_3F3F) & ~(low &+ 0x2525_2525) & ~w & high
+        return w | upper >> 2
+    }
+
+    /// A bit index of `bits` bits for folded bytes (multiplicative hashing, the high bits).
+    @inline(__always) static func hash(_ folded: UInt32, bits: Int) -> Int {
+        Int(truncatingIfNeeded: (folded &* 0x9E37_79B1) >> UInt32(32 - bits))
+    }
 
     /// The `pairThird` slot of a pair key: the low five bits of both bytes, which keeps every
     /// pair of ASCII letters apart.
@@ -311,6 +361,86 @@ final class Prefilter {
     }
 
     private func scanLiterals(_ buf: UnsafeBufferPointer<UInt8>, region: Range<Int>, end: Int, into hits: inout Hits) {
+        // Positions with four bytes to load take the main loop; the last three of the data the
+        // byte-wise one.
+        let fastStop = min(region.upperBound, end - 3)
+        var i = region.lowerBound
+        if i < fastStop {
+            scanLiteralsFast(buf, from: i, to: fastStop, end: end, into: &hits)
+            i = fastStop
+        }
+        if i < region.upperBound { scanLiteralsByByte(buf, region: i..<region.upperBound, end: end, into: &hits) }
+    }
+
+    /// The main loop: one four-byte load per position, folded in a register; the four filter bits
+    /// (see `quads`) decide whether the position's pair group is looked at.
+    private func scanLiteralsFast(_ buf: UnsafeBufferPointer<UInt8>, from start: Int, to stop: Int, end: Int, into hits: inout Hits) {
+        guard let base = buf.baseAddress else { return }
+        exactPairs.withUnsafeBufferPointer { exact in
+        foldedPairs.withUnsafeBufferPointer { foldedPairs in
+        triples.withUnsafeBufferPointer { triples in
+        quads.withUnsafeBufferPointer { quads in
+        pairBits.withUnsafeBufferPointer { bits in
+        pairPrefix.withUnsafeBufferPointer { prefixes in
+        pairMask.withUnsafeBufferPointer { masks in
+          pairGroupStart.withUnsafeBufferPointer { starts in
+          pairRankBase.withUnsafeBufferPointer { rankBase in
+            pairLiterals.withUnsafeBufferPointer { pairLits in
+              firstByteFlags.withUnsafeBufferPointer { flags in
+                Prefilter.foldTable.withUnsafeBufferPointer { fold in
+                  // Local to the innermost closure: a position captured from outside lived in
+                  // memory, a store and a load on every turn of the loop.
+                  var i = start
+                  while i < stop {
+                      let raw = UInt32(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt32.self))
+                      let folded = Prefilter.fold(word: raw)
+                      let f0 = Int(folded & 0xFF)
+                      if flags[f0] & 1 != 0 {
+                          for li in singleByte[f0] where verify(li, buf, at: i, end: end, fold: fold) {
+                              hits.literal[li].append(i..<(i + 1))
+                          }
+                      }
+                      let exactKey = Int(raw & 0xFFFF), foldedKey = Int(folded & 0xFFFF)
+                      let triple = Prefilter.hash(folded & 0xFF_FFFF, bits: Prefilter.tripleBits)
+                      let quad = Prefilter.hash(folded, bits: Prefilter.quadBits)
+                      let passes = exact[exactKey >> 6] >> UInt64(exactKey & 63) | foldedPairs[foldedKey >> 6] >> UInt64(foldedKey & 63)
+                          | triples[triple >> 6] >> UInt64(triple & 63) | quads[quad >> 6] >> UInt64(quad & 63)
+                      if passes & 1 != 0 {
+                          let key = f0 << 8 | Int((folded >> 8) & 0xFF)
+                          let word = bits[key >> 6], bit: UInt64 = 1 << UInt64(key & 63)
+                          if word & bit != 0 {
+                              let rank = Int(rankBase[key >> 6]) + (word & (bit &- 1)).nonzeroBitCount
+                              var k = Int(starts[rank])
+                              let kEnd = Int(starts[rank + 1])
+                              while k < kEnd {
+                                  if folded & masks[k] == prefixes[k] {
+                                      let li = Int(pairLits[k])
+                                      if verify(li, buf, at: i, end: end, fold: fold) {
+                                          hits.literal[li].append(i..<(i + literalBytes[li].count))
+                                      }
+                                  }
+                                  k += 1
+                              }
+                          }
+                      }
+                      i += 1
+                  }
+                }
+              }
+            }
+          }
+          }
+        }
+        }
+        }
+        }
+        }
+        }
+        }
+    }
+
+    /// The byte-wise loop, for the last bytes of the data (a folded byte past the end counts as 0).
+    private func scanLiteralsByByte(_ buf: UnsafeBufferPointer<UInt8>, region: Range<Int>, end: Int, into hits: inout Hits) {
         let stop = region.upperBound
         var i = region.lowerBound
         pairBits.withUnsafeBufferPointer { bits in
