@@ -39,25 +39,38 @@ public struct ContextWords: Sendable {
         return ContextWords.containsAnyWord(folded, in: left) || ContextWords.containsAnyWord(folded, in: right)
     }
 
-    /// Whether any folded word occurs as a whole word in `text`: one walk over its word starts.
+    /// Whether any folded word occurs as a whole word in `text`: one walk over its word starts,
+    /// comparing against the words that begin with the byte there (one flat byte array, no
+    /// per-word reference counting: this runs for every candidate of a detector with context).
     static func containsAnyWord(_ folded: FoldedWordTable.Built, in text: [UInt8]) -> Bool {
-        let foldedWords = folded.words, byFirstByte = folded.byFirstByte
-        let m = text.count
-        var i = 0
-        while i < m {
-            if i == 0 || !ContextWords.isWordByte(text[i - 1]) {
-                for wi in byFirstByte[Int(text[i])] {
-                    let w = foldedWords[wi]
-                    let n = w.count
-                    guard i + n <= m else { continue }
-                    var k = 1
-                    while k < n && text[i + k] == w[k] { k += 1 }
-                    if k == n && (i + n == m || !ContextWords.isWordByte(text[i + n])) { return true }
+        text.withUnsafeBufferPointer { text in
+        folded.bytes.withUnsafeBufferPointer { bytes in
+        folded.ends.withUnsafeBufferPointer { ends in
+        folded.firstWord.withUnsafeBufferPointer { firstWord in
+            let m = text.count
+            var i = 0
+            while i < m {
+                if i == 0 || !ContextWords.isWordByte(text[i - 1]) {
+                    let lead = Int(text[i])
+                    var wi = Int(firstWord[lead])
+                    let wEnd = Int(firstWord[lead + 1])
+                    while wi < wEnd {
+                        let start = wi == 0 ? 0 : Int(ends[wi - 1])
+                        let n = Int(ends[wi]) - start
+                        wi += 1
+                        guard i + n <= m else { continue }
+                        var k = 1
+                        while k < n && text[i + k] == bytes[start + k] { k += 1 }
+                        if k == n && (i + n == m || !ContextWords.isWordByte(text[i + n])) { return true }
+                    }
                 }
+                i += 1
             }
-            i += 1
+            return false
         }
-        return false
+        }
+        }
+        }
     }
 
     static func back(from i: Int, characters n: Int, in buf: UnsafeBufferPointer<UInt8>) -> Int {
@@ -87,9 +100,14 @@ public struct ContextWords: Sendable {
 /// The folded form of a word list, built once on first use (thread-safe).
 final class FoldedWordTable: @unchecked Sendable {
     struct Built {
+        /// The distinct folded words, sorted by their first byte (stable).
         let words: [[UInt8]]
-        /// Indices into `words` by first byte, so a window is walked once rather than once per word.
-        let byFirstByte: [[Int]]
+        /// The same words end to end, `ends[i]` the end of word `i` in `bytes`.
+        let bytes: [UInt8]
+        let ends: [Int32]
+        /// Words beginning with byte `b` are `firstWord[b]..<firstWord[b + 1]`, so a window is
+        /// walked once rather than once per word.
+        let firstWord: [Int32]
     }
 
     private let source: [String]
@@ -112,9 +130,16 @@ final class FoldedWordTable: @unchecked Sendable {
             while f.last == 32 { f = f.dropLast() }
             if !f.isEmpty && seen.insert(Array(f)).inserted { words.append(Array(f)) }
         }
-        var table = [[Int]](repeating: [], count: 256)
-        for (i, w) in words.enumerated() { if let first = w.first { table[Int(first)].append(i) } }
-        let result = Built(words: words, byFirstByte: table)
+        let sorted = words.enumerated().sorted { ($0.element[0], $0.offset) < ($1.element[0], $1.offset) }.map(\.element)
+        var bytes: [UInt8] = [], ends: [Int32] = []
+        var firstWord = [Int32](repeating: 0, count: 257)
+        for w in sorted {
+            bytes += w
+            ends.append(Int32(bytes.count))
+            firstWord[Int(w[0]) + 1] += 1
+        }
+        for b in 0..<256 { firstWord[b + 1] += firstWord[b] }
+        let result = Built(words: sorted, bytes: bytes, ends: ends, firstWord: firstWord)
         built = result
         return result
     }
