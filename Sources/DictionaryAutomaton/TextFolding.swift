@@ -206,6 +206,20 @@ public final class TextFolder {
         folded.deallocate()
         origins.deallocate()
         starts.deallocate()
+        wordHashStorage?.deallocate()
+    }
+
+    /// The storage of `WordHashCache` (the plain scan's cache of words with bytes ≥ 0x80),
+    /// allocated on first use.
+    var wordHashStorage: UnsafeMutablePointer<UInt64>?
+
+    /// `wordHashStorage`, allocated and zeroed if needed.
+    var wordHashes: UnsafeMutablePointer<UInt64> {
+        if let storage = wordHashStorage { return storage }
+        let storage = UnsafeMutablePointer<UInt64>.allocate(capacity: WordHashCache.wordCount)
+        storage.initialize(repeating: 0, count: WordHashCache.wordCount)
+        wordHashStorage = storage
+        return storage
     }
 
     /// The folded index of word start number `index` (`0..<startCount`).

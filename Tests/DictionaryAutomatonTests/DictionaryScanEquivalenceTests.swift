@@ -386,13 +386,14 @@ import Testing
         let automaton = try makeAutomaton(["Jean Dupont", "Straße"])
         let prose = Array("the meeting of the budget review, on monday: très bien déjà vu. Jean Dupont was there and the rest of the text goes on".utf8)
         var block = DictionaryAutomaton.WordBlock()
+        let folder = TextFolder(capacity: 64)
         let stop = try #require(prose.firstIndex(of: UInt8(ascii: "J")))
         prose.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             var position = 0
             var steps = 0
             while position < stop && steps < 10 {
-                let (resume, isAtWord, word) = automaton.skipRejectedWords(base, count: buffer.count, from: position, block: &block)
+                let (resume, isAtWord, word) = automaton.skipRejectedWords(base, count: buffer.count, from: position, block: &block, cache: folder.wordHashes)
                 #expect(resume > position || isAtWord)
                 if isAtWord && resume == stop {
                     // The word it stopped at, hashed as the loop would hash it.
@@ -426,14 +427,103 @@ import Testing
             }
             text.withUnsafeBufferPointer { buffer in
                 guard let base = buffer.baseAddress else { return }
-                let block = DictionaryAutomaton.WordBlock(base, at: 0)
-                for index in 0..<64 {
-                    let byte = text[index]
-                    let isWord = byte < 0x80 && TextFolding.isWordByte(ascii[Int(byte)])
-                    #expect((block.words >> UInt64(index)) & 1 == (isWord ? 1 : 0), "byte \(byte) at \(index) of \(text)")
-                    #expect((block.highs >> UInt64(index)) & 1 == (byte >= 0x80 ? 1 : 0), "byte \(byte) at \(index)")
+                // The vector classification (x86-64) and the portable one, from any offset.
+                let at = round % 3 == 0 ? 0 : generator.next(DictionaryAutomaton.WordBlock.reach - 64)
+                let blocks = [DictionaryAutomaton.WordBlock(base, at: 0), DictionaryAutomaton.WordBlock.portable(base, at: 0),
+                              DictionaryAutomaton.WordBlock(base + at, at: 0), DictionaryAutomaton.WordBlock.portable(base, at: at)]
+                for (number, block) in blocks.enumerated() {
+                    let origin = number < 2 ? 0 : at
+                    #expect(block.base == (number == 3 ? at : 0))
+                    for index in 0..<64 {
+                        let byte = text[origin + index]
+                        let isWord = byte < 0x80 && TextFolding.isWordByte(ascii[Int(byte)])
+                        #expect((block.words >> UInt64(index)) & 1 == (isWord ? 1 : 0), "block \(number): byte \(byte) at \(index) of \(text)")
+                        #expect((block.highs >> UInt64(index)) & 1 == (byte >= 0x80 ? 1 : 0), "block \(number): byte \(byte) at \(index)")
+                    }
                 }
             }
+        }
+    }
+
+    // MARK: Cached hashes of words with bytes ≥ 0x80 (`WordHashCache`)
+
+    /// Words with letters ≥ 0x80 of every length around the cache's limit (16 bytes), in upper
+    /// and lower case, next to code points ≥ 0x80 that are no letters (inside a run or before
+    /// it) and to terms made of them.
+    static let cacheWords = [
+        "réunion", "RÉUNION", "Réunion", "déjà", "été", "être", "très", "ça", "où", "für", "über", "Müller", "MÜLLER", "Straße",
+        "STRASSE", "Łukasz", "Ødegaard", "Zoë", "Lefèvre", "Ministère", "Strömsonllerlle", "Strömsonllerller", "Strömsonllerllerx",
+        "ééééééé", "éééééééé", "ééééééééé", "aéaéaéaéaéa", "Æsir", "æ", "ß", "l’été", "«été»", "été\u{A0}déjà", "n°", "€",
+        "e\u{301}té", "\u{301}", "ǅemal", "ﬁné", "Σίσυφος", "東京", "x\u{200B}é", "the", "meeting", "budget", "Jean", "Dupont",
+    ]
+    static let cacheTerms = [
+        "Zoë Lefèvre", "Müller", "Straße", "Łukasz Nowak", "été déjà", "Réunion Budget", "Ministère de", "Ødegaard",
+        "Strömsonllerller", "Strömsonllerllerx", "ééééééééé", "Jean Dupont", "déjà vu", "über alles", "Σίσυφος",
+    ]
+
+    /// The scan with word blocks (which takes hashes from the cache, and fills it) reports what
+    /// the word loop and the folded scan report, with a cold cache, a cache warmed by the same
+    /// text (every run with a letter ≥ 0x80 seen before), and a cache warmed by another
+    /// dictionary's scan (hashes do not depend on the dictionary).
+    @Test func cachedWordHashesAgreeWithTheWordLoopAndTheFoldedScan() throws {
+        let automaton = try makeAutomaton(Self.cacheTerms)
+        let other = try makeAutomaton(Self.blockTerms)
+        var generator = Generator(state: 0xCAC4E)
+        let shared = TextFolder(capacity: 64)
+        var matches = 0
+        for round in 0..<300 {
+            var text: [UInt8] = []
+            while text.count < 64 + generator.next(round < 200 ? 300 : 3000) {
+                text += Array(Self.cacheWords[generator.next(Self.cacheWords.count)].utf8)
+                text += Array(Self.blockSeparators[generator.next(Self.blockSeparators.count)].utf8)
+            }
+            let lower = generator.next(text.count + 1)
+            for range in [0..<text.count, lower..<text.count] {
+                var expected: [DictionaryMatch] = []
+                text.withUnsafeBufferPointer { buffer in
+                    automaton.usesWordBlocks = false
+                    automaton.matchesInPlace(in: buffer, range: range, folder: TextFolder(capacity: 64)) { expected.append($0) }
+                    automaton.usesWordBlocks = true
+                    for pass in 0..<3 {
+                        var found: [DictionaryMatch] = []
+                        if pass == 2 { other.matchesInPlace(in: buffer, range: range, folder: shared) { _ in } }
+                        automaton.matchesInPlace(in: buffer, range: range, folder: pass == 0 ? TextFolder(capacity: 64) : shared) { found.append($0) }
+                        #expect(found == expected, "pass \(pass): \(found.prefix(3)) vs \(expected.prefix(3)) in \(Array(text)) \(range)")
+                    }
+                }
+                compare(automaton, text, range: range)
+                matches += expected.count
+            }
+        }
+        #expect(matches > 1000)
+    }
+
+    /// After a scan, the cache holds the runs with letters ≥ 0x80 that `scanWord` hashed whole,
+    /// with exactly `scanWord`'s hash and folded length, and no run that it did not hash whole.
+    @Test func wordHashCacheHoldsWhatScanWordGives() throws {
+        let automaton = try makeAutomaton(["Jean Dupont"])
+        let folder = TextFolder(capacity: 64)
+        // 16 bytes (the longest run held), 17 and 18.
+        #expect(Array("Strömsonllerlle".utf8).count == 16 && Array("Strömsonllerller".utf8).count == 17 && Array("ééééééééé".utf8).count == 18)
+        let prose = Array((0..<8).map { _ in "the réunion of Müller, STRASSE and Straße; ééééééé Strömsonllerlle ééééééééé l’été «déjà» Strömsonllerller over " }.joined().utf8)
+        prose.withUnsafeBufferPointer { buffer in
+            automaton.matchesInPlace(in: buffer, range: 0..<buffer.count, folder: folder) { _ in }
+            guard let base = buffer.baseAddress else { return }
+            func cached(_ word: String) -> (hash: UInt64, folded: Int)? {
+                let bytes = Array(word.utf8)
+                guard let start = (0...(buffer.count - bytes.count)).first(where: { Array(buffer[$0..<($0 + bytes.count)]) == bytes }) else { return nil }
+                return WordHashCache.lookUp(base, at: start, length: bytes.count, in: folder.wordHashes)
+            }
+            for word in ["réunion", "Müller", "Straße", "ééééééé", "Strömsonllerlle"] {
+                let bytes = Array(word.utf8)
+                let start = (0...(buffer.count - bytes.count)).first { Array(buffer[$0..<($0 + bytes.count)]) == bytes } ?? 0
+                let scanned = automaton.scanWord(base, count: buffer.count, from: start, hash: FirstWordFilter.seed)
+                let entry = cached(word)
+                #expect(entry != nil, "\(word) not cached")
+                #expect(entry?.hash == scanned.hash && entry?.folded == scanned.folded, "\(word)")
+            }
+            // Plain ASCII, a run with a non-letter ≥ 0x80 inside or before it, runs longer than 16 bytes.
+            for word in ["STRASSE", "l’été", "«déjà»", "Strömsonllerller", "ééééééééé"] { #expect(cached(word) == nil, "\(word) cached") }
         }
     }
 }
