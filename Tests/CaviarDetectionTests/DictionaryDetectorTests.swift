@@ -90,6 +90,25 @@ private func detections(_ detector: DictionaryDetector, in text: String) -> [Str
         ])
     }
 
+    /// Entities whose names share a prefix, alternating from one detection to the next (the
+    /// detector reuses the last entity when a value starts with its name and its 0 byte).
+    @Test func alternatingEntitiesWithSharedPrefixes() throws {
+        let folder = try temporaryFolder()
+        let list = folder.appendingPathComponent("people.txt")
+        try write("PERSON\tJean Dupont\nPERSONNEL\tMarie Curie\nPERSON_X\tZoë\nAlpha Beta\nPERSON\tDupont\n", to: list)
+        let detector = try DictionaryDetector.open(path: list.path)
+        #expect(detections(detector, in: "Jean Dupont, Marie Curie; zoe, Alpha Beta, Dupont, Zoë, Marie Curie and Jean Dupont.") == [
+            "Jean Dupont|PERSON|jean dupont",
+            "Marie Curie|PERSONNEL|marie curie",
+            "zoe|PERSON_X|zoe",
+            "Alpha Beta|ORGANISATION_TERM|alpha beta",
+            "Dupont|PERSON|dupont",
+            "Zoë|PERSON_X|zoe",
+            "Marie Curie|PERSONNEL|marie curie",
+            "Jean Dupont|PERSON|jean dupont",
+        ])
+    }
+
     @Test func compiledFileGivesTheSameDetections() throws {
         let folder = try temporaryFolder()
         let list = folder.appendingPathComponent("codenames.txt")

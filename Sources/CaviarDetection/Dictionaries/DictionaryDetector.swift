@@ -38,11 +38,10 @@ public final class DictionaryDetector: TextDetector {
     var found: [DictionaryMatch] = []
     /// What `warmValues` returned, summed (only so that its reads are not optimised away).
     var warmth: UInt64 = 0
-    /// Decoded values, direct-mapped by value index (a hit costs one comparison, no hashing):
-    /// a power of two of slots, up to 4 096 (128 KiB, so that a look-up stays in the cache:
-    /// repeated mentions hit, and a value met once costs its decoding anyway), allocated on the
-    /// first detection.
-    var decoded: [(index: Int, entity: EntityType, identity: [UInt8])] = []
+    /// The entity of the last value decoded and the bytes of its name followed by the 0 byte
+    /// that ends it: most values of a dictionary share their entity, so that a value that
+    /// starts with these bytes needs no search.
+    var lastEntity: (prefix: [UInt8], entity: EntityType)?
 
     /// Wraps a loaded automaton; `id` defaults to `dict.<name>`.
     public init(automaton: DictionaryAutomaton, id: String) {
@@ -118,34 +117,44 @@ public final class DictionaryDetector: TextDetector {
     public func detect(in text: UnsafeBufferPointer<UInt8>, range: Range<Int>, into results: inout [Detection]) {
         // Matches first, then their values warmed together (their cache misses overlap), then
         // the detections.
+        var found = self.found
+        self.found = []
         found.removeAll(keepingCapacity: true)
+        defer { self.found = found }
         automaton.matches(in: text, range: range, folder: folder) { found.append($0) }
         guard !found.isEmpty else { return }
         warmth &+= automaton.warmValues(of: found)
         results.reserveCapacity(results.count + found.count)
+        let id = self.id
+        let confidence = self.confidence
+        let priority = self.priority
+        // Each value decoded in place for its detection: a cache of decoded values (tried: 4 096
+        // slots, direct-mapped) cost more in reference counting and stores than it saved, as most
+        // values of a large list are met once in a while.
         for match in found {
-            let value = decodedValue(match.valueIndex)
-            results.append(Detection(entity: value.entity, detectorID: id, span: match.span, confidence: confidence, priority: priority, identity: value.identity))
+            let (entity, identity) = decodedValue(match.valueIndex)
+            results.append(Detection(entity: entity, detectorID: id, span: match.span, confidence: confidence, priority: priority, identity: identity))
         }
     }
 
+    /// Reads value `index` in place: one allocation (the identity); the entity is the last one
+    /// when the value starts with its name, else found among the few already seen by comparing
+    /// bytes (no String, no validation per value).
     func decodedValue(_ index: Int) -> (entity: EntityType, identity: [UInt8]) {
-        if decoded.isEmpty {
-            var slots = 64
-            while slots < min(automaton.valueCount, 4_096) { slots *= 2 }
-            decoded = Array(repeating: (-1, EntityType("ORGANISATION_TERM"), []), count: slots)
+        automaton.withValue(at: index) { bytes -> (EntityType, [UInt8]) in
+            guard let base = bytes.baseAddress, bytes.count > 0 else { return (entity(named: UnsafeBufferPointer(start: nil, count: 0)), []) }
+            let count = bytes.count
+            if let last = lastEntity, last.prefix.count <= count,
+               last.prefix.withUnsafeBufferPointer({ memcmp($0.baseAddress.unsafelyUnwrapped, base, $0.count) == 0 }) {
+                let start = last.prefix.count
+                return (last.entity, Array(UnsafeBufferPointer(start: base + start, count: count - start)))
+            }
+            let separator = memchr(base, 0, count).map { UnsafeRawPointer(base).distance(to: UnsafeRawPointer($0)) } ?? count
+            let identity = separator < count ? Array(UnsafeBufferPointer(start: base + separator + 1, count: count - separator - 1)) : []
+            let entity = entity(named: UnsafeBufferPointer(start: base, count: separator))
+            if separator < count { lastEntity = (Array(UnsafeBufferPointer(start: base, count: separator + 1)), entity) }
+            return (entity, identity)
         }
-        let slot = index & (decoded.count - 1)
-        if decoded[slot].index == index { return (decoded[slot].entity, decoded[slot].identity) }
-        // A miss reads the value in place: one allocation (the identity), the entity found among
-        // the few already seen by comparing bytes (no String, no validation per value).
-        let (entity, identity) = automaton.withValue(at: index) { bytes -> (EntityType, [UInt8]) in
-            let separator = bytes.firstIndex(of: 0) ?? bytes.endIndex
-            let identity = separator < bytes.endIndex ? Array(UnsafeBufferPointer(rebasing: bytes[(separator + 1)...])) : []
-            return (self.entity(named: UnsafeBufferPointer(rebasing: bytes[..<separator])), identity)
-        }
-        decoded[slot] = (index, entity, identity)
-        return (entity, identity)
     }
 
     /// Entities met so far, with the UTF-8 bytes of their names as stored in values.
@@ -154,8 +163,12 @@ public final class DictionaryDetector: TextDetector {
     /// The entity whose name is `name` (the part of a value before its 0 byte); a name that is not
     /// a valid entity name (a foreign or damaged file) gives ORGANISATION_TERM.
     func entity(named name: UnsafeBufferPointer<UInt8>) -> EntityType {
-        for known in knownEntities where known.name.count == name.count && known.name.elementsEqual(name) {
-            return known.entity
+        for known in knownEntities where known.name.count == name.count {
+            let isEqual = known.name.withUnsafeBufferPointer { stored in
+                guard let left = stored.baseAddress, let right = name.baseAddress else { return true }   // both empty
+                return memcmp(left, right, name.count) == 0
+            }
+            if isEqual { return known.entity }
         }
         let text = String(decoding: name, as: UTF8.self)
         let entity = EntityType(EntityType.isValidName(text) ? text : "ORGANISATION_TERM")
