@@ -125,8 +125,10 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
             return .literal(Array(value.utf8))
         case "ilit":
             guard !value.isEmpty else { throw TriggerError("empty keyword trigger") }
-            guard value.utf8.allSatisfy({ $0 < 0x80 }) else {
-                throw TriggerError("keyword trigger '\(value)' must be ASCII (case folding is ASCII only); use lit: for non-ASCII text")
+            // ASCII letters match in either case; any other character exactly as written, so a
+            // caseless pattern's `marc[ăa]` needs `ilit:marca`, `ilit:marcă` and `ilit:marcĂ`.
+            guard value.utf8.allSatisfy({ $0 < 0x80 }) || value.utf8.contains(where: { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 }) else {
+                throw TriggerError("keyword trigger '\(value)' has no ASCII letter to fold; use lit: (ilit: folds ASCII letters only)")
             }
             return .keyword(value.utf8.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 })
         case "word", "iword":

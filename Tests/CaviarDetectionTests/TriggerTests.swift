@@ -16,8 +16,10 @@ final class TriggerTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("cannot begin a word"), "\(error)")
         }
         XCTAssertThrowsError(try Trigger.parse("iword:é")) { error in
-            XCTAssertTrue("\(error)".contains("must be ASCII"), "\(error)")
+            XCTAssertTrue("\(error)".contains("no ASCII letter to fold"), "\(error)")
         }
+        // Non-ASCII text in a keyword is matched exactly, its ASCII letters in either case.
+        XCTAssertEqual(try hits("ilit:marcă", "MARCă marcĂ March Marcă"), [0..<6, 20..<26])
         XCTAssertThrowsError(try Trigger.parse("wort:x"))
     }
 
