@@ -205,7 +205,7 @@ public final class DetectionEngine {
         if let cached = triggerHitCache[slot] {
             raw = cached
         } else {
-            var list = triggerHits(triggerPlans[slot], hits)
+            var list = triggerHits(triggerPlans[slot], hits, buf)
             list.sort { $0.lowerBound < $1.lowerBound }
             triggerHitCache[slot] = list
             raw = list
@@ -232,7 +232,7 @@ public final class DetectionEngine {
         return out
     }
 
-    func triggerHits(_ t: Prefilter.Plan, _ hits: Prefilter.Hits) -> [Range<Int>] {
+    func triggerHits(_ t: Prefilter.Plan, _ hits: Prefilter.Hits, _ buf: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         switch t {
         case .literal(let i):
             return hits.literal[i]
@@ -242,12 +242,14 @@ public final class DetectionEngine {
             return hits.digitRuns.compactMap { $0.contiguous >= n && (initial ? $0.initial : $0.stretches) & mask != 0 ? $0.range : nil }
         case .upper(let n):
             return hits.upperRuns.filter { $0.count >= n }
+        case .lineStart(let inner, let within):
+            return triggerHits(inner, hits, buf).filter { Self.beginsLine($0.lowerBound, within: within, in: buf) }
         case .all(let ts):
             guard let first = ts.first else { return [] }
-            for other in ts.dropFirst() where triggerHits(other, hits).isEmpty { return [] }
-            return triggerHits(first, hits)
+            for other in ts.dropFirst() where triggerHits(other, hits, buf).isEmpty { return [] }
+            return triggerHits(first, hits, buf)
         case .any(let ts):
-            return ts.flatMap { triggerHits($0, hits) }
+            return ts.flatMap { triggerHits($0, hits, buf) }
         case .never:
             return []
         }
@@ -293,6 +295,22 @@ public final class DetectionEngine {
             if buf[j] & 0xC0 != 0x80 { seen += 1 }
         }
         return j
+    }
+
+    /// Whether only spaces and tabs are more than `within` bytes before `start` on its line (see
+    /// `Trigger.lineStart`). The start of the buffer counts as a line start: the driver's buffer
+    /// may begin inside a line, and a trigger may only err on the side of waking.
+    static func beginsLine(_ start: Int, within: Int, in buf: UnsafeBufferPointer<UInt8>) -> Bool {
+        // A digit just before: a run that the scanned region cut, which may begin a line earlier.
+        if start > 0 && buf[start - 1] >= 48 && buf[start - 1] <= 57 { return true }
+        var j = start - 1
+        while j >= 0 {
+            let b = buf[j]
+            if b == 10 { return true }
+            if start - j > within && b != 32 && b != 9 { return false }
+            j -= 1
+        }
+        return true
     }
 
     /// Start of the line containing `i` (just after the last `\n` before `i`, or the start of the

@@ -69,7 +69,7 @@ final class Prefilter {
                 digits = true
                 minDigits = min(minDigits, n)
             case .upper: upper = true
-            case .stretches(let t, _, _): visit(t)
+            case .stretches(let t, _, _), .lineStart(let t, _): visit(t)
             case .all(let ts), .any(let ts): ts.forEach(visit)
             }
         }
@@ -217,6 +217,8 @@ final class Prefilter {
         /// Runs with at least N digits in a row and a stretch as for `digits`.
         case contiguousDigits(Int, UInt64, initialOnly: Bool)
         case upper(Int)
+        /// Hits of the inner plan whose run begins a line (see `Trigger.lineStart`).
+        case lineStart(Plan, within: Int)
         case all([Plan])
         case any([Plan])
         /// A leaf this prefilter was not built with: it never fires.
@@ -231,6 +233,7 @@ final class Prefilter {
         case .stretches(.digits(let n), let mask, let initial): return .digits(n, mask, initialOnly: initial)
         case .stretches(.contiguousDigits(let n), let mask, let initial): return .contiguousDigits(n, mask, initialOnly: initial)
         case .stretches(let t, _, _): return plan(t)
+        case .lineStart(let t, let within): return .lineStart(plan(t), within: within)
         case .upper(let n): return .upper(n)
         case .all(let ts): return .all(ts.map(plan))
         case .any(let ts): return .any(ts.map(plan))

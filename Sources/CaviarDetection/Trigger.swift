@@ -29,6 +29,12 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
     /// never write them. A phone number's run (`0151 55102666`: stretches of 4 and 8, the 8 not
     /// initial) then no longer wakes a detector whose matches are 8 or 11 digits in a row.
     case stretches(Trigger, UInt64, initialOnly: Bool)
+    /// A digit trigger (`digits`, `cdigits`, or one restricted by `stretches`) whose run begins a
+    /// line: on its line, only spaces and tabs are more than `within` bytes before it
+    /// (`digits:4@line:14`). For patterns that need the digits near a line start, such as the
+    /// postcode line of an address block (`B-1047 Bruxelles` after a street line): every other
+    /// run of four digits then no longer wakes them.
+    case lineStart(Trigger, within: Int)
     /// Every one of the conditions; hits come from the first.
     case all([Trigger])
     /// Any one of the conditions; hits are the union.
@@ -46,6 +52,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         case .upper(let n): hasher.combine(6 as UInt8); hasher.combine(n)
         case .stretches(let t, let mask, let initial):
             hasher.combine(9 as UInt8); hasher.combine(mask); hasher.combine(initial); t.hash(into: &hasher)
+        case .lineStart(let t, let within): hasher.combine(10 as UInt8); hasher.combine(within); t.hash(into: &hasher)
         case .all(let ts): hasher.combine(7 as UInt8); hasher.combine(ts.count); ts.forEach { $0.hash(into: &hasher) }
         case .any(let ts): hasher.combine(8 as UInt8); hasher.combine(ts.count); ts.forEach { $0.hash(into: &hasher) }
         }
@@ -67,6 +74,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         case .contiguousDigits(let n): return "cdigits:\(n)"
         case .upper(let n): return "upper:\(n)"
         case .stretches(let t, let mask, let initial): return "\(t){\(initial ? "^" : "")\(Trigger.describe(mask))}"
+        case .lineStart(let t, let within): return "\(t)@line:\(within)"
         case .all(let ts): return ts.map(\.description).joined(separator: " & ")
         case .any(let ts): return "any[" + ts.map(\.description).joined(separator: ", ") + "]"
         }
@@ -138,6 +146,14 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
             }
             return .wordStart(inner)
         case "digits", "cdigits", "upper":
+            let marker = "@line:"
+            if kind != "upper", let at = value.range(of: marker) {
+                let inner = try parseOne(String(kind) + ":" + value[..<at.lowerBound])
+                guard let within = Int(trim(String(value[at.upperBound...]))), within >= 0, within <= 64 else {
+                    throw TriggerError("trigger '\(text)': expected @line:K with K between 0 and 64 (bytes before the run on its line, besides spaces and tabs)")
+                }
+                return .lineStart(inner, within: within)
+            }
             guard let n = Int(trim(value)), n >= 1, n <= 64 else {
                 throw TriggerError("trigger '\(text)': expected a count between 1 and 64")
             }
@@ -156,7 +172,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .literal, .keyword, .wordStart: return [self]
         case .digits, .contiguousDigits, .upper: return []
-        case .stretches(let t, _, _): return t.literals
+        case .stretches(let t, _, _), .lineStart(let t, _): return t.literals
         case .all(let ts), .any(let ts): return ts.flatMap(\.literals)
         }
     }
@@ -164,7 +180,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
     /// Whether a `digits` or `contiguousDigits` leaf is part of the trigger.
     public var hasDigitLeaf: Bool {
         switch self {
-        case .digits, .contiguousDigits, .stretches: return true
+        case .digits, .contiguousDigits, .stretches, .lineStart: return true
         case .literal, .keyword, .wordStart, .upper: return false
         case .all(let ts), .any(let ts): return ts.contains { $0.hasDigitLeaf }
         }
@@ -181,6 +197,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .digits, .contiguousDigits: return .stretches(self, mask & Trigger.anyStretch, initialOnly: initialOnly)
         case .literal, .keyword, .wordStart, .upper, .stretches: return self
+        case .lineStart(let t, let within): return .lineStart(t.restrictingDigitStretches(to: mask, initialOnly: initialOnly), within: within)
         case .all(let ts): return .all(ts.map { $0.restrictingDigitStretches(to: mask, initialOnly: initialOnly) })
         case .any(let ts): return .any(ts.map { $0.restrictingDigitStretches(to: mask, initialOnly: initialOnly) })
         }

@@ -45,6 +45,23 @@ final class TriggerTests: XCTestCase {
         XCTAssertEqual(try runs(.digits(8), text), ["2025-11-18", "32 470 12 34 56", "12345678901", "123 456789012"])
     }
 
+    /// `@line:K` takes the runs that begin a line: besides spaces and tabs, at most K bytes
+    /// before them on their line (the postcode of `B-1047 Bruxelles`, `Τ.Κ. 106 82 Αθήνα`).
+    func testLineStartTakesOnlyRunsNearTheStartOfTheirLine() throws {
+        let t = try Trigger.parse("digits:4@line:14")
+        XCTAssertEqual(t, .lineStart(.digits(4), within: 14))
+        XCTAssertEqual(t.description, "digits:4@line:14")
+        XCTAssertEqual(try Trigger.parse(t.description), t)
+        XCTAssertThrowsError(try Trigger.parse("digits:4@line:x"))
+        XCTAssertThrowsError(try Trigger.parse("upper:4@line:2"))
+        XCTAssertEqual(t.restrictingDigitStretches(to: 1 << 4, initialOnly: true),
+                       .lineStart(.stretches(.digits(4), 1 << 4, initialOnly: true), within: 14))
+        let text = "Rue de la Loi 200, 1000 Bruxelles\n1047 Bruxelles\n\t  B-1047 Bruxelles\nΤ.Κ. B-106 82 Αθήνα\n"
+            + "Tel. 1234 5678\r\n1234567890123 x 9876\n"
+        XCTAssertEqual(try runs(t, text), ["1047", "1047", "106 82", "1234 5678", "1234567890123"])
+        XCTAssertEqual(try runs(.lineStart(.digits(4), within: 0), text), ["1047", "1234567890123"])
+    }
+
     /// The digit runs a trigger takes in `text`, as the engine gates on them.
     func runs(_ t: Trigger, _ text: String) throws -> [String] {
         let bytes = Array(text.utf8)
@@ -52,7 +69,7 @@ final class TriggerTests: XCTestCase {
         let prefilter = Prefilter(triggers: [t])
         return bytes.withUnsafeBufferPointer { buf in
             let h = prefilter.scan(buf, region: 0..<buf.count)
-            return engine.triggerHits(prefilter.plan(t), h).map { String(decoding: bytes[$0], as: UTF8.self) }
+            return engine.triggerHits(prefilter.plan(t), h, buf).map { String(decoding: bytes[$0], as: UTF8.self) }
         }
     }
 
