@@ -303,6 +303,7 @@ extension DictionaryAutomaton {
             let span = 64 &- offset
             // Run starts (each after an ASCII non-word byte, or at `start`).
             let starts = runBits & ~(runBits &<< 1)
+            let runs = BlockRuns(start: start, span: span, runs: runBits, highs: highBits)
             var cursor = 0   // bytes before it are done; the byte before it is no word byte
             while true {
                 // The runs from `cursor` on, in a tight loop.
@@ -349,7 +350,7 @@ extension DictionaryAutomaton {
                         }
                         (hash, folded) = known
                     }
-                    if !isRejected(hash, end: wordStart &+ length, count: count, base, words, wordCount, seconds, secondCount) {
+                    if !isRejected(hash, end: wordStart &+ length, count: count, base, words, wordCount, seconds, secondCount, block: runs, cache: cache) {
                         if highs == 0 {
                             return (wordStart, true, ScannedWord(hash: hash, end: wordStart &+ length, folded: length, endsAtASCII: true))
                         }
@@ -375,7 +376,7 @@ extension DictionaryAutomaton {
                     && (highBits &>> UInt64(at)) & ((1 &<< UInt64(runLength)) &- 1) != 0 {
                     WordHashCache.insert(base, at: point, length: runLength, hash: scanned.hash, folded: scanned.folded, in: cache)
                 }
-                if !isRejected(scanned.hash, end: scanned.end, count: count, base, words, wordCount, seconds, secondCount) {
+                if !isRejected(scanned.hash, end: scanned.end, count: count, base, words, wordCount, seconds, secondCount, block: runs, cache: cache) {
                     let word = isASCII ? ScannedWord(hash: scanned.hash, end: scanned.end, folded: scanned.folded, endsAtASCII: false) : ScannedWord()
                     return (point, isASCII, word)
                 }
@@ -387,20 +388,67 @@ extension DictionaryAutomaton {
         }
     }
 
+    /// The part of a classified block that `skipRejectedWords` is working on: the text offset
+    /// of its bit 0, how many bits are classified, and the bitmaps of run bytes (ASCII letters,
+    /// digits, bytes ≥ 0x80) and of bytes ≥ 0x80 from there.
+    struct BlockRuns {
+        var start: Int
+        var span: Int
+        var runs: UInt64
+        var highs: UInt64
+    }
+
     /// For `skipRejectedWords`: whether the loop rejects the word of unfinished hash `hash`
-    /// ending at `end`, on the first-word filter, or (a first word of longer terms only) on
-    /// `keyStage`'s first test: one space, then a short ASCII word followed by ASCII that is no
-    /// second word of a term.
+    /// ending at `end`, on the first-word filter, or (a first word of longer terms only) on the
+    /// second-word or the key filter, as `keyStage` and `keyMayMatch` would: one space, then a
+    /// word that `scanWord` hashes whole and that is no second word of a term, or that makes no
+    /// key of one with the first word. The second word is a short ASCII word followed by ASCII
+    /// (read from 8 bytes), or the run that `block` shows whole after the space: 8 to 15 ASCII
+    /// letters or digits, or up to 16 bytes with bytes ≥ 0x80 whose hash `cache` holds
+    /// (`WordHashCache`: what `scanWord` gives for it). The key filter's cache misses are taken
+    /// here, where the loop goes on without waiting for them.
     @inline(__always)
     func isRejected(_ hash: UInt64, end: Int, count: Int, _ base: UnsafePointer<UInt8>, _ words: UnsafePointer<UInt64>, _ wordCount: UInt64,
-                    _ seconds: UnsafePointer<UInt64>, _ secondCount: UInt64) -> Bool {
+                    _ seconds: UnsafePointer<UInt64>, _ secondCount: UInt64, block: BlockRuns, cache: UnsafeMutablePointer<UInt64>) -> Bool {
         let verdict = FirstWordFilter.lookUp(FirstWordFilter.finish(hash), words: words, count: wordCount)
         guard verdict.isFirstWord else { return true }
         guard !verdict.isWholeTerm && end &+ 9 <= count && base[end] == 0x20 else { return false }
         let (lowered, next) = Self.asciiWordPrefixMixed(UInt64(littleEndian: UnsafeRawPointer(base + (end &+ 1)).loadUnaligned(as: UInt64.self)))
-        guard next > 0 && next < 8 && base[end &+ 1 &+ next] < 0x80 else { return false }
-        let alone = lowered.byteSwapped &>> UInt64(64 &- 8 &* next)
-        return !FirstWordFilter.contains(FirstWordFilter.finish(alone), words: seconds, count: secondCount)
+        var second: UInt64
+        var secondLength = next   // folded bytes
+        if next > 0 && next < 8 && base[end &+ 1 &+ next] < 0x80 {
+            second = lowered.byteSwapped &>> UInt64(64 &- 8 &* next)
+        } else {
+            let at = end &+ 1 &- block.start
+            guard at < block.span else { return false }
+            let length = (~block.runs &>> UInt64(at)).trailingZeroBitCount
+            guard length > 0 && at &+ length < block.span else { return false }
+            secondLength = length
+            if (block.highs &>> UInt64(at)) & ((1 &<< UInt64(length)) &- 1) == 0 {
+                guard length <= 15 else { return false }
+                let lowerCase: UInt64 = 0x2020_2020_2020_2020
+                let head = (UInt64(littleEndian: UnsafeRawPointer(base + (end &+ 1)).loadUnaligned(as: UInt64.self)) | lowerCase).byteSwapped
+                if length <= 8 {
+                    second = head &>> UInt64(64 &- 8 &* length)
+                } else {
+                    let tail = (UInt64(littleEndian: UnsafeRawPointer(base + (end &+ 9)).loadUnaligned(as: UInt64.self)) | lowerCase).byteSwapped
+                    let bits = UInt64(8 &* (length &- 8))
+                    second = ((head &<< bits) | (head &>> (64 &- bits))) ^ (tail &>> (64 &- bits))
+                }
+            } else {
+                guard length <= WordHashCache.maxLength, let known = WordHashCache.lookUp(base, at: end &+ 1, length: length, in: cache) else { return false }
+                second = known.hash
+                secondLength = known.folded
+            }
+        }
+        guard FirstWordFilter.contains(FirstWordFilter.finish(second), words: seconds, count: secondCount) else { return true }
+        // The key (both words and the space, hashed as one: the step hash of `secondLength`
+        // more bytes rotates by 8 bits a byte and adds the word's own), as `keyStage` and
+        // `keyMayMatch` test it (a key that the key table holds is in the key filter too).
+        let separated = FirstWordFilter.step(hash, 0x20)
+        let bits = UInt64(8 &* (secondLength & 7))
+        let key = ((separated &<< bits) | (separated &>> ((64 &- bits) & 63))) ^ second
+        return !FirstWordFilter.contains(FirstWordFilter.finish(key), words: keyFilter, count: keyCount)
     }
 
     /// The hash of the folded word bytes from `start` on, added to `hash`, for words made of

@@ -455,10 +455,14 @@ import Testing
         "STRASSE", "Łukasz", "Ødegaard", "Zoë", "Lefèvre", "Ministère", "Strömsonllerlle", "Strömsonllerller", "Strömsonllerllerx",
         "ééééééé", "éééééééé", "ééééééééé", "aéaéaéaéaéa", "Æsir", "æ", "ß", "l’été", "«été»", "été\u{A0}déjà", "n°", "€",
         "e\u{301}té", "\u{301}", "ǅemal", "ﬁné", "Σίσυφος", "東京", "x\u{200B}é", "the", "meeting", "budget", "Jean", "Dupont",
+        "Besprechung", "Abcdefghijklmno", "Abcdefghijklmnop", "Abcdefgh", "Zoe",
     ]
     static let cacheTerms = [
         "Zoë Lefèvre", "Müller", "Straße", "Łukasz Nowak", "été déjà", "Réunion Budget", "Ministère de", "Ødegaard",
         "Strömsonllerller", "Strömsonllerllerx", "ééééééééé", "Jean Dupont", "déjà vu", "über alles", "Σίσυφος",
+        // Second words that the word blocks hash themselves (8 to 15 ASCII bytes, or cached).
+        "Jean Besprechung", "Jean Abcdefghijklmno", "Zoe Abcdefgh", "Jean Ministère", "Zoë Strömsonllerlle", "Müller Réunion",
+        "the Abcdefghijklmnop", "budget été",
     ]
 
     /// The scan with word blocks (which takes hashes from the cache, and fills it) reports what
