@@ -244,6 +244,10 @@ public final class DetectionEngine {
             return hits.upperRuns.filter { $0.count >= n }
         case .lineStart(let inner, let within):
             return triggerHits(inner, hits, buf).filter { Self.beginsLine($0.lowerBound, within: within, in: buf) }
+        case .separated(let inner, let mask):
+            var some = hits
+            some.digitRuns.removeAll { $0.separators & mask == 0 }
+            return triggerHits(inner, some, buf)
         case .all(let ts):
             guard let first = ts.first else { return [] }
             for other in ts.dropFirst() where triggerHits(other, hits, buf).isEmpty { return [] }

@@ -69,7 +69,7 @@ final class Prefilter {
                 digits = true
                 minDigits = min(minDigits, n)
             case .upper: upper = true
-            case .stretches(let t, _, _), .lineStart(let t, _): visit(t)
+            case .stretches(let t, _, _), .lineStart(let t, _), .separated(let t, _): visit(t)
             case .all(let ts), .any(let ts): ts.forEach(visit)
             }
         }
@@ -219,6 +219,8 @@ final class Prefilter {
         case upper(Int)
         /// Hits of the inner plan whose run begins a line (see `Trigger.lineStart`).
         case lineStart(Plan, within: Int)
+        /// Hits of the inner digit plan among the runs that hold one of the separators in the mask.
+        case separated(Plan, mask: UInt8)
         case all([Plan])
         case any([Plan])
         /// A leaf this prefilter was not built with: it never fires.
@@ -234,6 +236,7 @@ final class Prefilter {
         case .stretches(.contiguousDigits(let n), let mask, let initial): return .contiguousDigits(n, mask, initialOnly: initial)
         case .stretches(let t, _, _): return plan(t)
         case .lineStart(let t, let within): return .lineStart(plan(t), within: within)
+        case .separated(let t, let mask): return .separated(plan(t), mask: mask)
         case .upper(let n): return .upper(n)
         case .all(let ts): return .all(ts.map(plan))
         case .any(let ts): return .any(ts.map(plan))
@@ -247,7 +250,7 @@ final class Prefilter {
         /// its initial stretches (not just after a digit and one tight separator: space, NBSP,
         /// narrow NBSP, thin space, `.`, `-`, `/`). Every bit, in both, for a run that the
         /// scanned bytes may have cut at either end.
-        var digitRuns: [(range: Range<Int>, count: Int, contiguous: Int, stretches: UInt64, initial: UInt64)] = []
+        var digitRuns: [(range: Range<Int>, count: Int, contiguous: Int, stretches: UInt64, initial: UInt64, separators: UInt8)] = []
         /// Upper-case alphanumeric runs (containing a letter).
         var upperRuns: [Range<Int>] = []
         /// Per literal index, occurrence ranges in increasing order.
@@ -279,6 +282,19 @@ final class Prefilter {
         }
     }
 
+    /// The `Trigger.separatorBits` class of a separator's first byte (a multi-byte one is a space).
+    @inline(__always) static func separatorBit(_ b: UInt8) -> UInt8 {
+        switch b {
+        case 46: return 1
+        case 45: return 2
+        case 47: return 4
+        case 40: return 8
+        case 41: return 16
+        case 43: return 32
+        default: return 64
+        }
+    }
+
     /// A one-byte tight separator: space, `.`, `-`, `/`.
     @inline(__always) static func isTightSeparator(_ b: UInt8) -> Bool { b == 32 || b == 46 || b == 45 || b == 47 }
 
@@ -292,6 +308,7 @@ final class Prefilter {
             var count = 0, stretch = 0, contiguous = 0
             var stretches: UInt64 = 0, initial: UInt64 = 0
             var isInitial = true
+            var separators: UInt8 = 0
             var lastDigitEnd = i
             var j = i
             while j < end {
@@ -311,13 +328,16 @@ final class Prefilter {
                 // Up to two separators between digits.
                 var k = j
                 var seps = 0
+                var kinds: UInt8 = 0
                 while seps < 2, k < end {
                     let n = Prefilter.separatorLength(buf, k, end)
                     if n == 0 { break }
+                    kinds |= Prefilter.separatorBit(buf[k])
                     k += n
                     seps += 1
                 }
                 if seps > 0, k < end, buf[k] >= 48, buf[k] <= 57 {
+                    separators |= kinds
                     // One tight separator (the multi-byte ones are all spaces) keeps the next
                     // stretch from being initial; `(`, `)`, `+` or two separators do not.
                     isInitial = !(seps == 1 && (k - j > 1 || Prefilter.isTightSeparator(buf[j])))
@@ -338,7 +358,10 @@ final class Prefilter {
             // A short run near the end of the data may still grow: the engine's hold-back looks
             // at the last run (`uncertainStart`), so it is kept.
             if count >= minDigitCount || lastDigitEnd >= end - 3 {
-                hits.digitRuns.append((start..<lastDigitEnd, count, contiguous, stretches & ~1, initial & ~1))
+                // A run cut by the region, or that more data may continue, may hold separators
+                // not seen here.
+                if (start == region.lowerBound && start > 0) || lastDigitEnd >= end - 3 { separators = 0xFF }
+                hits.digitRuns.append((start..<lastDigitEnd, count, contiguous, stretches & ~1, initial & ~1, separators))
             }
             i = max(lastDigitEnd, i + 1)
         }

@@ -35,6 +35,10 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
     /// postcode line of an address block (`B-1047 Bruxelles` after a street line): every other
     /// run of four digits then no longer wakes them.
     case lineStart(Trigger, within: Int)
+    /// A digit trigger whose run holds at least one of the separators in `mask` between its
+    /// digits (see `Trigger.separatorBits`; `digits:4@sep:.` for an IPv4 address, `@sep:/` for
+    /// `14595/12`): dates, phones and amounts written with other separators no longer wake it.
+    case separated(Trigger, mask: UInt8)
     /// Every one of the conditions; hits come from the first.
     case all([Trigger])
     /// Any one of the conditions; hits are the union.
@@ -53,6 +57,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         case .stretches(let t, let mask, let initial):
             hasher.combine(9 as UInt8); hasher.combine(mask); hasher.combine(initial); t.hash(into: &hasher)
         case .lineStart(let t, let within): hasher.combine(10 as UInt8); hasher.combine(within); t.hash(into: &hasher)
+        case .separated(let t, let mask): hasher.combine(11 as UInt8); hasher.combine(mask); t.hash(into: &hasher)
         case .all(let ts): hasher.combine(7 as UInt8); hasher.combine(ts.count); ts.forEach { $0.hash(into: &hasher) }
         case .any(let ts): hasher.combine(8 as UInt8); hasher.combine(ts.count); ts.forEach { $0.hash(into: &hasher) }
         }
@@ -75,6 +80,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         case .upper(let n): return "upper:\(n)"
         case .stretches(let t, let mask, let initial): return "\(t){\(initial ? "^" : "")\(Trigger.describe(mask))}"
         case .lineStart(let t, let within): return "\(t)@line:\(within)"
+        case .separated(let t, let mask): return "\(t)@sep:\(Trigger.describeSeparators(mask))"
         case .all(let ts): return ts.map(\.description).joined(separator: " & ")
         case .any(let ts): return "any[" + ts.map(\.description).joined(separator: ", ") + "]"
         }
@@ -146,6 +152,19 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
             }
             return .wordStart(inner)
         case "digits", "cdigits", "upper":
+            if kind != "upper", let at = value.range(of: "@sep:") {
+                let inner = try parseOne(String(kind) + ":" + value[..<at.lowerBound])
+                let spec = String(value[at.upperBound...])
+                var mask: UInt8 = 0
+                for ch in spec.utf8 {
+                    guard let bit = Trigger.separatorBits[ch] else {
+                        throw TriggerError("trigger '\(text)': @sep: takes separators among . - / ( ) + and _ (any space)")
+                    }
+                    mask |= bit
+                }
+                guard mask != 0 else { throw TriggerError("trigger '\(text)': @sep: needs at least one separator") }
+                return .separated(inner, mask: mask)
+            }
             let marker = "@line:"
             if kind != "upper", let at = value.range(of: marker) {
                 let inner = try parseOne(String(kind) + ":" + value[..<at.lowerBound])
@@ -172,7 +191,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .literal, .keyword, .wordStart: return [self]
         case .digits, .contiguousDigits, .upper: return []
-        case .stretches(let t, _, _), .lineStart(let t, _): return t.literals
+        case .stretches(let t, _, _), .lineStart(let t, _), .separated(let t, _): return t.literals
         case .all(let ts), .any(let ts): return ts.flatMap(\.literals)
         }
     }
@@ -180,7 +199,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
     /// Whether a `digits` or `contiguousDigits` leaf is part of the trigger.
     public var hasDigitLeaf: Bool {
         switch self {
-        case .digits, .contiguousDigits, .stretches, .lineStart: return true
+        case .digits, .contiguousDigits, .stretches, .lineStart, .separated: return true
         case .literal, .keyword, .wordStart, .upper: return false
         case .all(let ts), .any(let ts): return ts.contains { $0.hasDigitLeaf }
         }
@@ -198,9 +217,18 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         case .digits, .contiguousDigits: return .stretches(self, mask & Trigger.anyStretch, initialOnly: initialOnly)
         case .literal, .keyword, .wordStart, .upper, .stretches: return self
         case .lineStart(let t, let within): return .lineStart(t.restrictingDigitStretches(to: mask, initialOnly: initialOnly), within: within)
+        case .separated(let t, let bits): return .separated(t.restrictingDigitStretches(to: mask, initialOnly: initialOnly), mask: bits)
         case .all(let ts): return .all(ts.map { $0.restrictingDigitStretches(to: mask, initialOnly: initialOnly) })
         case .any(let ts): return .any(ts.map { $0.restrictingDigitStretches(to: mask, initialOnly: initialOnly) })
         }
+    }
+
+    /// The separator classes of `@sep:`, as the prefilter records them in a run: `_` stands for
+    /// every space it joins digits with (space, NBSP, narrow NBSP, thin space).
+    static let separatorBits: [UInt8: UInt8] = [46: 1, 45: 2, 47: 4, 40: 8, 41: 16, 43: 32, 95: 64]
+
+    static func describeSeparators(_ mask: UInt8) -> String {
+        separatorBits.sorted { $0.value < $1.value }.filter { mask & $0.value != 0 }.map { String(UnicodeScalar($0.key)) }.joined()
     }
 
     /// `4,8-11,63+` for the bits of a stretch mask.

@@ -22,7 +22,7 @@ import Foundation
 /// in use is never changed under a reader).
 public struct PackCache {
     public let path: String
-    static let magic = Array("CAVPACK13".utf8)
+    static let magic = Array("CAVPACK14".utf8)
 
     public init(path: String) { self.path = path }
 
@@ -394,6 +394,7 @@ struct BinaryWriter {
         case .contiguousDigits(let n): out.append(8); int(n)
         case .stretches(let inner, let mask, let initial): out.append(9); uint64(mask); bool(initial); trigger(inner)
         case .lineStart(let inner, let within): out.append(10); int(within); trigger(inner)
+        case .separated(let inner, let mask): out.append(11); int(Int(mask)); trigger(inner)
         case .all(let ts): out.append(6); int(ts.count); ts.forEach { trigger($0) }
         case .any(let ts): out.append(7); int(ts.count); ts.forEach { trigger($0) }
         }
@@ -502,6 +503,9 @@ struct BinaryReader {
         case 10:
             let within = int()
             return trigger(depth: depth + 1).map { .lineStart($0, within: within) }
+        case 11:
+            let mask = UInt8(truncatingIfNeeded: int())
+            return trigger(depth: depth + 1).map { .separated($0, mask: mask) }
         case 6, 7:
             var ts: [Trigger] = []
             for _ in 0..<count() where !failed {

@@ -62,6 +62,24 @@ final class TriggerTests: XCTestCase {
         XCTAssertEqual(try runs(.lineStart(.digits(4), within: 0), text), ["1047", "1234567890123"])
     }
 
+    /// `@sep:` takes the runs that hold one of the given separators between their digits (`_`:
+    /// any space the runs join digits with).
+    func testSeparatedTakesOnlyRunsWithTheGivenSeparators() throws {
+        let t = try Trigger.parse("digits:4@sep:./")
+        XCTAssertEqual(t, .separated(.digits(4), mask: 1 | 4))
+        XCTAssertEqual(t.description, "digits:4@sep:./")
+        XCTAssertEqual(try Trigger.parse(t.description), t)
+        XCTAssertEqual(try Trigger.parse("cdigits:4@sep:_-").description, "cdigits:4@sep:-_")
+        XCTAssertThrowsError(try Trigger.parse("digits:4@sep:x"))
+        XCTAssertThrowsError(try Trigger.parse("digits:4@sep:"))
+        let text = "IP 192.168.1.10, doc 14595/12, tel 0470 12 34 56, 2025-11-18, 1\u{00A0}234\u{00A0}567, 12345678 end."
+        XCTAssertEqual(try runs(t, text), ["192.168.1.10", "14595/12"])
+        XCTAssertEqual(try runs(.separated(.digits(4), mask: 64), text), ["0470 12 34 56", "1\u{00A0}234\u{00A0}567"])
+        XCTAssertEqual(try runs(.separated(.digits(4), mask: 2), text), ["2025-11-18"])
+        // Composes with the stretch restriction the compiler adds.
+        XCTAssertEqual(t.restrictingDigitStretches(to: 1 << 3), .separated(.stretches(.digits(4), 1 << 3, initialOnly: false), mask: 5))
+    }
+
     /// The digit runs a trigger takes in `text`, as the engine gates on them.
     func runs(_ t: Trigger, _ text: String) throws -> [String] {
         let bytes = Array(text.utf8)
