@@ -131,28 +131,35 @@ public final class DictionaryDetector: TextDetector {
         // Each value decoded in place for its detection: a cache of decoded values (tried: 4 096
         // slots, direct-mapped) cost more in reference counting and stores than it saved, as most
         // values of a large list are met once in a while.
+        var last = lastEntity ?? (prefix: [], entity: EntityType("ORGANISATION_TERM"))
         for match in found {
-            let (entity, identity) = decodedValue(match.valueIndex)
+            let (entity, identity) = decodedValue(match.valueIndex, last: &last)
             results.append(Detection(entity: entity, detectorID: id, span: match.span, confidence: confidence, priority: priority, identity: identity))
         }
+        if !last.prefix.isEmpty { lastEntity = last }
     }
 
     /// Reads value `index` in place: one allocation (the identity); the entity is the last one
     /// when the value starts with its name, else found among the few already seen by comparing
     /// bytes (no String, no validation per value).
-    func decodedValue(_ index: Int) -> (entity: EntityType, identity: [UInt8]) {
+    /// `last` is `lastEntity` (empty prefix: none), held by the caller for a whole batch.
+    func decodedValue(_ index: Int, last: inout (prefix: [UInt8], entity: EntityType)) -> (entity: EntityType, identity: [UInt8]) {
         automaton.withValue(at: index) { bytes -> (EntityType, [UInt8]) in
             guard let base = bytes.baseAddress, bytes.count > 0 else { return (entity(named: UnsafeBufferPointer(start: nil, count: 0)), []) }
             let count = bytes.count
-            if let last = lastEntity, last.prefix.count <= count,
-               last.prefix.withUnsafeBufferPointer({ memcmp($0.baseAddress.unsafelyUnwrapped, base, $0.count) == 0 }) {
-                let start = last.prefix.count
+            let start = last.prefix.count
+            if start > 0 && start <= count && last.prefix.withUnsafeBufferPointer({ prefix in
+                // A few bytes: compared here rather than through a call to memcmp.
+                var index = 0
+                while index < start && prefix[index] == base[index] { index += 1 }
+                return index == start
+            }) {
                 return (last.entity, Array(UnsafeBufferPointer(start: base + start, count: count - start)))
             }
             let separator = memchr(base, 0, count).map { UnsafeRawPointer(base).distance(to: UnsafeRawPointer($0)) } ?? count
             let identity = separator < count ? Array(UnsafeBufferPointer(start: base + separator + 1, count: count - separator - 1)) : []
             let entity = entity(named: UnsafeBufferPointer(start: base, count: separator))
-            if separator < count { lastEntity = (Array(UnsafeBufferPointer(start: base, count: separator + 1)), entity) }
+            if separator < count { last = (Array(UnsafeBufferPointer(start: base, count: separator + 1)), entity) }
             return (entity, identity)
         }
     }
