@@ -244,6 +244,8 @@ public final class DetectionEngine {
             return hits.upperRuns.filter { $0.count >= n }
         case .lineStart(let inner, let within):
             return triggerHits(inner, hits, buf).filter { Self.beginsLine($0.lowerBound, within: within, in: buf) }
+        case .followedBy(let inner, let table):
+            return triggerHits(inner, hits, buf).filter { Self.isFollowed($0.upperBound, by: table, in: buf) }
         case .separated(let inner, let mask):
             var some = hits
             some.digitRuns.removeAll { $0.separators & mask == 0 }
@@ -315,6 +317,15 @@ public final class DetectionEngine {
             j -= 1
         }
         return true
+    }
+
+    /// Whether the byte at `end`, or the one after a separator there, is marked in `table` (see
+    /// `Trigger.followedBy`); true near the end of the buffer, which more data may continue.
+    static func isFollowed(_ end: Int, by table: [Bool], in buf: UnsafeBufferPointer<UInt8>) -> Bool {
+        if end + 4 >= buf.count { return true }
+        if table[Int(buf[end])] { return true }
+        let n = Prefilter.separatorLength(buf, end, buf.count)
+        return n > 0 && table[Int(buf[end + n])]
     }
 
     /// Start of the line containing `i` (just after the last `\n` before `i`, or the start of the

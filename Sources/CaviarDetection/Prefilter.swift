@@ -69,7 +69,7 @@ final class Prefilter {
                 digits = true
                 minDigits = min(minDigits, n)
             case .upper: upper = true
-            case .stretches(let t, _, _), .lineStart(let t, _), .separated(let t, _): visit(t)
+            case .stretches(let t, _, _), .lineStart(let t, _), .separated(let t, _), .followedBy(let t, _): visit(t)
             case .all(let ts), .any(let ts): ts.forEach(visit)
             }
         }
@@ -221,6 +221,8 @@ final class Prefilter {
         case lineStart(Plan, within: Int)
         /// Hits of the inner digit plan among the runs that hold one of the separators in the mask.
         case separated(Plan, mask: UInt8)
+        /// Hits of the inner digit plan whose run is followed by a byte marked in the table.
+        case followedBy(Plan, table: [Bool])
         case all([Plan])
         case any([Plan])
         /// A leaf this prefilter was not built with: it never fires.
@@ -237,6 +239,10 @@ final class Prefilter {
         case .stretches(let t, _, _): return plan(t)
         case .lineStart(let t, let within): return .lineStart(plan(t), within: within)
         case .separated(let t, let mask): return .separated(plan(t), mask: mask)
+        case .followedBy(let t, let bytes):
+            var table = [Bool](repeating: false, count: 256)
+            for b in bytes { table[Int(b)] = true }
+            return .followedBy(plan(t), table: table)
         case .upper(let n): return .upper(n)
         case .all(let ts): return .all(ts.map(plan))
         case .any(let ts): return .any(ts.map(plan))

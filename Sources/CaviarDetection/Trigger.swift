@@ -39,6 +39,10 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
     /// digits (see `Trigger.separatorBits`; `digits:4@sep:.` for an IPv4 address, `@sep:/` for
     /// `14595/12`): dates, phones and amounts written with other separators no longer wake it.
     case separated(Trigger, mask: UInt8)
+    /// A digit trigger whose run is followed by one of `bytes` (ASCII), right after it or after
+    /// one separator (`cdigits:4@then:MGAPLHBZ` for Malta's `1234567M`): runs followed by
+    /// anything else no longer wake it.
+    case followedBy(Trigger, bytes: [UInt8])
     /// Every one of the conditions; hits come from the first.
     case all([Trigger])
     /// Any one of the conditions; hits are the union.
@@ -58,6 +62,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
             hasher.combine(9 as UInt8); hasher.combine(mask); hasher.combine(initial); t.hash(into: &hasher)
         case .lineStart(let t, let within): hasher.combine(10 as UInt8); hasher.combine(within); t.hash(into: &hasher)
         case .separated(let t, let mask): hasher.combine(11 as UInt8); hasher.combine(mask); t.hash(into: &hasher)
+        case .followedBy(let t, let bytes): hasher.combine(12 as UInt8); Trigger.hashBytes(bytes, into: &hasher); t.hash(into: &hasher)
         case .all(let ts): hasher.combine(7 as UInt8); hasher.combine(ts.count); ts.forEach { $0.hash(into: &hasher) }
         case .any(let ts): hasher.combine(8 as UInt8); hasher.combine(ts.count); ts.forEach { $0.hash(into: &hasher) }
         }
@@ -81,6 +86,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         case .stretches(let t, let mask, let initial): return "\(t){\(initial ? "^" : "")\(Trigger.describe(mask))}"
         case .lineStart(let t, let within): return "\(t)@line:\(within)"
         case .separated(let t, let mask): return "\(t)@sep:\(Trigger.describeSeparators(mask))"
+        case .followedBy(let t, let bytes): return "\(t)@then:\(String(decoding: bytes, as: UTF8.self))"
         case .all(let ts): return ts.map(\.description).joined(separator: " & ")
         case .any(let ts): return "any[" + ts.map(\.description).joined(separator: ", ") + "]"
         }
@@ -152,6 +158,14 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
             }
             return .wordStart(inner)
         case "digits", "cdigits", "upper":
+            if kind != "upper", let at = value.range(of: "@then:") {
+                let inner = try parseOne(String(kind) + ":" + value[..<at.lowerBound])
+                let bytes = Array(Set(value[at.upperBound...].utf8)).sorted()
+                guard !bytes.isEmpty, bytes.allSatisfy({ $0 > 32 && $0 < 127 }) else {
+                    throw TriggerError("trigger '\(text)': @then: takes the ASCII characters that may follow the run, e.g. @then:MGAPLHBZ")
+                }
+                return .followedBy(inner, bytes: bytes)
+            }
             if kind != "upper", let at = value.range(of: "@sep:") {
                 let inner = try parseOne(String(kind) + ":" + value[..<at.lowerBound])
                 let spec = String(value[at.upperBound...])
@@ -191,7 +205,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .literal, .keyword, .wordStart: return [self]
         case .digits, .contiguousDigits, .upper: return []
-        case .stretches(let t, _, _), .lineStart(let t, _), .separated(let t, _): return t.literals
+        case .stretches(let t, _, _), .lineStart(let t, _), .separated(let t, _), .followedBy(let t, _): return t.literals
         case .all(let ts), .any(let ts): return ts.flatMap(\.literals)
         }
     }
@@ -199,7 +213,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
     /// Whether a `digits` or `contiguousDigits` leaf is part of the trigger.
     public var hasDigitLeaf: Bool {
         switch self {
-        case .digits, .contiguousDigits, .stretches, .lineStart, .separated: return true
+        case .digits, .contiguousDigits, .stretches, .lineStart, .separated, .followedBy: return true
         case .literal, .keyword, .wordStart, .upper: return false
         case .all(let ts), .any(let ts): return ts.contains { $0.hasDigitLeaf }
         }
@@ -218,6 +232,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         case .literal, .keyword, .wordStart, .upper, .stretches: return self
         case .lineStart(let t, let within): return .lineStart(t.restrictingDigitStretches(to: mask, initialOnly: initialOnly), within: within)
         case .separated(let t, let bits): return .separated(t.restrictingDigitStretches(to: mask, initialOnly: initialOnly), mask: bits)
+        case .followedBy(let t, let bytes): return .followedBy(t.restrictingDigitStretches(to: mask, initialOnly: initialOnly), bytes: bytes)
         case .all(let ts): return .all(ts.map { $0.restrictingDigitStretches(to: mask, initialOnly: initialOnly) })
         case .any(let ts): return .any(ts.map { $0.restrictingDigitStretches(to: mask, initialOnly: initialOnly) })
         }

@@ -22,7 +22,7 @@ import Foundation
 /// in use is never changed under a reader).
 public struct PackCache {
     public let path: String
-    static let magic = Array("CAVPACK14".utf8)
+    static let magic = Array("CAVPACK15".utf8)
 
     public init(path: String) { self.path = path }
 
@@ -395,6 +395,7 @@ struct BinaryWriter {
         case .stretches(let inner, let mask, let initial): out.append(9); uint64(mask); bool(initial); trigger(inner)
         case .lineStart(let inner, let within): out.append(10); int(within); trigger(inner)
         case .separated(let inner, let mask): out.append(11); int(Int(mask)); trigger(inner)
+        case .followedBy(let inner, let bytes): out.append(12); int(bytes.count); out += bytes; trigger(inner)
         case .all(let ts): out.append(6); int(ts.count); ts.forEach { trigger($0) }
         case .any(let ts): out.append(7); int(ts.count); ts.forEach { trigger($0) }
         }
@@ -506,6 +507,12 @@ struct BinaryReader {
         case 11:
             let mask = UInt8(truncatingIfNeeded: int())
             return trigger(depth: depth + 1).map { .separated($0, mask: mask) }
+        case 12:
+            let n = count()
+            guard i + n <= data.count else { failed = true; return nil }
+            let bytes = Array(data[i..<(i + n)])
+            i += n
+            return trigger(depth: depth + 1).map { .followedBy($0, bytes: bytes) }
         case 6, 7:
             var ts: [Trigger] = []
             for _ in 0..<count() where !failed {

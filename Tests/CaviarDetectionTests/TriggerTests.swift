@@ -80,6 +80,21 @@ final class TriggerTests: XCTestCase {
         XCTAssertEqual(t.restrictingDigitStretches(to: 1 << 3), .separated(.stretches(.digits(4), 1 << 3, initialOnly: false), mask: 5))
     }
 
+    /// `@then:` takes the runs followed by one of the given characters, at once or after one
+    /// separator; a run near the end of the data is kept (what follows it may not be there yet).
+    func testFollowedByTakesOnlyRunsFollowedByTheGivenCharacters() throws {
+        let t = try Trigger.parse("cdigits:4@then:MGZ")
+        XCTAssertEqual(t, .followedBy(.contiguousDigits(4), bytes: Array("GMZ".utf8)))
+        XCTAssertEqual(t.description, "cdigits:4@then:GMZ")
+        XCTAssertEqual(try Trigger.parse(t.description), t)
+        XCTAssertThrowsError(try Trigger.parse("digits:4@then:"))
+        XCTAssertThrowsError(try Trigger.parse("digits:4@then:é"))
+        let text = "ID 1234567M, 7654321 G, 2345678\u{00A0}Z, 3456789-m, 4567890 x, 5678901, 12 March, end 9876"
+        XCTAssertEqual(try runs(t, text), ["1234567", "7654321", "2345678", "9876"])
+        XCTAssertEqual(t.restrictingDigitStretches(to: 1 << 7, initialOnly: true),
+                       .followedBy(.stretches(.contiguousDigits(4), 1 << 7, initialOnly: true), bytes: Array("GMZ".utf8)))
+    }
+
     /// The digit runs a trigger takes in `text`, as the engine gates on them.
     func runs(_ t: Trigger, _ text: String) throws -> [String] {
         let bytes = Array(text.utf8)
