@@ -338,6 +338,13 @@ public final class DictionaryAutomaton: @unchecked Sendable {
     /// Returns a number that depends on every byte read, so that the reads are kept.
     @discardableResult
     public func warmValues(of matches: [DictionaryMatch]) -> UInt64 {
+        warmValues(of: matches[...])
+    }
+
+    /// `warmValues(of:)` for part of the matches (a caller that decodes in batches warms each
+    /// batch just before, so that the lines are still in the cache when it reads them).
+    @discardableResult
+    public func warmValues(of matches: ArraySlice<DictionaryMatch>) -> UInt64 {
         var sum: UInt64 = 0
         for match in matches where match.valueIndex >= 0 && match.valueIndex < valueCount {
             sum &+= valueOffsets[match.valueIndex]

@@ -107,6 +107,11 @@ private func detections(_ detector: DictionaryDetector, in text: String) -> [Str
             "Marie Curie|PERSONNEL|marie curie",
             "Jean Dupont|PERSON|jean dupont",
         ])
+        // More detections than one batch of decoded values (64), across batch boundaries.
+        let many = detections(detector, in: String(repeating: "Jean Dupont, Marie Curie; Alpha Beta or zoe. ", count: 50))
+        #expect(many.count == 200)
+        #expect(many == Array(repeating: ["Jean Dupont|PERSON|jean dupont", "Marie Curie|PERSONNEL|marie curie",
+                                          "Alpha Beta|ORGANISATION_TERM|alpha beta", "zoe|PERSON_X|zoe"], count: 50).flatMap { $0 })
     }
 
     @Test func compiledFileGivesTheSameDetections() throws {

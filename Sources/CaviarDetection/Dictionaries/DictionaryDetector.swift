@@ -115,15 +115,14 @@ public final class DictionaryDetector: TextDetector {
     }
 
     public func detect(in text: UnsafeBufferPointer<UInt8>, range: Range<Int>, into results: inout [Detection]) {
-        // Matches first, then their values warmed together (their cache misses overlap), then
-        // the detections.
+        // Matches first, then, batch by batch, their values warmed together (their cache misses
+        // overlap) and the detections.
         var found = self.found
         self.found = []
         found.removeAll(keepingCapacity: true)
         defer { self.found = found }
         automaton.matches(in: text, range: range, folder: folder) { found.append($0) }
         guard !found.isEmpty else { return }
-        warmth &+= automaton.warmValues(of: found)
         results.reserveCapacity(results.count + found.count)
         let id = self.id
         let confidence = self.confidence
@@ -132,9 +131,17 @@ public final class DictionaryDetector: TextDetector {
         // slots, direct-mapped) cost more in reference counting and stores than it saved, as most
         // values of a large list are met once in a while.
         var last = lastEntity ?? (prefix: [], entity: EntityType("ORGANISATION_TERM"))
-        for match in found {
-            let (entity, identity) = decodedValue(match.valueIndex, last: &last)
-            results.append(Detection(entity: entity, detectorID: id, span: match.span, confidence: confidence, priority: priority, identity: identity))
+        // Batches of 64: all of a chunk's values warmed at once (thousands) were partly evicted
+        // again by the detections and identities written before they were read.
+        var lower = 0
+        while lower < found.count {
+            let upper = min(lower + 64, found.count)
+            warmth &+= automaton.warmValues(of: found[lower..<upper])
+            for match in found[lower..<upper] {
+                let (entity, identity) = decodedValue(match.valueIndex, last: &last)
+                results.append(Detection(entity: entity, detectorID: id, span: match.span, confidence: confidence, priority: priority, identity: identity))
+            }
+            lower = upper
         }
         if !last.prefix.isEmpty { lastEntity = last }
     }
