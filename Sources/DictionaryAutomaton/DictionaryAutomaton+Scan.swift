@@ -412,14 +412,20 @@ extension DictionaryAutomaton {
                     _ seconds: UnsafePointer<UInt64>, _ secondCount: UInt64, block: BlockRuns, cache: UnsafeMutablePointer<UInt64>) -> Bool {
         let verdict = FirstWordFilter.lookUp(FirstWordFilter.finish(hash), words: words, count: wordCount)
         guard verdict.isFirstWord else { return true }
-        guard !verdict.isWholeTerm && end &+ 9 <= count && base[end] == 0x20 else { return false }
-        let (lowered, next) = Self.asciiWordPrefixMixed(UInt64(littleEndian: UnsafeRawPointer(base + (end &+ 1)).loadUnaligned(as: UInt64.self)))
+        guard !verdict.isWholeTerm else { return false }
+        // The separator: one to three ASCII bytes that fold to a space (`, `, `.\n`), which
+        // `keyMayMatch` hashes as one space.
+        let ascii = asciiTable
+        var after = end
+        while after < count && after &- end < 3 && base[after] < 0x80 && ascii[Int(base[after])] == 0x20 { after &+= 1 }
+        guard after > end && after &+ 8 <= count else { return false }
+        let (lowered, next) = Self.asciiWordPrefixMixed(UInt64(littleEndian: UnsafeRawPointer(base + after).loadUnaligned(as: UInt64.self)))
         var second: UInt64
         var secondLength = next   // folded bytes
-        if next > 0 && next < 8 && base[end &+ 1 &+ next] < 0x80 {
+        if next > 0 && next < 8 && base[after &+ next] < 0x80 {
             second = lowered.byteSwapped &>> UInt64(64 &- 8 &* next)
         } else {
-            let at = end &+ 1 &- block.start
+            let at = after &- block.start
             guard at < block.span else { return false }
             let length = (~block.runs &>> UInt64(at)).trailingZeroBitCount
             guard length > 0 && at &+ length < block.span else { return false }
@@ -427,16 +433,16 @@ extension DictionaryAutomaton {
             if (block.highs &>> UInt64(at)) & ((1 &<< UInt64(length)) &- 1) == 0 {
                 guard length <= 15 else { return false }
                 let lowerCase: UInt64 = 0x2020_2020_2020_2020
-                let head = (UInt64(littleEndian: UnsafeRawPointer(base + (end &+ 1)).loadUnaligned(as: UInt64.self)) | lowerCase).byteSwapped
+                let head = (UInt64(littleEndian: UnsafeRawPointer(base + after).loadUnaligned(as: UInt64.self)) | lowerCase).byteSwapped
                 if length <= 8 {
                     second = head &>> UInt64(64 &- 8 &* length)
                 } else {
-                    let tail = (UInt64(littleEndian: UnsafeRawPointer(base + (end &+ 9)).loadUnaligned(as: UInt64.self)) | lowerCase).byteSwapped
+                    let tail = (UInt64(littleEndian: UnsafeRawPointer(base + (after &+ 8)).loadUnaligned(as: UInt64.self)) | lowerCase).byteSwapped
                     let bits = UInt64(8 &* (length &- 8))
                     second = ((head &<< bits) | (head &>> (64 &- bits))) ^ (tail &>> (64 &- bits))
                 }
             } else {
-                guard length <= WordHashCache.maxLength, let known = WordHashCache.lookUp(base, at: end &+ 1, length: length, in: cache) else { return false }
+                guard length <= WordHashCache.maxLength, let known = WordHashCache.lookUp(base, at: after, length: length, in: cache) else { return false }
                 second = known.hash
                 secondLength = known.folded
             }
