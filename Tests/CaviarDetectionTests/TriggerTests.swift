@@ -201,19 +201,10 @@ final class TriggerTests: XCTestCase {
         let detector = RegexDetector(id: "t.street", entity: EntityType("ADDRESS"),
                                      patterns: [try CompiledPattern("(?<![\\p{L}\\p{N}_])(?i:rue|via) [\\p{Lu}][\\p{L}]+ \\d{1,4}")],
                                      trigger: try Trigger.parse("iword:rue | iword:via "), lead: 0, confidence: 0.9)
-        let text = Array("Larue Haute 3; rue Haute 5; «via Appia 12»; Bolivia Norte 4; VIA Roma 1\n".utf8)
-        func run(gated: Bool) throws -> [String] {
-            let engine = try DetectionEngine(detectors: [detector])
-            engine.isGated = gated
-            return try text.withUnsafeBufferPointer { buf in
-                try engine.scan(buf, from: 0, segmentEnd: buf.count, isFinal: true).detections.map {
-                    String(decoding: text[$0.span], as: UTF8.self)
-                }
-            }
-        }
-        let ungated = try run(gated: false)
+        let text = "Larue Haute 3; rue Haute 5; «via Appia 12»; Bolivia Norte 4; VIA Roma 1\n"
+        let ungated = try matches(of: detector, in: text, gated: false)
         XCTAssertEqual(ungated, ["rue Haute 5", "via Appia 12", "VIA Roma 1"])
-        XCTAssertEqual(try run(gated: true), ungated)
+        XCTAssertEqual(try matches(of: detector, in: text, gated: true), ungated)
     }
 
     /// A lead in characters reaches back over four-byte letters as far as over ASCII ones, and
@@ -224,18 +215,21 @@ final class TriggerTests: XCTestCase {
                                      patterns: [try CompiledPattern("(?<![\\p{L}])\\p{L}{1,6}@")],
                                      trigger: try Trigger.parse("lit:@"), lead: 24, confidence: 0.9)
         detector.leadCharacters = 6
-        let text = Array("𝒜𝒜𝒜𝒜𝒜𝒜@ x ééééé@ y abcdefg@ z\nab@c\n@d e\u{00A0}f@\n".utf8)
-        func run(gated: Bool) throws -> [String] {
-            let engine = try DetectionEngine(detectors: [detector])
-            engine.isGated = gated
-            return try text.withUnsafeBufferPointer { buf in
-                try engine.scan(buf, from: 0, segmentEnd: buf.count, isFinal: true).detections.map {
-                    String(decoding: text[$0.span], as: UTF8.self)
-                }
+        let text = "𝒜𝒜𝒜𝒜𝒜𝒜@ x ééééé@ y abcdefg@ z\nab@c\n@d e\u{00A0}f@\n"
+        let ungated = try matches(of: detector, in: text, gated: false)
+        XCTAssertEqual(ungated, ["𝒜𝒜𝒜𝒜𝒜𝒜@", "ééééé@", "ab@", "f@"])
+        XCTAssertEqual(try matches(of: detector, in: text, gated: true), ungated)
+    }
+
+    /// The text of every detection of `detector` in `text`, from an engine gated or not.
+    func matches(of detector: RegexDetector, in text: String, gated: Bool) throws -> [String] {
+        let bytes = Array(text.utf8)
+        let engine = try DetectionEngine(detectors: [detector])
+        engine.isGated = gated
+        return try bytes.withUnsafeBufferPointer { buf in
+            try engine.scan(buf, from: 0, segmentEnd: buf.count, isFinal: true).detections.map {
+                String(decoding: bytes[$0.span], as: UTF8.self)
             }
         }
-        let ungated = try run(gated: false)
-        XCTAssertEqual(ungated, ["𝒜𝒜𝒜𝒜𝒜𝒜@", "ééééé@", "ab@", "f@"])
-        XCTAssertEqual(try run(gated: true), ungated)
     }
 }
