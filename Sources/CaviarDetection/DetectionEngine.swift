@@ -220,7 +220,7 @@ public final class DetectionEngine {
         for h in raw {
             var lo = max(from, h.lowerBound - d.lead)
             if clipsToLine && lo < h.lowerBound { lo = max(lo, lineStart(of: h.lowerBound)) }
-            if let leadCharacters, lo < h.lowerBound { lo = Self.start(ofCharacters: leadCharacters, before: h.lowerBound, notBefore: lo, in: buf) }
+            if let leadCharacters, lo < h.lowerBound { lo = max(lo, ContextWords.back(from: h.lowerBound, characters: leadCharacters, in: buf)) }
             let hi = min(until, h.upperBound + 1)
             if lo >= hi { continue }
             if let last = out.last, lo <= last.upperBound {
@@ -242,13 +242,15 @@ public final class DetectionEngine {
             return hits.digitRuns.compactMap { $0.contiguous >= n && (initial ? $0.initial : $0.stretches) & mask != 0 ? $0.range : nil }
         case .upper(let n):
             return hits.upperRuns.filter { $0.count >= n }
-        case .lineStart(let inner, let within):
-            return triggerHits(inner, hits, buf).filter { Self.beginsLine($0.lowerBound, within: within, in: buf) }
-        case .followedBy(let inner, let table):
-            return triggerHits(inner, hits, buf).filter { Self.isFollowed($0.upperBound, by: table, in: buf) }
-        case .separated(let inner, let mask):
+        case .run(let inner, let condition):
             var some = hits
-            some.digitRuns.removeAll { $0.separators & mask == 0 }
+            some.digitRuns.removeAll { run in
+                switch condition {
+                case .beginsLine(let within): return !Self.beginsLine(run.range.lowerBound, within: within, in: buf)
+                case .holdsSeparator(let mask): return run.separators & mask == 0
+                case .followedBy(let bytes): return !Self.isFollowed(run.range.upperBound, by: bytes, in: buf)
+                }
+            }
             return triggerHits(inner, some, buf)
         case .all(let ts):
             guard let first = ts.first else { return [] }
@@ -289,22 +291,8 @@ public final class DetectionEngine {
         }
     }
 
-    /// The start of the `count`-th character before `end` (a character starts at every byte that
-    /// is not a UTF-8 continuation byte), or `floor` if that is later. A stray continuation byte
-    /// counts as nothing, which only widens the window; an invalid lead byte counts as a character,
-    /// which is safe because PCRE2 (MATCH_INVALID_UTF) never lets a match contain it.
-    @inline(__always) static func start(ofCharacters count: Int, before end: Int, notBefore floor: Int, in buf: UnsafeBufferPointer<UInt8>) -> Int {
-        var j = end
-        var seen = 0
-        while j > floor && seen < count {
-            j -= 1
-            if buf[j] & 0xC0 != 0x80 { seen += 1 }
-        }
-        return j
-    }
-
     /// Whether only spaces and tabs are more than `within` bytes before `start` on its line (see
-    /// `Trigger.lineStart`). The start of the buffer counts as a line start: the driver's buffer
+    /// `RunCondition.beginsLine`). The start of the buffer counts as a line start: the driver's buffer
     /// may begin inside a line, and a trigger may only err on the side of waking.
     static func beginsLine(_ start: Int, within: Int, in buf: UnsafeBufferPointer<UInt8>) -> Bool {
         // A digit just before: a run that the scanned region cut, which may begin a line earlier.
@@ -319,13 +307,13 @@ public final class DetectionEngine {
         return true
     }
 
-    /// Whether the byte at `end`, or the one after a separator there, is marked in `table` (see
-    /// `Trigger.followedBy`); true near the end of the buffer, which more data may continue.
-    static func isFollowed(_ end: Int, by table: [Bool], in buf: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Whether the byte at `end`, or the one after a separator there, is one of `bytes` (see
+    /// `RunCondition.followedBy`); true near the end of the buffer, which more data may continue.
+    static func isFollowed(_ end: Int, by bytes: [UInt8], in buf: UnsafeBufferPointer<UInt8>) -> Bool {
         if end + 4 >= buf.count { return true }
-        if table[Int(buf[end])] { return true }
+        if bytes.contains(buf[end]) { return true }
         let n = Prefilter.separatorLength(buf, end, buf.count)
-        return n > 0 && table[Int(buf[end + n])]
+        return n > 0 && bytes.contains(buf[end + n])
     }
 
     /// Start of the line containing `i` (just after the last `\n` before `i`, or the start of the

@@ -69,7 +69,7 @@ final class Prefilter {
                 digits = true
                 minDigits = min(minDigits, n)
             case .upper: upper = true
-            case .stretches(let t, _, _), .lineStart(let t, _), .separated(let t, _), .followedBy(let t, _): visit(t)
+            case .stretches(let t, _, _), .run(let t, _): visit(t)
             case .all(let ts), .any(let ts): ts.forEach(visit)
             }
         }
@@ -217,12 +217,8 @@ final class Prefilter {
         /// Runs with at least N digits in a row and a stretch as for `digits`.
         case contiguousDigits(Int, UInt64, initialOnly: Bool)
         case upper(Int)
-        /// Hits of the inner plan whose run begins a line (see `Trigger.lineStart`).
-        case lineStart(Plan, within: Int)
-        /// Hits of the inner digit plan among the runs that hold one of the separators in the mask.
-        case separated(Plan, mask: UInt8)
-        /// Hits of the inner digit plan whose run is followed by a byte marked in the table.
-        case followedBy(Plan, table: [Bool])
+        /// Hits of the inner digit plan among the runs that meet the condition.
+        case run(Plan, RunCondition)
         case all([Plan])
         case any([Plan])
         /// A leaf this prefilter was not built with: it never fires.
@@ -237,12 +233,7 @@ final class Prefilter {
         case .stretches(.digits(let n), let mask, let initial): return .digits(n, mask, initialOnly: initial)
         case .stretches(.contiguousDigits(let n), let mask, let initial): return .contiguousDigits(n, mask, initialOnly: initial)
         case .stretches(let t, _, _): return plan(t)
-        case .lineStart(let t, let within): return .lineStart(plan(t), within: within)
-        case .separated(let t, let mask): return .separated(plan(t), mask: mask)
-        case .followedBy(let t, let bytes):
-            var table = [Bool](repeating: false, count: 256)
-            for b in bytes { table[Int(b)] = true }
-            return .followedBy(plan(t), table: table)
+        case .run(let t, let condition): return .run(plan(t), condition)
         case .upper(let n): return .upper(n)
         case .all(let ts): return .all(ts.map(plan))
         case .any(let ts): return .any(ts.map(plan))
@@ -288,18 +279,13 @@ final class Prefilter {
         }
     }
 
-    /// The `Trigger.separatorBits` class of a separator's first byte (a multi-byte one is a space).
+    /// The `RunCondition.separatorBit(of:)` class of a separator's first byte (the multi-byte
+    /// ones are all spaces).
     @inline(__always) static func separatorBit(_ b: UInt8) -> UInt8 {
-        switch b {
-        case 46: return 1
-        case 45: return 2
-        case 47: return 4
-        case 40: return 8
-        case 41: return 16
-        case 43: return 32
-        default: return 64
-        }
+        b == 32 || b >= 0x80 ? separatorSpaceBit : RunCondition.separatorBit(of: b) ?? separatorSpaceBit
     }
+
+    static let separatorSpaceBit = RunCondition.separatorBit(of: 95) ?? 0
 
     /// A one-byte tight separator: space, `.`, `-`, `/`.
     @inline(__always) static func isTightSeparator(_ b: UInt8) -> Bool { b == 32 || b == 46 || b == 45 || b == 47 }

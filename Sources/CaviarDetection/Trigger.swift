@@ -29,20 +29,10 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
     /// never write them. A phone number's run (`0151 55102666`: stretches of 4 and 8, the 8 not
     /// initial) then no longer wakes a detector whose matches are 8 or 11 digits in a row.
     case stretches(Trigger, UInt64, initialOnly: Bool)
-    /// A digit trigger (`digits`, `cdigits`, or one restricted by `stretches`) whose run begins a
-    /// line: on its line, only spaces and tabs are more than `within` bytes before it
-    /// (`digits:4@line:14`). For patterns that need the digits near a line start, such as the
-    /// postcode line of an address block (`B-1047 Bruxelles` after a street line): every other
-    /// run of four digits then no longer wakes them.
-    case lineStart(Trigger, within: Int)
-    /// A digit trigger whose run holds at least one of the separators in `mask` between its
-    /// digits (see `Trigger.separatorBits`; `digits:4@sep:.` for an IPv4 address, `@sep:/` for
-    /// `14595/12`): dates, phones and amounts written with other separators no longer wake it.
-    case separated(Trigger, mask: UInt8)
-    /// A digit trigger whose run is followed by one of `bytes` (ASCII), right after it or after
-    /// one separator (`cdigits:4@then:MGAPLHBZ` for Malta's `1234567M`): runs followed by
-    /// anything else no longer wake it.
-    case followedBy(Trigger, bytes: [UInt8])
+    /// A digit trigger (`digits`, `cdigits`, or one restricted by `stretches`) whose run meets a
+    /// condition its patterns imply (`digits:4@line:14`, `digits:4@sep:.`, `cdigits:4@then:MGZ`;
+    /// see `RunCondition`): runs that do not meet it no longer wake the detector.
+    case run(Trigger, RunCondition)
     /// Every one of the conditions; hits come from the first.
     case all([Trigger])
     /// Any one of the conditions; hits are the union.
@@ -60,9 +50,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         case .upper(let n): hasher.combine(6 as UInt8); hasher.combine(n)
         case .stretches(let t, let mask, let initial):
             hasher.combine(9 as UInt8); hasher.combine(mask); hasher.combine(initial); t.hash(into: &hasher)
-        case .lineStart(let t, let within): hasher.combine(10 as UInt8); hasher.combine(within); t.hash(into: &hasher)
-        case .separated(let t, let mask): hasher.combine(11 as UInt8); hasher.combine(mask); t.hash(into: &hasher)
-        case .followedBy(let t, let bytes): hasher.combine(12 as UInt8); Trigger.hashBytes(bytes, into: &hasher); t.hash(into: &hasher)
+        case .run(let t, let condition): hasher.combine(10 as UInt8); hasher.combine(condition); t.hash(into: &hasher)
         case .all(let ts): hasher.combine(7 as UInt8); hasher.combine(ts.count); ts.forEach { $0.hash(into: &hasher) }
         case .any(let ts): hasher.combine(8 as UInt8); hasher.combine(ts.count); ts.forEach { $0.hash(into: &hasher) }
         }
@@ -84,9 +72,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         case .contiguousDigits(let n): return "cdigits:\(n)"
         case .upper(let n): return "upper:\(n)"
         case .stretches(let t, let mask, let initial): return "\(t){\(initial ? "^" : "")\(Trigger.describe(mask))}"
-        case .lineStart(let t, let within): return "\(t)@line:\(within)"
-        case .separated(let t, let mask): return "\(t)@sep:\(Trigger.describeSeparators(mask))"
-        case .followedBy(let t, let bytes): return "\(t)@then:\(String(decoding: bytes, as: UTF8.self))"
+        case .run(let t, let condition): return "\(t)@\(condition)"
         case .all(let ts): return ts.map(\.description).joined(separator: " & ")
         case .any(let ts): return "any[" + ts.map(\.description).joined(separator: ", ") + "]"
         }
@@ -158,34 +144,13 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
             }
             return .wordStart(inner)
         case "digits", "cdigits", "upper":
-            if kind != "upper", let at = value.range(of: "@then:") {
-                let inner = try parseOne(String(kind) + ":" + value[..<at.lowerBound])
-                let bytes = Array(Set(value[at.upperBound...].utf8)).sorted()
-                guard !bytes.isEmpty, bytes.allSatisfy({ $0 > 32 && $0 < 127 }) else {
-                    throw TriggerError("trigger '\(text)': @then: takes the ASCII characters that may follow the run, e.g. @then:MGAPLHBZ")
-                }
-                return .followedBy(inner, bytes: bytes)
-            }
-            if kind != "upper", let at = value.range(of: "@sep:") {
-                let inner = try parseOne(String(kind) + ":" + value[..<at.lowerBound])
-                let spec = String(value[at.upperBound...])
-                var mask: UInt8 = 0
-                for ch in spec.utf8 {
-                    guard let bit = Trigger.separatorBits[ch] else {
-                        throw TriggerError("trigger '\(text)': @sep: takes separators among . - / ( ) + and _ (any space)")
-                    }
-                    mask |= bit
-                }
-                guard mask != 0 else { throw TriggerError("trigger '\(text)': @sep: needs at least one separator") }
-                return .separated(inner, mask: mask)
-            }
-            let marker = "@line:"
-            if kind != "upper", let at = value.range(of: marker) {
-                let inner = try parseOne(String(kind) + ":" + value[..<at.lowerBound])
-                guard let within = Int(trim(String(value[at.upperBound...]))), within >= 0, within <= 64 else {
-                    throw TriggerError("trigger '\(text)': expected @line:K with K between 0 and 64 (bytes before the run on its line, besides spaces and tabs)")
-                }
-                return .lineStart(inner, within: within)
+            // `digits:4@line:14@sep:.`: the count, then conditions on the run, innermost first.
+            let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+            if parts.count > 1 {
+                guard kind != "upper" else { throw TriggerError("trigger '\(text)': @ conditions apply to digits: and cdigits: only") }
+                var trigger = try parseOne(String(kind) + ":" + parts[0])
+                for spec in parts.dropFirst() { trigger = .run(trigger, try RunCondition.parse(String(spec), in: String(text))) }
+                return trigger
             }
             guard let n = Int(trim(value)), n >= 1, n <= 64 else {
                 throw TriggerError("trigger '\(text)': expected a count between 1 and 64")
@@ -205,7 +170,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .literal, .keyword, .wordStart: return [self]
         case .digits, .contiguousDigits, .upper: return []
-        case .stretches(let t, _, _), .lineStart(let t, _), .separated(let t, _), .followedBy(let t, _): return t.literals
+        case .stretches(let t, _, _), .run(let t, _): return t.literals
         case .all(let ts), .any(let ts): return ts.flatMap(\.literals)
         }
     }
@@ -213,7 +178,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
     /// Whether a `digits` or `contiguousDigits` leaf is part of the trigger.
     public var hasDigitLeaf: Bool {
         switch self {
-        case .digits, .contiguousDigits, .stretches, .lineStart, .separated, .followedBy: return true
+        case .digits, .contiguousDigits, .stretches, .run: return true
         case .literal, .keyword, .wordStart, .upper: return false
         case .all(let ts), .any(let ts): return ts.contains { $0.hasDigitLeaf }
         }
@@ -230,20 +195,10 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .digits, .contiguousDigits: return .stretches(self, mask & Trigger.anyStretch, initialOnly: initialOnly)
         case .literal, .keyword, .wordStart, .upper, .stretches: return self
-        case .lineStart(let t, let within): return .lineStart(t.restrictingDigitStretches(to: mask, initialOnly: initialOnly), within: within)
-        case .separated(let t, let bits): return .separated(t.restrictingDigitStretches(to: mask, initialOnly: initialOnly), mask: bits)
-        case .followedBy(let t, let bytes): return .followedBy(t.restrictingDigitStretches(to: mask, initialOnly: initialOnly), bytes: bytes)
+        case .run(let t, let condition): return .run(t.restrictingDigitStretches(to: mask, initialOnly: initialOnly), condition)
         case .all(let ts): return .all(ts.map { $0.restrictingDigitStretches(to: mask, initialOnly: initialOnly) })
         case .any(let ts): return .any(ts.map { $0.restrictingDigitStretches(to: mask, initialOnly: initialOnly) })
         }
-    }
-
-    /// The separator classes of `@sep:`, as the prefilter records them in a run: `_` stands for
-    /// every space it joins digits with (space, NBSP, narrow NBSP, thin space).
-    static let separatorBits: [UInt8: UInt8] = [46: 1, 45: 2, 47: 4, 40: 8, 41: 16, 43: 32, 95: 64]
-
-    static func describeSeparators(_ mask: UInt8) -> String {
-        separatorBits.sorted { $0.value < $1.value }.filter { mask & $0.value != 0 }.map { String(UnicodeScalar($0.key)) }.joined()
     }
 
     /// `4,8-11,63+` for the bits of a stretch mask.
@@ -258,6 +213,71 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
             k = j + 1
         }
         return parts.joined(separator: ",")
+    }
+}
+
+/// A condition on a digit run that a pack states when every match of its patterns meets it.
+public enum RunCondition: Hashable, Sendable, CustomStringConvertible {
+    /// `@line:K`: on its line, only spaces and tabs lie more than K bytes before the run (the
+    /// postcode line of an address block: `B-1047 Bruxelles`, `Τ.Κ. 106 82 Αθήνα`).
+    case beginsLine(within: Int)
+    /// `@sep:CHARS`: the run holds one of these separator classes between its digits (see
+    /// `separatorBit(of:)`; the dots of `192.168.1.10`, the slash of `14595/12`).
+    case holdsSeparator(mask: UInt8)
+    /// `@then:CHARS`: one of these ASCII bytes follows the run, at once or after one separator
+    /// (Malta's `1234567M`).
+    case followedBy(bytes: [UInt8])
+
+    /// The characters of `@sep:`, in the order of their bits; `_` is every space the prefilter
+    /// joins digits with (space, NBSP, narrow NBSP, thin space).
+    static let separatorCharacters = Array(".-/()+_".utf8)
+
+    /// The bit of a `@sep:` character, or nil for any other byte.
+    public static func separatorBit(of character: UInt8) -> UInt8? {
+        separatorCharacters.firstIndex(of: character).map { 1 << UInt8($0) }
+    }
+
+    public var description: String {
+        switch self {
+        case .beginsLine(let within): return "line:\(within)"
+        case .holdsSeparator(let mask):
+            let characters = RunCondition.separatorCharacters.enumerated().filter { mask & (1 << UInt8($0.offset)) != 0 }.map(\.element)
+            return "sep:" + String(decoding: characters, as: UTF8.self)
+        case .followedBy(let bytes): return "then:" + String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    /// Parses `line:K`, `sep:CHARS` or `then:CHARS` (what follows an `@`); `text` names the trigger.
+    static func parse(_ spec: String, in text: String) throws -> RunCondition {
+        guard let colon = spec.firstIndex(of: ":") else {
+            throw TriggerError("trigger '\(text)': expected @line:K, @sep:CHARS or @then:CHARS")
+        }
+        let name = spec[..<colon], value = spec[spec.index(after: colon)...]
+        switch name {
+        case "line":
+            guard let within = Int(Trigger.trim(String(value))), within >= 0, within <= 64 else {
+                throw TriggerError("trigger '\(text)': expected @line:K with K between 0 and 64 (bytes before the run on its line, besides spaces and tabs)")
+            }
+            return .beginsLine(within: within)
+        case "sep":
+            var mask: UInt8 = 0
+            for character in value.utf8 {
+                guard let bit = separatorBit(of: character) else {
+                    throw TriggerError("trigger '\(text)': @sep: takes separators among . - / ( ) + and _ (any space)")
+                }
+                mask |= bit
+            }
+            guard mask != 0 else { throw TriggerError("trigger '\(text)': @sep: needs at least one separator") }
+            return .holdsSeparator(mask: mask)
+        case "then":
+            let bytes = Array(Set(value.utf8)).sorted()
+            guard !bytes.isEmpty, bytes.allSatisfy({ $0 > 32 && $0 < 127 }) else {
+                throw TriggerError("trigger '\(text)': @then: takes the ASCII characters that may follow the run, e.g. @then:MGAPLHBZ")
+            }
+            return .followedBy(bytes: bytes)
+        default:
+            throw TriggerError("trigger '\(text)': unknown condition @\(name); use @line:K, @sep:CHARS or @then:CHARS")
+        }
     }
 }
 

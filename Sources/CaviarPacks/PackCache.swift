@@ -22,7 +22,7 @@ import Foundation
 /// in use is never changed under a reader).
 public struct PackCache {
     public let path: String
-    static let magic = Array("CAVPACK15".utf8)
+    static let magic = Array("CAVPACK16".utf8)
 
     public init(path: String) { self.path = path }
 
@@ -393,9 +393,14 @@ struct BinaryWriter {
         case .upper(let n): out.append(5); int(n)
         case .contiguousDigits(let n): out.append(8); int(n)
         case .stretches(let inner, let mask, let initial): out.append(9); uint64(mask); bool(initial); trigger(inner)
-        case .lineStart(let inner, let within): out.append(10); int(within); trigger(inner)
-        case .separated(let inner, let mask): out.append(11); int(Int(mask)); trigger(inner)
-        case .followedBy(let inner, let bytes): out.append(12); int(bytes.count); out += bytes; trigger(inner)
+        case .run(let inner, let condition):
+            out.append(10)
+            switch condition {
+            case .beginsLine(let within): out.append(0); int(within)
+            case .holdsSeparator(let mask): out.append(1); int(Int(mask))
+            case .followedBy(let bytes): out.append(2); int(bytes.count); out += bytes
+            }
+            trigger(inner)
         case .all(let ts): out.append(6); int(ts.count); ts.forEach { trigger($0) }
         case .any(let ts): out.append(7); int(ts.count); ts.forEach { trigger($0) }
         }
@@ -502,17 +507,23 @@ struct BinaryReader {
             let mask = uint64(), initial = bool()
             return trigger(depth: depth + 1).map { .stretches($0, mask, initialOnly: initial) }
         case 10:
-            let within = int()
-            return trigger(depth: depth + 1).map { .lineStart($0, within: within) }
-        case 11:
-            let mask = UInt8(truncatingIfNeeded: int())
-            return trigger(depth: depth + 1).map { .separated($0, mask: mask) }
-        case 12:
-            let n = count()
-            guard i + n <= data.count else { failed = true; return nil }
-            let bytes = Array(data[i..<(i + n)])
-            i += n
-            return trigger(depth: depth + 1).map { .followedBy($0, bytes: bytes) }
+            guard i < data.count else { failed = true; return nil }
+            let kind = data[i]
+            i += 1
+            let condition: RunCondition
+            switch kind {
+            case 0: condition = .beginsLine(within: int())
+            case 1: condition = .holdsSeparator(mask: UInt8(truncatingIfNeeded: int()))
+            case 2:
+                let n = count()
+                guard i + n <= data.count else { failed = true; return nil }
+                condition = .followedBy(bytes: Array(data[i..<(i + n)]))
+                i += n
+            default:
+                failed = true
+                return nil
+            }
+            return trigger(depth: depth + 1).map { .run($0, condition) }
         case 6, 7:
             var ts: [Trigger] = []
             for _ in 0..<count() where !failed {

@@ -49,42 +49,48 @@ final class TriggerTests: XCTestCase {
     /// before them on their line (the postcode of `B-1047 Bruxelles`, `Τ.Κ. 106 82 Αθήνα`).
     func testLineStartTakesOnlyRunsNearTheStartOfTheirLine() throws {
         let t = try Trigger.parse("digits:4@line:14")
-        XCTAssertEqual(t, .lineStart(.digits(4), within: 14))
+        XCTAssertEqual(t, .run(.digits(4), .beginsLine(within: 14)))
         XCTAssertEqual(t.description, "digits:4@line:14")
         XCTAssertEqual(try Trigger.parse(t.description), t)
         XCTAssertThrowsError(try Trigger.parse("digits:4@line:x"))
         XCTAssertThrowsError(try Trigger.parse("upper:4@line:2"))
         XCTAssertEqual(t.restrictingDigitStretches(to: 1 << 4, initialOnly: true),
-                       .lineStart(.stretches(.digits(4), 1 << 4, initialOnly: true), within: 14))
+                       .run(.stretches(.digits(4), 1 << 4, initialOnly: true), .beginsLine(within: 14)))
         let text = "Rue de la Loi 200, 1000 Bruxelles\n1047 Bruxelles\n\t  B-1047 Bruxelles\nΤ.Κ. B-106 82 Αθήνα\n"
             + "Tel. 1234 5678\r\n1234567890123 x 9876\n"
         XCTAssertEqual(try runs(t, text), ["1047", "1047", "106 82", "1234 5678", "1234567890123"])
-        XCTAssertEqual(try runs(.lineStart(.digits(4), within: 0), text), ["1047", "1234567890123"])
+        XCTAssertEqual(try runs(.run(.digits(4), .beginsLine(within: 0)), text), ["1047", "1234567890123"])
     }
 
     /// `@sep:` takes the runs that hold one of the given separators between their digits (`_`:
     /// any space the runs join digits with).
     func testSeparatedTakesOnlyRunsWithTheGivenSeparators() throws {
         let t = try Trigger.parse("digits:4@sep:./")
-        XCTAssertEqual(t, .separated(.digits(4), mask: 1 | 4))
+        XCTAssertEqual(t, .run(.digits(4), .holdsSeparator(mask: 1 | 4)))
         XCTAssertEqual(t.description, "digits:4@sep:./")
         XCTAssertEqual(try Trigger.parse(t.description), t)
         XCTAssertEqual(try Trigger.parse("cdigits:4@sep:_-").description, "cdigits:4@sep:-_")
         XCTAssertThrowsError(try Trigger.parse("digits:4@sep:x"))
         XCTAssertThrowsError(try Trigger.parse("digits:4@sep:"))
+        XCTAssertThrowsError(try Trigger.parse("digits:4@near:3"))
+        // Conditions combine, innermost first.
+        let both = try Trigger.parse("digits:4@line:14@sep:.")
+        XCTAssertEqual(both, .run(.run(.digits(4), .beginsLine(within: 14)), .holdsSeparator(mask: 1)))
+        XCTAssertEqual(both.description, "digits:4@line:14@sep:.")
+        XCTAssertEqual(try runs(both, "192.168.1.10\nIP 10.0.0.1 x\n1234 5678\nend\n"), ["192.168.1.10", "10.0.0.1"])
         let text = "IP 192.168.1.10, doc 14595/12, tel 0470 12 34 56, 2025-11-18, 1\u{00A0}234\u{00A0}567, 12345678 end."
         XCTAssertEqual(try runs(t, text), ["192.168.1.10", "14595/12"])
-        XCTAssertEqual(try runs(.separated(.digits(4), mask: 64), text), ["0470 12 34 56", "1\u{00A0}234\u{00A0}567"])
-        XCTAssertEqual(try runs(.separated(.digits(4), mask: 2), text), ["2025-11-18"])
+        XCTAssertEqual(try runs(.run(.digits(4), .holdsSeparator(mask: 64)), text), ["0470 12 34 56", "1\u{00A0}234\u{00A0}567"])
+        XCTAssertEqual(try runs(.run(.digits(4), .holdsSeparator(mask: 2)), text), ["2025-11-18"])
         // Composes with the stretch restriction the compiler adds.
-        XCTAssertEqual(t.restrictingDigitStretches(to: 1 << 3), .separated(.stretches(.digits(4), 1 << 3, initialOnly: false), mask: 5))
+        XCTAssertEqual(t.restrictingDigitStretches(to: 1 << 3), .run(.stretches(.digits(4), 1 << 3, initialOnly: false), .holdsSeparator(mask: 5)))
     }
 
     /// `@then:` takes the runs followed by one of the given characters, at once or after one
     /// separator; a run near the end of the data is kept (what follows it may not be there yet).
     func testFollowedByTakesOnlyRunsFollowedByTheGivenCharacters() throws {
         let t = try Trigger.parse("cdigits:4@then:MGZ")
-        XCTAssertEqual(t, .followedBy(.contiguousDigits(4), bytes: Array("GMZ".utf8)))
+        XCTAssertEqual(t, .run(.contiguousDigits(4), .followedBy(bytes: Array("GMZ".utf8))))
         XCTAssertEqual(t.description, "cdigits:4@then:GMZ")
         XCTAssertEqual(try Trigger.parse(t.description), t)
         XCTAssertThrowsError(try Trigger.parse("digits:4@then:"))
@@ -92,7 +98,7 @@ final class TriggerTests: XCTestCase {
         let text = "ID 1234567M, 7654321 G, 2345678\u{00A0}Z, 3456789-m, 4567890 x, 5678901, 12 March, end 9876"
         XCTAssertEqual(try runs(t, text), ["1234567", "7654321", "2345678", "9876"])
         XCTAssertEqual(t.restrictingDigitStretches(to: 1 << 7, initialOnly: true),
-                       .followedBy(.stretches(.contiguousDigits(4), 1 << 7, initialOnly: true), bytes: Array("GMZ".utf8)))
+                       .run(.stretches(.contiguousDigits(4), 1 << 7, initialOnly: true), .followedBy(bytes: Array("GMZ".utf8))))
     }
 
     /// The digit runs a trigger takes in `text`, as the engine gates on them.
