@@ -285,7 +285,6 @@ extension DictionaryAutomaton {
     @inline(__always)
     func skipRejectedWords(_ base: UnsafePointer<UInt8>, count: Int, from start: Int, block: inout WordBlock,
                            cache: UnsafeMutablePointer<UInt64>) -> (resume: Int, isAtWord: Bool, word: ScannedWord) {
-        let lowerCase: UInt64 = 0x2020_2020_2020_2020
         let words = firstWordFilter
         let wordCount = firstWordCount
         let seconds = secondWordFilter
@@ -332,16 +331,7 @@ extension DictionaryAutomaton {
                             point = wordStart
                             break
                         }
-                        let head = (UInt64(littleEndian: UnsafeRawPointer(base + wordStart).loadUnaligned(as: UInt64.self)) | lowerCase).byteSwapped
-                        if length <= 8 {
-                            hash = head &>> UInt64(64 &- 8 &* length)
-                        } else {
-                            // As `scanWord` hashes a word of 9 to 15 bytes: the first eight
-                            // packed, rotated by the rest, which is added.
-                            let tail = (UInt64(littleEndian: UnsafeRawPointer(base + (wordStart &+ 8)).loadUnaligned(as: UInt64.self)) | lowerCase).byteSwapped
-                            let bits = UInt64(8 &* (length &- 8))
-                            hash = ((head &<< bits) | (head &>> (64 &- bits))) ^ (tail &>> (64 &- bits))
-                        }
+                        hash = Self.asciiWordHash(base, at: wordStart, length: length)
                     } else {
                         guard length <= WordHashCache.maxLength,
                               let known = WordHashCache.lookUp(base, at: wordStart, length: length, in: cache) else {
@@ -432,15 +422,7 @@ extension DictionaryAutomaton {
             secondLength = length
             if (block.highs &>> UInt64(at)) & ((1 &<< UInt64(length)) &- 1) == 0 {
                 guard length <= 15 else { return false }
-                let lowerCase: UInt64 = 0x2020_2020_2020_2020
-                let head = (UInt64(littleEndian: UnsafeRawPointer(base + after).loadUnaligned(as: UInt64.self)) | lowerCase).byteSwapped
-                if length <= 8 {
-                    second = head &>> UInt64(64 &- 8 &* length)
-                } else {
-                    let tail = (UInt64(littleEndian: UnsafeRawPointer(base + (after &+ 8)).loadUnaligned(as: UInt64.self)) | lowerCase).byteSwapped
-                    let bits = UInt64(8 &* (length &- 8))
-                    second = ((head &<< bits) | (head &>> (64 &- bits))) ^ (tail &>> (64 &- bits))
-                }
+                second = Self.asciiWordHash(base, at: after, length: length)
             } else {
                 guard length <= WordHashCache.maxLength, let known = WordHashCache.lookUp(base, at: after, length: length, in: cache) else { return false }
                 second = known.hash
@@ -503,6 +485,19 @@ extension DictionaryAutomaton {
             position &+= 2
         }
         return (hash, position, true, folded)
+    }
+
+    /// The unfinished hash `scanWord` gives a word of 1 to 15 ASCII letters and digits at `start`
+    /// (16 bytes from `start` must be readable): the folded bytes packed, and for 9 to 15 bytes the
+    /// first eight rotated by the rest, which is added.
+    @inline(__always)
+    static func asciiWordHash(_ base: UnsafePointer<UInt8>, at start: Int, length: Int) -> UInt64 {
+        let lowerCase: UInt64 = 0x2020_2020_2020_2020
+        let head = (UInt64(littleEndian: UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self)) | lowerCase).byteSwapped
+        if length <= 8 { return head &>> UInt64(64 &- 8 &* length) }
+        let tail = (UInt64(littleEndian: UnsafeRawPointer(base + (start &+ 8)).loadUnaligned(as: UInt64.self)) | lowerCase).byteSwapped
+        let bits = UInt64(8 &* (length &- 8))
+        return ((head &<< bits) | (head &>> (64 &- bits))) ^ (tail &>> (64 &- bits))
     }
 
     /// For eight ASCII bytes (little-endian in `chunk`): the bytes folded as `TextFolding`
