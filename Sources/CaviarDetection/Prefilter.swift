@@ -14,8 +14,9 @@ final class Prefilter {
     /// text are one or two digits: days, hours, counts), unless they reach the end of the data.
     let minDigitCount: Int
     let needsUpper: Bool
-    /// Per folded byte: 1 = a single-byte literal starts with it, 2 = a longer literal does.
-    private let firstByteFlags: [UInt8]
+    /// The fewest characters any upper-case trigger asks for: shorter runs (a capital letter
+    /// beginning a word) are not recorded, unless they reach the end of the data.
+    let minUpperCount: Int
     private let literalBytes: [[UInt8]]
     private let literalIsCaseless: [Bool]
     /// The hit counts only where the byte before it does not continue a word.
@@ -34,33 +35,28 @@ final class Prefilter {
     /// the folded word at the position rejects nearly all of them without touching their bytes.
     private let pairPrefix: [UInt32]
     private let pairMask: [UInt32]
-    /// Per pair-key slot (`thirdSlot`, 4 words each): the folded third bytes that literals of
-    /// the keys in that slot continue with (all 256 for a key that has a two-byte literal).
-    /// Common pairs such as `re` begin dozens of keywords; the third byte turns away ~70 % of
-    /// the positions where a pair key is present, before the key's rank is counted (a software
-    /// popcount in a portable x86-64 build) or any of its literals is looked at. Keys that share
-    /// a slot share a mask, which can only let more positions through.
-    private let pairThird: [UInt64]
-    /// The filter of the main loop, one test of four bits per position instead of a chain of
-    /// branches: literals of two bytes by their exact pair (`exactPairs`, case-sensitive ones) or
-    /// folded pair (`foldedPairs`), of three bytes by a hash of their folded bytes (`triples`),
-    /// of four or more by a hash of their first four folded bytes (`quads`). Most literals are
-    /// keywords of five bytes or more, so a position passes about as often as a keyword's first
-    /// four bytes occur, instead of as often as a common letter pair (`en`, `in`, `de`: a third
-    /// of all positions) with a plausible third byte (a tenth).
-    private let exactPairs: [UInt64]
-    private let foldedPairs: [UInt64]
-    private let triples: [UInt64]
-    private let quads: [UInt64]
-    static let tripleBits = 12
-    static let quadBits = 16
+    /// Parallel to `pairLiterals`: the literal's length, capped at `Prefilter.window`.
+    private let pairLength: [UInt8]
+
+    /// The filter of the literal scan, a shift-or over a hashed alphabet (the idea of
+    /// Hyperscan's FDR): the state holds `window` lanes of eight bucket bits; at each byte it
+    /// moves up one lane and takes the table entry of the byte and the low four bits of the byte
+    /// before it. Lane j of an entry has bucket b's bit clear when some literal of bucket b can
+    /// have that byte (after that predecessor) as its byte j. A literal whose first
+    /// min(length, window) bytes end at i has its bucket bit clear in lane min(length, window) − 1
+    /// of the state at i; `shiftOrFinal` has those bits set. Only then is its pair group looked
+    /// at, about once in twenty bytes of ordinary text instead of at every byte.
+    private let shiftOr: [UInt64]
+    private let shiftOrFinal: UInt64
+    /// Lanes of the shift-or state: literals are filtered on their first eight bytes.
+    static let window = 8
 
     init(triggers: [Trigger]) {
         var lits: [Trigger] = []
         var index: [Trigger: Int] = [:]
         index.reserveCapacity(4 * triggers.count)
         var digits = false, upper = false
-        var minDigits = Int.max
+        var minDigits = Int.max, minUpper = Int.max
         func visit(_ t: Trigger) {
             switch t {
             case .literal, .keyword, .wordStart:
@@ -68,7 +64,9 @@ final class Prefilter {
             case .digits(let n), .contiguousDigits(let n):
                 digits = true
                 minDigits = min(minDigits, n)
-            case .upper: upper = true
+            case .upper(let n):
+                upper = true
+                minUpper = min(minUpper, n)
             case .stretches(let t, _, _), .run(let t, _): visit(t)
             case .all(let ts), .any(let ts): ts.forEach(visit)
             }
@@ -79,8 +77,8 @@ final class Prefilter {
         needsDigits = digits
         minDigitCount = max(1, minDigits)
         needsUpper = upper
+        minUpperCount = max(1, minUpper)
         var singleByte = [[Int]](repeating: [], count: 256)
-        var firstByteFlags = [UInt8](repeating: 0, count: 256)
         var literalBytes: [[UInt8]] = []
         var literalIsCaseless: [Bool] = [], literalAtWordStart: [Bool] = []
         var pairKeys: [(key: Int, literal: UInt32)] = []
@@ -101,12 +99,7 @@ final class Prefilter {
             literalIsCaseless.append(caseless)
             literalAtWordStart.append(wordStart)
             if bytes.count >= 2 { pairKeys.append((Int(f0) << 8 | Int(Prefilter.fold(bytes[1])), UInt32(i))) }
-            if bytes.count == 1 {
-                singleByte[Int(f0)].append(i)
-                firstByteFlags[Int(f0)] |= 1
-            } else {
-                firstByteFlags[Int(f0)] |= 2
-            }
+            if bytes.count == 1 { singleByte[Int(f0)].append(i) }
         }
         // Literals grouped by pair key (literal order kept within a key). A key's group is found
         // by its rank among the keys present: the set bits of `pairBits` before it. A table of
@@ -122,23 +115,16 @@ final class Prefilter {
         }
         var groupStart: [UInt32] = []
         groupStart.reserveCapacity(Int(keysBefore) + 1)
-        var pairLiterals: [UInt32] = [], pairPrefix: [UInt32] = [], pairMask: [UInt32] = []
+        var pairLiterals: [UInt32] = [], pairPrefix: [UInt32] = [], pairMask: [UInt32] = [], pairLength: [UInt8] = []
         pairLiterals.reserveCapacity(pairKeys.count)
         pairPrefix.reserveCapacity(pairKeys.count)
         pairMask.reserveCapacity(pairKeys.count)
-        var pairThird = [UInt64](repeating: 0, count: 4 * 1024)
+        pairLength.reserveCapacity(pairKeys.count)
         var previousKey = -1
         for (key, literal) in pairKeys {
             if key != previousKey { groupStart.append(UInt32(pairLiterals.count)); previousKey = key }
             pairLiterals.append(literal)
             let bytes = literalBytes[Int(literal)]
-            let slot = 4 * Prefilter.thirdSlot(key)
-            if bytes.count == 2 {
-                for w in 0..<4 { pairThird[slot + w] = ~0 }
-            } else {
-                let third = Int(Prefilter.fold(bytes[2]))
-                pairThird[slot + third >> 6] |= 1 << UInt64(third & 63)
-            }
             var prefix: UInt32 = 0, mask: UInt32 = 0
             for k in 0..<min(4, bytes.count) {
                 prefix |= UInt32(Prefilter.fold(bytes[k])) << UInt32(8 * k)
@@ -146,42 +132,48 @@ final class Prefilter {
             }
             pairPrefix.append(prefix)
             pairMask.append(mask)
+            pairLength.append(UInt8(min(bytes.count, Prefilter.window)))
         }
         groupStart.append(UInt32(pairLiterals.count))
-        var exactPairs = [UInt64](repeating: 0, count: 1024), foldedPairs = [UInt64](repeating: 0, count: 1024)
-        var triples = [UInt64](repeating: 0, count: 1 << (Prefilter.tripleBits - 6))
-        var quads = [UInt64](repeating: 0, count: 1 << (Prefilter.quadBits - 6))
-        for (i, bytes) in literalBytes.enumerated() where bytes.count >= 2 {
-            var folded: UInt32 = 0
-            for k in 0..<min(4, bytes.count) { folded |= UInt32(Prefilter.fold(bytes[k])) << UInt32(8 * k) }
-            switch bytes.count {
-            case 2:
-                let key = literalIsCaseless[i] ? Int(folded) : Int(bytes[0]) | Int(bytes[1]) << 8
-                if literalIsCaseless[i] { foldedPairs[key >> 6] |= 1 << UInt64(key & 63) } else { exactPairs[key >> 6] |= 1 << UInt64(key & 63) }
-            case 3:
-                let h = Prefilter.hash(folded, bits: Prefilter.tripleBits)
-                triples[h >> 6] |= 1 << UInt64(h & 63)
-            default:
-                let h = Prefilter.hash(folded, bits: Prefilter.quadBits)
-                quads[h >> 6] |= 1 << UInt64(h & 63)
-            }
-        }
-        self.exactPairs = exactPairs
-        self.foldedPairs = foldedPairs
-        self.triples = triples
-        self.quads = quads
+        (shiftOr, shiftOrFinal) = Prefilter.shiftOrFilter(literalBytes, caseless: literalIsCaseless)
         self.pairBits = pairBits
         self.pairRankBase = rankBase
         self.pairGroupStart = groupStart
         self.pairPrefix = pairPrefix
         self.pairMask = pairMask
-        self.pairThird = pairThird
+        self.pairLength = pairLength
         self.pairLiterals = pairLiterals
         self.singleByte = singleByte
-        self.firstByteFlags = firstByteFlags
         self.literalBytes = literalBytes
         self.literalIsCaseless = literalIsCaseless
         self.literalAtWordStart = literalAtWordStart
+    }
+
+    /// The shift-or table and final mask (see `shiftOr`). A literal's bucket is its length
+    /// capped at `window`, minus one: a bucket's lanes are the union of its literals' bytes, and
+    /// a short literal in the bucket of long ones would loosen their first lanes (with buckets of
+    /// neighbouring prefixes instead, four-byte literals let through one byte in seventeen).
+    static func shiftOrFilter(_ literalBytes: [[UInt8]], caseless: [Bool]) -> ([UInt64], UInt64) {
+        var table = [UInt64](repeating: ~0, count: 4096)
+        var final: UInt64 = 0
+        var bucket = literalBytes.map { max(0, min($0.count, window) - 1) }
+        for (li, bytes) in literalBytes.enumerated() where !bytes.isEmpty {
+            let lanes = min(bytes.count, window)
+            final |= 1 << UInt64(8 * (lanes - 1) + bucket[li])
+            for j in 0..<lanes {
+                let bit: UInt64 = 1 << UInt64(8 * j + bucket[li])
+                let b = bytes[j]
+                let isLetter = (b | 0x20) >= 97 && (b | 0x20) <= 122
+                for c in caseless[li] && isLetter ? [b | 0x20, b & ~0x20] : [b] {
+                    if j == 0 {
+                        for low in 0..<16 { table[Int(c) << 4 | low] &= ~bit }
+                    } else {
+                        table[Int(c) << 4 | Int(bytes[j - 1] & 15)] &= ~bit
+                    }
+                }
+            }
+        }
+        return (table, final)
     }
 
     @inline(__always) static func fold(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
@@ -195,15 +187,6 @@ final class Prefilter {
         let upper = (low &+ 0x3F3F_3F3F) & ~(low &+ 0x2525_2525) & ~w & high
         return w | upper >> 2
     }
-
-    /// A bit index of `bits` bits for folded bytes (multiplicative hashing, the high bits).
-    @inline(__always) static func hash(_ folded: UInt32, bits: Int) -> Int {
-        Int(truncatingIfNeeded: (folded &* 0x9E37_79B1) >> UInt32(32 - bits))
-    }
-
-    /// The `pairThird` slot of a pair key: the low five bits of both bytes, which keeps every
-    /// pair of ASCII letters apart.
-    @inline(__always) static func thirdSlot(_ key: Int) -> Int { (key >> 3) & 0x3E0 | key & 0x1F }
 
     func index(of t: Trigger) -> Int? { literalIndex[t] }
 
@@ -294,8 +277,16 @@ final class Prefilter {
         var i = region.lowerBound
         let stop = region.upperBound
         while i < stop {
-            let b = buf[i]
-            if b < 48 || b > 57 { i += 1; continue }
+            // To the next digit: 64 bytes a step where they can be read, else byte by byte.
+            if let base = buf.baseAddress, i + ByteClassBlock.width <= end {
+                let digits = ByteClassBlock(base, at: i).digits
+                if digits == 0 { i += ByteClassBlock.width; continue }
+                i += digits.trailingZeroBitCount
+                if i >= stop { break }
+            } else if buf[i] < 48 || buf[i] > 57 {
+                i += 1
+                continue
+            }
             let start = i
             var count = 0, stretch = 0, contiguous = 0
             var stretches: UInt64 = 0, initial: UInt64 = 0
@@ -363,9 +354,17 @@ final class Prefilter {
         var i = region.lowerBound
         let stop = region.upperBound
         while i < stop {
-            let b = buf[i]
-            let isUpper = b >= 65 && b <= 90
-            if !isUpper && !(b >= 48 && b <= 57) { i += 1; continue }
+            // To the next digit or upper-case letter, as in `scanDigitRuns`.
+            if let base = buf.baseAddress, i + ByteClassBlock.width <= end {
+                let block = ByteClassBlock(base, at: i)
+                let either = block.digits | block.uppers
+                if either == 0 { i += ByteClassBlock.width; continue }
+                i += either.trailingZeroBitCount
+                if i >= stop { break }
+            } else {
+                let b = buf[i]
+                if !(b >= 65 && b <= 90) && !(b >= 48 && b <= 57) { i += 1; continue }
+            }
             let start = i
             var hasLetter = false
             var j = i
@@ -373,149 +372,83 @@ final class Prefilter {
                 let c = buf[j]
                 if c >= 65 && c <= 90 { hasLetter = true; j += 1 } else if c >= 48 && c <= 57 { j += 1 } else { break }
             }
-            if hasLetter { hits.upperRuns.append(start..<j) }
+            if hasLetter && (j - start >= minUpperCount || j >= end) { hits.upperRuns.append(start..<j) }
             i = j
         }
     }
 
+    /// The literal scan: one shift-or step per byte (see `shiftOr`); where a lane of the state
+    /// says a literal of that length may end, the literals of the pair group at its start with
+    /// that (capped) length are compared. A literal is compared at most once per start, so its
+    /// hits come out in order.
     private func scanLiterals(_ buf: UnsafeBufferPointer<UInt8>, region: Range<Int>, end: Int, into hits: inout Hits) {
-        // Positions with four bytes to load take the main loop; the last three of the data the
-        // byte-wise one.
-        let fastStop = min(region.upperBound, end - 3)
-        var i = region.lowerBound
-        if i < fastStop {
-            scanLiteralsFast(buf, from: i, to: fastStop, end: end, into: &hits)
-            i = fastStop
-        }
-        if i < region.upperBound { scanLiteralsByByte(buf, region: i..<region.upperBound, end: end, into: &hits) }
-    }
-
-    /// The main loop: one four-byte load per position, folded in a register; the four filter bits
-    /// (see `quads`) decide whether the position's pair group is looked at.
-    private func scanLiteralsFast(_ buf: UnsafeBufferPointer<UInt8>, from start: Int, to stop: Int, end: Int, into hits: inout Hits) {
-        guard let base = buf.baseAddress else { return }
-        exactPairs.withUnsafeBufferPointer { exact in
-        foldedPairs.withUnsafeBufferPointer { foldedPairs in
-        triples.withUnsafeBufferPointer { triples in
-        quads.withUnsafeBufferPointer { quads in
-        pairBits.withUnsafeBufferPointer { bits in
-        pairPrefix.withUnsafeBufferPointer { prefixes in
-        pairMask.withUnsafeBufferPointer { masks in
-          pairGroupStart.withUnsafeBufferPointer { starts in
-          pairRankBase.withUnsafeBufferPointer { rankBase in
-            pairLiterals.withUnsafeBufferPointer { pairLits in
-              firstByteFlags.withUnsafeBufferPointer { flags in
-                Prefilter.foldTable.withUnsafeBufferPointer { fold in
-                  // Local to the innermost closure: a position captured from outside lived in
-                  // memory, a store and a load on every turn of the loop.
-                  var i = start
-                  while i < stop {
-                      let raw = UInt32(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt32.self))
-                      let folded = Prefilter.fold(word: raw)
-                      let f0 = Int(folded & 0xFF)
-                      if flags[f0] & 1 != 0 {
-                          for li in singleByte[f0] where verify(li, buf, at: i, end: end, fold: fold) {
-                              hits.literal[li].append(i..<(i + 1))
-                          }
-                      }
-                      let exactKey = Int(raw & 0xFFFF), foldedKey = Int(folded & 0xFFFF)
-                      let triple = Prefilter.hash(folded & 0xFF_FFFF, bits: Prefilter.tripleBits)
-                      let quad = Prefilter.hash(folded, bits: Prefilter.quadBits)
-                      let passes = exact[exactKey >> 6] >> UInt64(exactKey & 63) | foldedPairs[foldedKey >> 6] >> UInt64(foldedKey & 63)
-                          | triples[triple >> 6] >> UInt64(triple & 63) | quads[quad >> 6] >> UInt64(quad & 63)
-                      if passes & 1 != 0 {
-                          let key = f0 << 8 | Int((folded >> 8) & 0xFF)
-                          let word = bits[key >> 6], bit: UInt64 = 1 << UInt64(key & 63)
-                          if word & bit != 0 {
-                              let rank = Int(rankBase[key >> 6]) + (word & (bit &- 1)).nonzeroBitCount
-                              var k = Int(starts[rank])
-                              let kEnd = Int(starts[rank + 1])
-                              while k < kEnd {
-                                  if folded & masks[k] == prefixes[k] {
-                                      let li = Int(pairLits[k])
-                                      if verify(li, buf, at: i, end: end, fold: fold) {
-                                          hits.literal[li].append(i..<(i + literalBytes[li].count))
-                                      }
-                                  }
-                                  k += 1
-                              }
-                          }
-                      }
-                      i += 1
-                  }
+        guard let base = buf.baseAddress, !region.isEmpty else { return }
+        let lo = region.lowerBound
+        // A literal that starts in the region has its first `window` bytes end before this.
+        let stop = min(end, region.upperBound + Prefilter.window - 1)
+        let final = shiftOrFinal
+        var state: UInt64 = ~0
+        var previous = lo > 0 ? base[lo - 1] : 0
+        var i = lo
+        while i < stop {
+            var candidates: UInt64 = 0
+            shiftOr.withUnsafeBufferPointer { table in
+                // The hot loop keeps its state in registers: it stops at the first candidate
+                // and calls nothing (a call in the loop spilled the state to the stack, a store
+                // and a load on the chain of every byte).
+                var s = state, p = previous, k = i
+                while k < stop {
+                    let c = base[k]
+                    s = s << 8 | table[Int(c) << 4 | Int(p & 15)]
+                    p = c
+                    k &+= 1
+                    if ~s & final != 0 { break }
                 }
-              }
+                candidates = ~s & final
+                state = s; previous = p; i = k
             }
-          }
-          }
-        }
-        }
-        }
-        }
-        }
-        }
+            // `i` is one past the byte whose step found the candidates.
+            while candidates != 0 {
+                let lane = candidates.trailingZeroBitCount >> 3
+                candidates &= ~(0xFF << UInt64(8 * lane))
+                let start = i - 1 - lane
+                if start >= region.upperBound { continue }
+                compare(at: start, length: lane + 1, buf, end: end, into: &hits)
+            }
         }
     }
 
-    /// The byte-wise loop, for the last bytes of the data (a folded byte past the end counts as 0).
-    private func scanLiteralsByByte(_ buf: UnsafeBufferPointer<UInt8>, region: Range<Int>, end: Int, into hits: inout Hits) {
-        let stop = region.upperBound
-        var i = region.lowerBound
-        pairBits.withUnsafeBufferPointer { bits in
-        pairPrefix.withUnsafeBufferPointer { prefixes in
-        pairMask.withUnsafeBufferPointer { masks in
-        pairThird.withUnsafeBufferPointer { thirds in
-          pairGroupStart.withUnsafeBufferPointer { starts in
-          pairRankBase.withUnsafeBufferPointer { rankBase in
-            pairLiterals.withUnsafeBufferPointer { pairLits in
-              firstByteFlags.withUnsafeBufferPointer { flags in
-                Prefilter.foldTable.withUnsafeBufferPointer { fold in
-                  while i < stop {
-                      let f0 = fold[Int(buf[i])]
-                      let flag = flags[Int(f0)]
-                      if flag != 0 {
-                          if flag & 1 != 0 {
-                              for li in singleByte[Int(f0)] where verify(li, buf, at: i, end: end, fold: fold) {
-                                  hits.literal[li].append(i..<(i + 1))
-                              }
-                          }
-                          if flag & 2 != 0, i + 1 < end {
-                              let key = Int(f0) << 8 | Int(fold[Int(buf[i + 1])])
-                              let word = bits[key >> 6], bit: UInt64 = 1 << UInt64(key & 63)
-                              guard word & bit != 0 else { i += 1; continue }
-                              // The folded word at i (bytes past the end count as 0: a literal
-                              // that needs them fails the compare, as it fails verify).
-                              var folded = UInt32(f0) | UInt32(fold[Int(buf[i + 1])]) << 8
-                              if i + 2 < end {
-                                  let f2 = Int(fold[Int(buf[i + 2])])
-                                  let slot = 4 * Prefilter.thirdSlot(key)
-                                  guard thirds[slot + f2 >> 6] & (1 << UInt64(f2 & 63)) != 0 else { i += 1; continue }
-                                  folded |= UInt32(f2) << 16
-                              }
-                              let rank = Int(rankBase[key >> 6]) + (word & (bit &- 1)).nonzeroBitCount
-                              var k = Int(starts[rank])
-                              let kEnd = Int(starts[rank + 1])
-                              if i + 3 < end { folded |= UInt32(fold[Int(buf[i + 3])]) << 24 }
-                              while k < kEnd {
-                                  if folded & masks[k] != prefixes[k] { k += 1; continue }
-                                  let li = Int(pairLits[k])
-                                  if verify(li, buf, at: i, end: end, fold: fold) {
-                                      hits.literal[li].append(i..<(i + literalBytes[li].count))
-                                  }
-                                  k += 1
-                              }
-                          }
-                      }
-                      i += 1
-                  }
+    /// Compares the literals that start at `start` and whose length capped at `window` is
+    /// `length` (the single-byte ones for 1, a pair group otherwise).
+    private func compare(at start: Int, length: Int, _ buf: UnsafeBufferPointer<UInt8>, end: Int, into hits: inout Hits) {
+        Prefilter.foldTable.withUnsafeBufferPointer { fold in
+            let f0 = fold[Int(buf[start])]
+            if length == 1 {
+                for li in singleByte[Int(f0)] where verify(li, buf, at: start, end: end, fold: fold) {
+                    hits.literal[li].append(start..<(start + 1))
                 }
-              }
+                return
             }
-          }
-          }
-        }
-        }
-        }
+            let key = Int(f0) << 8 | Int(fold[Int(buf[start + 1])])
+            let word = pairBits[key >> 6], bit: UInt64 = 1 << UInt64(key & 63)
+            guard word & bit != 0 else { return }
+            // The folded first four bytes (those past the end count as 0: a literal that needs
+            // them fails the compare, as it fails verify).
+            var folded: UInt32
+            if start + 4 <= end, let base = buf.baseAddress {
+                folded = Prefilter.fold(word: UInt32(littleEndian: UnsafeRawPointer(base + start).loadUnaligned(as: UInt32.self)))
+            } else {
+                folded = 0
+                for k in 0..<min(4, end - start) { folded |= UInt32(fold[Int(buf[start + k])]) << UInt32(8 * k) }
+            }
+            let rank = Int(pairRankBase[key >> 6]) + (word & (bit &- 1)).nonzeroBitCount
+            for k in Int(pairGroupStart[rank])..<Int(pairGroupStart[rank + 1])
+            where Int(pairLength[k]) == length && folded & pairMask[k] == pairPrefix[k] {
+                let li = Int(pairLiterals[k])
+                if verify(li, buf, at: start, end: end, fold: fold) {
+                    hits.literal[li].append(start..<(start + literalBytes[li].count))
+                }
+            }
         }
     }
 

@@ -1,0 +1,113 @@
+@testable import CaviarDetection
+import XCTest
+
+/// The prefilter's scans against naive definitions: the literal shift-or filter in any region of
+/// a buffer (hits start in the region and may run past it), and the 64-byte classification the
+/// run scans jump with.
+final class PrefilterScanTests: XCTestCase {
+    /// Literals of 1 to 20 bytes (past the filter's eight lanes), exact, caseless and word-start,
+    /// many sharing letters, in random text over their own alphabet, scanned in random regions.
+    func testLiteralHitsInAnyRegionEqualANaiveSearch() throws {
+        let specs: [String] = ["lit:-", "lit:@", "ilit:x", "ilit:ab", "lit:AB", "ilit:abc", "lit:a-b", "ilit:abab",
+                               "ilit:ababab", "ilit:abcabcab", "ilit:abcabcabc", "lit:abcabcabcABCABCabc",
+                               "iword:bab", "word:cab ", "ilit:ca", "ilit:c a", "lit:ä", "ilit:bä", "ilit:abäb"]
+        let triggers = try specs.map { try Trigger.parse($0) }
+        let prefilter = Prefilter(triggers: triggers)
+        let alphabet = Array("abcABC -@x".utf8) + Array("ä".utf8)
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<400 {
+            let n = Int.random(in: 0..<120, using: &rng)
+            var text = (0..<n).map { _ in alphabet.randomElement(using: &rng) ?? 32 }
+            if Bool.random(using: &rng), let spec = specs.randomElement(using: &rng) {
+                let word = spec.split(separator: ":", maxSplits: 1)[1]
+                text.insert(contentsOf: Array(word.utf8), at: Int.random(in: 0...text.count, using: &rng))
+            }
+            let lo = Int.random(in: 0...text.count, using: &rng)
+            let hi = Int.random(in: lo...text.count, using: &rng)
+            text.withUnsafeBufferPointer { buf in
+                let hits = prefilter.scan(buf, region: lo..<hi)
+                for (t, spec) in zip(triggers, specs) {
+                    guard let li = prefilter.index(of: t) else { return XCTFail("\(spec) not indexed") }
+                    let expected = naiveHits(spec, in: text).filter { $0.lowerBound >= lo && $0.lowerBound < hi }
+                    XCTAssertEqual(hits.literal[li], expected, "\(spec) in \(lo)..<\(hi) of \(String(decoding: text, as: UTF8.self))")
+                }
+            }
+        }
+    }
+
+    func naiveHits(_ spec: String, in text: [UInt8]) -> [Range<Int>] {
+        let parts = spec.split(separator: ":", maxSplits: 1)
+        let kind = parts[0], needle = Array(parts[1].utf8)
+        let caseless = kind.hasPrefix("i"), wordStart = kind.hasSuffix("word")
+        func fold(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
+        var out: [Range<Int>] = []
+        guard needle.count <= text.count else { return out }
+        for i in 0...(text.count - needle.count) {
+            let same = (0..<needle.count).allSatisfy { k in caseless ? fold(text[i + k]) == fold(needle[k]) : text[i + k] == needle[k] }
+            if !same { continue }
+            if wordStart, i > 0, Trigger.isWordByte(text[i - 1]) { continue }
+            out.append(i..<(i + needle.count))
+        }
+        return out
+    }
+
+    /// Every byte value at every position of a block: the SSE2 and the portable classification
+    /// agree with the definition.
+    func testByteClassBlockMarksExactlyDigitsAndUpperCaseLetters() {
+        var rng = SystemRandomNumberGenerator()
+        for round in 0..<300 {
+            var bytes = (0..<ByteClassBlock.width).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            if round < 4 { for k in bytes.indices { bytes[k] = UInt8((k + 64 * round) & 0xFF) } }  // all 256 values
+            bytes.withUnsafeBufferPointer { buf in
+                guard let base = buf.baseAddress else { return XCTFail("empty") }
+                var digits: UInt64 = 0, uppers: UInt64 = 0
+                for (k, b) in bytes.enumerated() {
+                    if b >= 48 && b <= 57 { digits |= 1 << UInt64(k) }
+                    if b >= 65 && b <= 90 { uppers |= 1 << UInt64(k) }
+                }
+                let block = ByteClassBlock(base, at: 0), portable = ByteClassBlock.portable(base, at: 0)
+                XCTAssertEqual(block.digits, digits)
+                XCTAssertEqual(block.uppers, uppers)
+                XCTAssertEqual(portable.digits, digits)
+                XCTAssertEqual(portable.uppers, uppers)
+            }
+        }
+    }
+
+    /// Digit and upper-case runs found with the 64-byte jumps, over texts longer than a block,
+    /// equal a byte-by-byte walk.
+    func testRunsFoundWithBlocksEqualAByteWalk() throws {
+        let prefilter = Prefilter(triggers: [try Trigger.parse("digits:1"), try Trigger.parse("upper:1")])
+        let alphabet = Array("aZ09 xyzé.-".utf8)
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let n = Int.random(in: 0..<300, using: &rng)
+            // Long stretches without digits or capitals, so that whole blocks are skipped.
+            let text: [UInt8] = (0..<n).map { _ in Int.random(in: 0..<10, using: &rng) == 0 ? alphabet.randomElement(using: &rng) ?? 32 : 32 }
+            text.withUnsafeBufferPointer { buf in
+                let hits = prefilter.scan(buf, region: 0..<buf.count)
+                var uppers: [Range<Int>] = [], digitStarts: [Int] = []
+                var i = 0
+                while i < text.count {
+                    let b = text[i]
+                    guard (b >= 65 && b <= 90) || (b >= 48 && b <= 57) else { i += 1; continue }
+                    var j = i, letter = false
+                    while j < text.count, (text[j] >= 65 && text[j] <= 90) || (text[j] >= 48 && text[j] <= 57) {
+                        letter = letter || text[j] >= 65
+                        j += 1
+                    }
+                    if letter { uppers.append(i..<j) }
+                    i = j
+                }
+                for (k, b) in text.enumerated() where b >= 48 && b <= 57 && (k == 0 || !(text[k - 1] >= 48 && text[k - 1] <= 57)) {
+                    digitStarts.append(k)
+                }
+                XCTAssertEqual(hits.upperRuns, uppers)
+                // Runs may join digits across separators: each run starts at a digit that
+                // follows no digit, and every such digit is in a run.
+                XCTAssertTrue(hits.digitRuns.allSatisfy { digitStarts.contains($0.range.lowerBound) })
+                XCTAssertTrue(digitStarts.allSatisfy { s in hits.digitRuns.contains { $0.range.contains(s) } })
+            }
+        }
+    }
+}
