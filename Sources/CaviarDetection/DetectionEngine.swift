@@ -51,6 +51,11 @@ public final class DetectionEngine {
     /// `distinctTriggers` as the prefilter's plans.
     let triggerPlans: [Prefilter.Plan]
     var triggerHitCache: [[Range<Int>]?] = []
+    /// Per-detector PCRE2 time, when a benchmark asks for it (nil: not measured).
+    public var profile: DetectorProfile? {
+        didSet { detectorIndex = Dictionary(uniqueKeysWithValues: detectors.indices.map { (ObjectIdentifier(detectors[$0]), $0) }) }
+    }
+    private var detectorIndex: [ObjectIdentifier: Int] = [:]
 
     public init(detectors: [RegexDetector], textDetectors: [any TextDetector] = [], minConfidence: Double = Confidence.defaultThreshold,
                 globalAllow: AllowList? = nil, matchLimit: UInt32 = 1_000_000) throws {
@@ -113,7 +118,9 @@ public final class DetectionEngine {
         // whose context lies before the hold would lose its match in the next round.
         wholeMatches.removeAll(keepingCapacity: true)
 
+        let scanStart = profile == nil ? 0 : DetectorProfile.now()
         let hits = prefilter.scan(buf, region: max(0, pos - 64)..<end)
+        if let profile { profile.prefilterNanoseconds &+= DetectorProfile.now() &- scanStart }
         // Pattern source that may switch from the interpreter to the JIT (both modes) in this
         // scan: a small detector or two per line of a stream (about 0.3 ms; a 1 KB allowance
         // made the lines where many detectors cross `jitAfterCalls` take 1.1-1.5 ms, the p99 of
@@ -165,9 +172,11 @@ public final class DetectionEngine {
 
         // Text detectors (dictionaries, names) over the region that is final so far.
         if !textDetectors.isEmpty && hold > pos {
+            let textStart = profile == nil ? 0 : DetectorProfile.now()
             for t in textDetectors {
                 t.detect(in: buf, range: pos..<hold, into: &detections)
             }
+            if let profile { profile.textNanoseconds &+= DetectorProfile.now() &- textStart }
         }
 
         // Pull the hold point back before anything that crosses it, until stable.
@@ -206,7 +215,10 @@ public final class DetectionEngine {
             raw = cached
         } else {
             var list = triggerHits(triggerPlans[slot], hits, buf)
-            list.sort { $0.lowerBound < $1.lowerBound }
+            // A leaf's hits come in order; only alternatives need sorting.
+            if !list.isEmpty, zip(list, list.dropFirst()).contains(where: { $0.lowerBound > $1.lowerBound }) {
+                list.sort { $0.lowerBound < $1.lowerBound }
+            }
             triggerHitCache[slot] = list
             raw = list
         }
@@ -232,35 +244,51 @@ public final class DetectionEngine {
         return out
     }
 
-    func triggerHits(_ t: Prefilter.Plan, _ hits: Prefilter.Hits, _ buf: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+    /// The hits of a plan: ranges of literal hits, digit runs or upper-case runs. `conditions`
+    /// are the run conditions of enclosing `.run` plans; a digit run must meet them all (they are
+    /// tested after the run's count and stretches, which turn away most runs more cheaply).
+    func triggerHits(_ t: Prefilter.Plan, _ hits: Prefilter.Hits, _ buf: UnsafeBufferPointer<UInt8>,
+                     conditions: [RunCondition] = []) -> [Range<Int>] {
         switch t {
         case .literal(let i):
             return hits.literal[i]
         case .digits(let n, let mask, let initial):
-            return hits.digitRuns.compactMap { $0.count >= n && (initial ? $0.initial : $0.stretches) & mask != 0 ? $0.range : nil }
+            var out: [Range<Int>] = []
+            for run in hits.digitRuns where run.count >= n && (initial ? run.initial : run.stretches) & mask != 0 {
+                if conditions.isEmpty || meets(run, conditions, buf) { out.append(run.range) }
+            }
+            return out
         case .contiguousDigits(let n, let mask, let initial):
-            return hits.digitRuns.compactMap { $0.contiguous >= n && (initial ? $0.initial : $0.stretches) & mask != 0 ? $0.range : nil }
+            var out: [Range<Int>] = []
+            for run in hits.digitRuns where run.contiguous >= n && (initial ? run.initial : run.stretches) & mask != 0 {
+                if conditions.isEmpty || meets(run, conditions, buf) { out.append(run.range) }
+            }
+            return out
         case .upper(let n):
             return hits.upperRuns.filter { $0.count >= n }
         case .run(let inner, let condition):
-            var some = hits
-            some.digitRuns.removeAll { run in
-                switch condition {
-                case .beginsLine(let within): return !Self.beginsLine(run.range.lowerBound, within: within, in: buf)
-                case .holdsSeparator(let mask): return run.separators & mask == 0
-                case .followedBy(let bytes): return !Self.isFollowed(run.range.upperBound, by: bytes, in: buf)
-                }
-            }
-            return triggerHits(inner, some, buf)
+            return triggerHits(inner, hits, buf, conditions: conditions + [condition])
         case .all(let ts):
             guard let first = ts.first else { return [] }
-            for other in ts.dropFirst() where triggerHits(other, hits, buf).isEmpty { return [] }
-            return triggerHits(first, hits, buf)
+            for other in ts.dropFirst() where triggerHits(other, hits, buf, conditions: conditions).isEmpty { return [] }
+            return triggerHits(first, hits, buf, conditions: conditions)
         case .any(let ts):
-            return ts.flatMap { triggerHits($0, hits, buf) }
+            return ts.flatMap { triggerHits($0, hits, buf, conditions: conditions) }
         case .never:
             return []
         }
+    }
+
+    /// Whether a digit run meets every condition.
+    func meets(_ run: Prefilter.DigitRun, _ conditions: [RunCondition], _ buf: UnsafeBufferPointer<UInt8>) -> Bool {
+        for condition in conditions {
+            switch condition {
+            case .beginsLine(let within): if !Self.beginsLine(run.range.lowerBound, within: within, in: buf) { return false }
+            case .holdsSeparator(let mask): if run.separators & mask == 0 { return false }
+            case .followedBy(let bytes): if !Self.isFollowed(run.range.upperBound, by: bytes, in: buf) { return false }
+            }
+        }
+        return true
     }
 
     /// Offsets of every `\n` in the region being scanned, so that finding a line's end is a
@@ -381,6 +409,18 @@ public final class DetectionEngine {
     @inline(__always)
     func match(_ d: RegexDetector, _ pattern: CompiledPattern, _ pi: Int, in subject: UnsafeBufferPointer<UInt8>, from s: Int,
                startLimit: Int, partial: Bool) throws -> MatchOutcome {
+        if let profile, let di = detectorIndex[ObjectIdentifier(d)] {
+            let start = DetectorProfile.now()
+            let outcome = try matchOnce(d, pattern, pi, in: subject, from: s, startLimit: startLimit, partial: partial)
+            if case .match = outcome { profile.record(di, since: start, matched: true) } else { profile.record(di, since: start, matched: false) }
+            return outcome
+        }
+        return try matchOnce(d, pattern, pi, in: subject, from: s, startLimit: startLimit, partial: partial)
+    }
+
+    @inline(__always)
+    private func matchOnce(_ d: RegexDetector, _ pattern: CompiledPattern, _ pi: Int, in subject: UnsafeBufferPointer<UInt8>, from s: Int,
+                            startLimit: Int, partial: Bool) throws -> MatchOutcome {
         do {
             return try matcher.match(pattern, in: subject, from: s, startLimit: startLimit, partial: partial)
         } catch let f as MatchFailure {

@@ -17,7 +17,12 @@ final class Prefilter {
     /// The fewest characters any upper-case trigger asks for: shorter runs (a capital letter
     /// beginning a word) are not recorded, unless they reach the end of the data.
     let minUpperCount: Int
-    private let literalBytes: [[UInt8]]
+    /// Every literal's bytes, one after the other (literal `li` at `literalOffset[li]`, of
+    /// `literalLength[li]` bytes): the compare after the filter reads them without retaining an
+    /// array per literal.
+    private let literalFlat: [UInt8]
+    private let literalOffset: [Int32]
+    private let literalLength: [Int32]
     private let literalIsCaseless: [Bool]
     /// The hit counts only where the byte before it does not continue a word.
     private let literalAtWordStart: [Bool]
@@ -40,8 +45,8 @@ final class Prefilter {
 
     /// The filter of the literal scan, a shift-or over a hashed alphabet (the idea of
     /// Hyperscan's FDR): the state holds `window` lanes of eight bucket bits; at each byte it
-    /// moves up one lane and takes the table entry of the byte and the low four bits of the byte
-    /// before it. Lane j of an entry has bucket b's bit clear when some literal of bucket b can
+    /// moves up one lane and takes the table entry of the byte and the low five bits of the byte
+    /// before it (which tell the letters apart, either case alike; 64 KB). Lane j of an entry has bucket b's bit clear when some literal of bucket b can
     /// have that byte (after that predecessor) as its byte j. A literal whose first
     /// min(length, window) bytes end at i has its bucket bit clear in lane min(length, window) − 1
     /// of the state at i; `shiftOrFinal` has those bits set. Only then is its pair group looked
@@ -144,7 +149,15 @@ final class Prefilter {
         self.pairLength = pairLength
         self.pairLiterals = pairLiterals
         self.singleByte = singleByte
-        self.literalBytes = literalBytes
+        var flat: [UInt8] = [], offsets: [Int32] = [], lengths: [Int32] = []
+        for bytes in literalBytes {
+            offsets.append(Int32(flat.count))
+            lengths.append(Int32(bytes.count))
+            flat += bytes
+        }
+        self.literalFlat = flat
+        self.literalOffset = offsets
+        self.literalLength = lengths
         self.literalIsCaseless = literalIsCaseless
         self.literalAtWordStart = literalAtWordStart
     }
@@ -154,7 +167,7 @@ final class Prefilter {
     /// a short literal in the bucket of long ones would loosen their first lanes (with buckets of
     /// neighbouring prefixes instead, four-byte literals let through one byte in seventeen).
     static func shiftOrFilter(_ literalBytes: [[UInt8]], caseless: [Bool]) -> ([UInt64], UInt64) {
-        var table = [UInt64](repeating: ~0, count: 4096)
+        var table = [UInt64](repeating: ~0, count: 8192)
         var final: UInt64 = 0
         var bucket = literalBytes.map { max(0, min($0.count, window) - 1) }
         for (li, bytes) in literalBytes.enumerated() where !bytes.isEmpty {
@@ -166,9 +179,9 @@ final class Prefilter {
                 let isLetter = (b | 0x20) >= 97 && (b | 0x20) <= 122
                 for c in caseless[li] && isLetter ? [b | 0x20, b & ~0x20] : [b] {
                     if j == 0 {
-                        for low in 0..<16 { table[Int(c) << 4 | low] &= ~bit }
+                        for low in 0..<32 { table[Int(c) << 5 | low] &= ~bit }
                     } else {
-                        table[Int(c) << 4 | Int(bytes[j - 1] & 15)] &= ~bit
+                        table[Int(c) << 5 | Int(bytes[j - 1] & 31)] &= ~bit
                     }
                 }
             }
@@ -223,6 +236,10 @@ final class Prefilter {
         }
     }
 
+    /// A digit run: range, digit count, the longest stretch of digits without a separator, the
+    /// lengths of its maximal and initial stretches, and the kinds of separator it holds.
+    typealias DigitRun = (range: Range<Int>, count: Int, contiguous: Int, stretches: UInt64, initial: UInt64, separators: UInt8)
+
     /// Trigger hits in one region.
     struct Hits {
         /// Digit runs: range, digit count, the longest stretch of digits without a separator, the
@@ -230,7 +247,7 @@ final class Prefilter {
         /// its initial stretches (not just after a digit and one tight separator: space, NBSP,
         /// narrow NBSP, thin space, `.`, `-`, `/`). Every bit, in both, for a run that the
         /// scanned bytes may have cut at either end.
-        var digitRuns: [(range: Range<Int>, count: Int, contiguous: Int, stretches: UInt64, initial: UInt64, separators: UInt8)] = []
+        var digitRuns: [DigitRun] = []
         /// Upper-case alphanumeric runs (containing a letter).
         var upperRuns: [Range<Int>] = []
         /// Per literal index, occurrence ranges in increasing order.
@@ -399,7 +416,7 @@ final class Prefilter {
                 var s = state, p = previous, k = i
                 while k < stop {
                     let c = base[k]
-                    s = s << 8 | table[Int(c) << 4 | Int(p & 15)]
+                    s = s << 8 | table[Int(c) << 5 | Int(p & 31)]
                     p = c
                     k &+= 1
                     if ~s & final != 0 { break }
@@ -421,55 +438,50 @@ final class Prefilter {
     /// Compares the literals that start at `start` and whose length capped at `window` is
     /// `length` (the single-byte ones for 1, a pair group otherwise).
     private func compare(at start: Int, length: Int, _ buf: UnsafeBufferPointer<UInt8>, end: Int, into hits: inout Hits) {
-        Prefilter.foldTable.withUnsafeBufferPointer { fold in
-            let f0 = fold[Int(buf[start])]
-            if length == 1 {
-                for li in singleByte[Int(f0)] where verify(li, buf, at: start, end: end, fold: fold) {
-                    hits.literal[li].append(start..<(start + 1))
-                }
-                return
+        let f0 = Prefilter.fold(buf[start])
+        if length == 1 {
+            for li in singleByte[Int(f0)] where verify(li, buf, at: start, end: end) {
+                hits.literal[li].append(start..<(start + 1))
             }
-            let key = Int(f0) << 8 | Int(fold[Int(buf[start + 1])])
-            let word = pairBits[key >> 6], bit: UInt64 = 1 << UInt64(key & 63)
-            guard word & bit != 0 else { return }
-            // The folded first four bytes (those past the end count as 0: a literal that needs
-            // them fails the compare, as it fails verify).
-            var folded: UInt32
-            if start + 4 <= end, let base = buf.baseAddress {
-                folded = Prefilter.fold(word: UInt32(littleEndian: UnsafeRawPointer(base + start).loadUnaligned(as: UInt32.self)))
-            } else {
-                folded = 0
-                for k in 0..<min(4, end - start) { folded |= UInt32(fold[Int(buf[start + k])]) << UInt32(8 * k) }
-            }
-            let rank = Int(pairRankBase[key >> 6]) + (word & (bit &- 1)).nonzeroBitCount
-            for k in Int(pairGroupStart[rank])..<Int(pairGroupStart[rank + 1])
-            where Int(pairLength[k]) == length && folded & pairMask[k] == pairPrefix[k] {
-                let li = Int(pairLiterals[k])
-                if verify(li, buf, at: start, end: end, fold: fold) {
-                    hits.literal[li].append(start..<(start + literalBytes[li].count))
-                }
+            return
+        }
+        let key = Int(f0) << 8 | Int(Prefilter.fold(buf[start + 1]))
+        let word = pairBits[key >> 6], bit: UInt64 = 1 << UInt64(key & 63)
+        guard word & bit != 0 else { return }
+        // The folded first four bytes (those past the end count as 0: a literal that needs
+        // them fails the compare, as it fails verify).
+        var folded: UInt32
+        if start + 4 <= end, let base = buf.baseAddress {
+            folded = Prefilter.fold(word: UInt32(littleEndian: UnsafeRawPointer(base + start).loadUnaligned(as: UInt32.self)))
+        } else {
+            folded = 0
+            for k in 0..<min(4, end - start) { folded |= UInt32(Prefilter.fold(buf[start + k])) << UInt32(8 * k) }
+        }
+        let rank = Int(pairRankBase[key >> 6]) + (word & (bit &- 1)).nonzeroBitCount
+        for k in Int(pairGroupStart[rank])..<Int(pairGroupStart[rank + 1])
+        where Int(pairLength[k]) == length && folded & pairMask[k] == pairPrefix[k] {
+            let li = Int(pairLiterals[k])
+            if verify(li, buf, at: start, end: end) {
+                hits.literal[li].append(start..<(start + Int(literalLength[li])))
             }
         }
     }
 
     /// Whether literal `li` occurs at `i` (keywords compared ASCII case-insensitively).
-    @inline(__always) private func verify(_ li: Int, _ buf: UnsafeBufferPointer<UInt8>, at i: Int, end: Int,
-                                          fold: UnsafeBufferPointer<UInt8>) -> Bool {
+    @inline(__always) private func verify(_ li: Int, _ buf: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> Bool {
         if literalAtWordStart[li], i > 0, Trigger.isWordByte(buf[i - 1]) { return false }
-        return literalBytes[li].withUnsafeBufferPointer { b in
-            let n = b.count
-            guard i + n <= end else { return false }
+        let n = Int(literalLength[li]), offset = Int(literalOffset[li])
+        guard i + n <= end else { return false }
+        return literalFlat.withUnsafeBufferPointer { b in
             if literalIsCaseless[li] {
-                for k in 0..<n where fold[Int(buf[i + k])] != b[k] { return false }
+                for k in 0..<n where Prefilter.fold(buf[i + k]) != b[offset + k] { return false }
             } else {
-                for k in 0..<n where buf[i + k] != b[k] { return false }
+                for k in 0..<n where buf[i + k] != b[offset + k] { return false }
             }
             return true
         }
     }
 
-    /// ASCII lower-casing table.
-    static let foldTable: [UInt8] = (0...255).map { UInt8($0) >= 65 && UInt8($0) <= 90 ? UInt8($0) | 0x20 : UInt8($0) }
 
 
 }

@@ -85,6 +85,50 @@ enum EngineBench {
         emit("| baseline: read, prefilter for nothing, write | \(String(format: "%.1f", baseline * 1000 / (bytes / 1e6))) | | |\n")
     }
 
+    /// Where the time of one run with every shipped pack goes: per detector, its PCRE2 calls and
+    /// their time (most expensive first), plus the prefilter and the text detectors.
+    static func profile(path: String, limitMB: Int, top: Int) throws {
+        let all = try loadDetectors(packFiles: nil)
+        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let cut = ".build/bench/per-detector-\(name)-\(limitMB)MB.txt"
+        if !FileManager.default.fileExists(atPath: cut) {
+            guard let h = FileHandle(forReadingAtPath: path) else { throw BenchError("cannot open \(path)") }
+            try h.readData(ofLength: limitMB << 20).write(to: URL(fileURLWithPath: cut))
+        }
+        for d in all where d.policy == .block { d.policy = .redact }  // the whole corpus, not up to a marking
+        let engine = try DetectionEngine(detectors: all)
+        let profile = DetectorProfile(detectorCount: all.count)
+        engine.profile = profile
+        let devnull = open("/dev/null", O_WRONLY)
+        defer { close(devnull) }
+        let fd = open(cut, O_RDONLY)
+        guard fd >= 0 else { throw BenchError("cannot open \(cut)") }
+        defer { close(fd) }
+        let megabytes = Double(lseek(fd, 0, SEEK_END)) / 1e6
+        lseek(fd, 0, SEEK_SET)
+        let driver = StreamRedactor(engine: engine, redactor: Redactor(), sink: FileDescriptorSink(fd: devnull))
+        let c0 = cpuSeconds()
+        try driver.run(fd: fd)
+        let cpu = cpuSeconds() - c0
+        let regex = Double(profile.nanoseconds.reduce(0, +)) / 1e9
+        func perMB(_ seconds: Double) -> String { String(format: "%.1f", seconds * 1000 / megabytes) }
+        func emit(_ line: String) { FileHandle.standardOutput.write(Data(line.utf8)) }
+        emit("\(cut): \(String(format: "%.1f", megabytes)) MB, \(all.count) detectors, \(perMB(cpu)) ms of CPU per MB (timing included)\n\n")
+        emit("| detector | PCRE2 calls per MB | matches | µs per call | ms per MB | share of PCRE2 time |\n|---|---:|---:|---:|---:|---:|\n")
+        let order = all.indices.sorted { profile.nanoseconds[$0] > profile.nanoseconds[$1] }
+        for di in order.prefix(top) where profile.calls[di] > 0 {
+            let seconds = Double(profile.nanoseconds[di]) / 1e9
+            emit("| \(all[di].id) | \(Int(Double(profile.calls[di]) / megabytes)) | \(profile.matches[di]) | "
+                 + "\(String(format: "%.2f", seconds * 1e6 / Double(profile.calls[di]))) | \(perMB(seconds)) | \(String(format: "%.1f", seconds / regex * 100)) % |\n")
+        }
+        let calls = profile.calls.reduce(0, +)
+        emit("| all PCRE2 calls (\(all.indices.filter { profile.calls[$0] > 0 }.count) detectors called) | \(Int(Double(calls) / megabytes)) | \(profile.matches.reduce(0, +)) | "
+             + "\(String(format: "%.2f", regex * 1e6 / Double(max(calls, 1)))) | \(perMB(regex)) | 100 % |\n")
+        emit("| prefilter | | | | \(perMB(Double(profile.prefilterNanoseconds) / 1e9)) | |\n")
+        emit("| text detectors | | | | \(perMB(Double(profile.textNanoseconds) / 1e9)) | |\n")
+        emit("| everything else (windows, context, resolving, output) | | | | \(perMB(cpu - regex - Double(profile.prefilterNanoseconds + profile.textNanoseconds) / 1e9)) | |\n")
+    }
+
     /// Runs a shell command line, returns (wall seconds, exit status).
     static func shell(_ command: String) -> (Double, Int32) {
         let t0 = now()
