@@ -29,21 +29,33 @@ public struct ContextWords: Sendable {
     var foldedWords: [[UInt8]] { table.get().words }
 
     /// Whether a context word occurs within the window around `span` of `buf`.
-    func isPresent(around span: Range<Int>, in buf: UnsafeBufferPointer<UInt8>) -> Bool {
+    func isPresent(around span: Range<Int>, in buf: UnsafeBufferPointer<UInt8>, folder: TextFolder? = nil) -> Bool {
         let folded = table.get()
         if folded.words.isEmpty { return false }
         let lo = ContextWords.back(from: span.lowerBound, characters: before, in: buf)
         let hi = ContextWords.forward(from: span.upperBound, characters: after, in: buf)
-        let left = TextFolding.fold(Array(buf[lo..<span.lowerBound]))
-        let right = TextFolding.fold(Array(buf[span.upperBound..<hi]))
-        return ContextWords.containsAnyWord(folded, in: left) || ContextWords.containsAnyWord(folded, in: right)
+        // Each side folded on its own, as `TextFolding.fold` of its bytes would be (a new folder
+        // per side cost two allocations and a copy for every candidate with context words).
+        let folder = folder ?? TextFolder(capacity: 2 * (hi - lo) + 16)
+        for side in [lo..<span.lowerBound, span.upperBound..<hi] {
+            folder.reset(base: side.lowerBound)
+            var position = side.lowerBound
+            while position < side.upperBound {
+                position = folder.fold(buf, from: position, to: min(side.upperBound, position + 65_536), isFinal: true)
+            }
+            if ContextWords.containsAnyWord(folded, in: folder.bytes) { return true }
+        }
+        return false
     }
 
     /// Whether any folded word occurs as a whole word in `text`: one walk over its word starts,
     /// comparing against the words that begin with the byte there (one flat byte array, no
     /// per-word reference counting: this runs for every candidate of a detector with context).
     static func containsAnyWord(_ folded: FoldedWordTable.Built, in text: [UInt8]) -> Bool {
-        text.withUnsafeBufferPointer { text in
+        text.withUnsafeBufferPointer { containsAnyWord(folded, in: $0) }
+    }
+
+    static func containsAnyWord(_ folded: FoldedWordTable.Built, in text: UnsafeBufferPointer<UInt8>) -> Bool {
         folded.bytes.withUnsafeBufferPointer { bytes in
         folded.ends.withUnsafeBufferPointer { ends in
         folded.firstWord.withUnsafeBufferPointer { firstWord in
@@ -67,7 +79,6 @@ public struct ContextWords: Sendable {
                 i += 1
             }
             return false
-        }
         }
         }
         }

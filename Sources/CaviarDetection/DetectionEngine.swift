@@ -1,5 +1,6 @@
 import CaviarCore
 import CaviarPCRE
+import DictionaryAutomaton
 
 /// A detector hit its match limit or JIT stack limit: a hard error naming the detector, never
 /// a silent skip.
@@ -44,6 +45,8 @@ public final class DetectionEngine {
     let maxLiteralLength: Int
     let maxMultiLineLead: Int
     var wholeMatches: [Range<Int>] = []
+    /// Scratch space for folding the context around candidates.
+    let contextFolder = TextFolder(capacity: 1024)
     /// Each detector's trigger as an index into `distinctTriggers`: detectors that share a
     /// trigger (many share `digits:N`) share its sorted hit list within one scan.
     let triggerSlot: [Int?]
@@ -51,6 +54,8 @@ public final class DetectionEngine {
     /// `distinctTriggers` as the prefilter's plans.
     let triggerPlans: [Prefilter.Plan]
     var triggerHitCache: [[Range<Int>]?] = []
+    /// Per scan, `runs(atLeast:contiguous:)` by count (0...64, then 65... for contiguous).
+    var runIndexCache: [[Int32]?] = []
     /// Per-detector PCRE2 time, when a benchmark asks for it (nil: not measured).
     public var profile: DetectorProfile? {
         didSet { detectorIndex = Dictionary(uniqueKeysWithValues: detectors.indices.map { (ObjectIdentifier(detectors[$0]), $0) }) }
@@ -127,6 +132,7 @@ public final class DetectionEngine {
         // per-line latency), everything within the first few chunks of a file.
         var jitBudget = max(1 << 8, 2 * (end - pos))
         triggerHitCache = [[Range<Int>]?](repeating: nil, count: distinctTriggers.count)
+        runIndexCache = [[Int32]?](repeating: nil, count: 130)
         indexNewlines(buf, from: pos, to: end)
 
         // Single-line detectors.
@@ -214,7 +220,7 @@ public final class DetectionEngine {
         if let cached = triggerHitCache[slot] {
             raw = cached
         } else {
-            var list = triggerHits(triggerPlans[slot], hits, buf)
+            var list = triggerHits(triggerPlans[slot], hits, buf, conditions: [], runCache: &runIndexCache)
             // A leaf's hits come in order; only alternatives need sorting.
             if !list.isEmpty, zip(list, list.dropFirst()).contains(where: { $0.lowerBound > $1.lowerBound }) {
                 list.sort { $0.lowerBound < $1.lowerBound }
@@ -247,36 +253,58 @@ public final class DetectionEngine {
     /// The hits of a plan: ranges of literal hits, digit runs or upper-case runs. `conditions`
     /// are the run conditions of enclosing `.run` plans; a digit run must meet them all (they are
     /// tested after the run's count and stretches, which turn away most runs more cheaply).
+    func triggerHits(_ t: Prefilter.Plan, _ hits: Prefilter.Hits, _ buf: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var cache = [[Int32]?](repeating: nil, count: 130)
+        return triggerHits(t, hits, buf, conditions: [], runCache: &cache)
+    }
+
+    /// `runCache` holds `runs(atLeast:contiguous:)` for these hits (see `runIndexCache`).
     func triggerHits(_ t: Prefilter.Plan, _ hits: Prefilter.Hits, _ buf: UnsafeBufferPointer<UInt8>,
-                     conditions: [RunCondition] = []) -> [Range<Int>] {
+                     conditions: [RunCondition], runCache: inout [[Int32]?]) -> [Range<Int>] {
         switch t {
         case .literal(let i):
             return hits.literal[i]
-        case .digits(let n, let mask, let initial):
+        case .digits(let n, let mask, let initial), .contiguousDigits(let n, let mask, let initial):
             var out: [Range<Int>] = []
-            for run in hits.digitRuns where run.count >= n && (initial ? run.initial : run.stretches) & mask != 0 {
-                if conditions.isEmpty || meets(run, conditions, buf) { out.append(run.range) }
-            }
-            return out
-        case .contiguousDigits(let n, let mask, let initial):
-            var out: [Range<Int>] = []
-            for run in hits.digitRuns where run.contiguous >= n && (initial ? run.initial : run.stretches) & mask != 0 {
-                if conditions.isEmpty || meets(run, conditions, buf) { out.append(run.range) }
+            let contiguous: Bool
+            if case .contiguousDigits = t { contiguous = true } else { contiguous = false }
+            let indices = runs(atLeast: n, contiguous: contiguous, hits, cache: &runCache)
+            hits.digitRuns.withUnsafeBufferPointer { all in
+                for i in indices {
+                    let run = all[Int(i)]
+                    if (initial ? run.initial : run.stretches) & mask != 0 && (conditions.isEmpty || meets(run, conditions, buf)) {
+                        out.append(run.range)
+                    }
+                }
             }
             return out
         case .upper(let n):
             return hits.upperRuns.filter { $0.count >= n }
         case .run(let inner, let condition):
-            return triggerHits(inner, hits, buf, conditions: conditions + [condition])
+            return triggerHits(inner, hits, buf, conditions: conditions + [condition], runCache: &runCache)
         case .all(let ts):
             guard let first = ts.first else { return [] }
-            for other in ts.dropFirst() where triggerHits(other, hits, buf, conditions: conditions).isEmpty { return [] }
-            return triggerHits(first, hits, buf, conditions: conditions)
+            for other in ts.dropFirst() where triggerHits(other, hits, buf, conditions: conditions, runCache: &runCache).isEmpty { return [] }
+            return triggerHits(first, hits, buf, conditions: conditions, runCache: &runCache)
         case .any(let ts):
-            return ts.flatMap { triggerHits($0, hits, buf, conditions: conditions) }
+            var out: [Range<Int>] = []
+            for t in ts { out += triggerHits(t, hits, buf, conditions: conditions, runCache: &runCache) }
+            return out
         case .never:
             return []
         }
+    }
+
+    /// The indices of the digit runs with at least `n` digits (in a row, if `contiguous`), in
+    /// order: computed once per scan and count, shared by every trigger with that count (there
+    /// are about a hundred digit triggers and a thousand runs in a chunk of ordinary text).
+    func runs(atLeast n: Int, contiguous: Bool, _ hits: Prefilter.Hits, cache: inout [[Int32]?]) -> [Int32] {
+        let key = min(n, 64) + (contiguous ? 65 : 0)
+        if let cached = cache[key] { return cached }
+        var out: [Int32] = []
+        for (i, run) in hits.digitRuns.enumerated() where (contiguous ? run.contiguous : run.count) >= n { out.append(Int32(i)) }
+        cache[key] = out
+        return out
     }
 
     /// Whether a digit run meets every condition.
@@ -391,7 +419,7 @@ public final class DetectionEngine {
                         guard let whole = groups[0] else { s = windowEnd; continue }
                         wholeMatches.append(whole)
                         if let span = groups.count > d.group ? groups[d.group] : nil, !span.isEmpty, span.lowerBound >= pos,
-                           let det = try d.evaluate(span: span, in: buf, matcher: matcher, globalAllow: globalAllow) {
+                           let det = try d.evaluate(span: span, in: buf, matcher: matcher, globalAllow: globalAllow, folder: contextFolder) {
                             out.append(det)
                         }
                         s = whole.isEmpty ? whole.upperBound + 1 : whole.upperBound
@@ -481,7 +509,7 @@ public final class DetectionEngine {
                     if whole.count > extent { s = whole.lowerBound + 1; continue }
                     wholeMatches.append(whole)
                     if let span = groups.count > d.group ? groups[d.group] : nil, !span.isEmpty, span.lowerBound >= pos,
-                       let det = try d.evaluate(span: span, in: buf, matcher: matcher, globalAllow: globalAllow) {
+                       let det = try d.evaluate(span: span, in: buf, matcher: matcher, globalAllow: globalAllow, folder: contextFolder) {
                         out.append(det)
                     }
                     s = whole.isEmpty ? whole.upperBound + 1 : whole.upperBound

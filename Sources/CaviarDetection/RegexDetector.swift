@@ -1,6 +1,7 @@
 import CaviarCore
 import CaviarPCRE
 import CaviarValidators
+import DictionaryAutomaton
 
 /// What happens when a detector fires.
 public enum DetectorPolicy: String, Sendable, CaseIterable {
@@ -249,7 +250,8 @@ public final class RegexDetector: @unchecked Sendable {
     public var spansLines: Bool { maxExtent != nil }
 
     /// Scores a raw match: validators, allow-list, context. Returns nil when it is not a detection.
-    func evaluate(span: Range<Int>, in buf: UnsafeBufferPointer<UInt8>, matcher: Matcher, globalAllow: AllowList?) throws -> Detection? {
+    func evaluate(span: Range<Int>, in buf: UnsafeBufferPointer<UInt8>, matcher: Matcher, globalAllow: AllowList?,
+                  folder: TextFolder? = nil) throws -> Detection? {
         let body = try self.body()
         let raw = Array(buf[span])
         if !body.validators.isEmpty {
@@ -260,7 +262,7 @@ public final class RegexDetector: @unchecked Sendable {
         if let globalAllow, try globalAllow.allows(raw, matcher: matcher) { return nil }
         var score = body.confidence
         if let context = body.context {
-            if context.isPresent(around: span, in: buf) {
+            if context.isPresent(around: span, in: buf, folder: folder) {
                 score = min(1.0, score + context.boost)
             } else if context.isRequired {
                 return nil
