@@ -395,8 +395,10 @@ extension DictionaryAutomaton {
     /// key of one with the first word. The second word is a short ASCII word followed by ASCII
     /// (read from 8 bytes), or the run that `block` shows whole after the space: 8 to 15 ASCII
     /// letters or digits, or up to 16 bytes with bytes ≥ 0x80 whose hash `cache` holds
-    /// (`WordHashCache`: what `scanWord` gives for it). The key filter's cache misses are taken
-    /// here, where the loop goes on without waiting for them.
+    /// (`WordHashCache`: what `scanWord` gives for it), or else the word `scanWord` hashes (one
+    /// past the block, longer, or not cached: handing it to the loop as a candidate cost more).
+    /// The key filter's cache misses are taken here, where the loop goes on without waiting
+    /// for them.
     @inline(__always)
     func isRejected(_ hash: UInt64, end: Int, count: Int, _ base: UnsafePointer<UInt8>, _ words: UnsafePointer<UInt64>, _ wordCount: UInt64,
                     _ seconds: UnsafePointer<UInt64>, _ secondCount: UInt64, block: BlockRuns, cache: UnsafeMutablePointer<UInt64>) -> Bool {
@@ -410,23 +412,34 @@ extension DictionaryAutomaton {
         while after < count && after &- end < 3 && base[after] < 0x80 && ascii[Int(base[after])] == 0x20 { after &+= 1 }
         guard after > end && after &+ 8 <= count else { return false }
         let (lowered, next) = Self.asciiWordPrefixMixed(UInt64(littleEndian: UnsafeRawPointer(base + after).loadUnaligned(as: UInt64.self)))
-        var second: UInt64
-        var secondLength = next   // folded bytes
+        var second: UInt64 = 0
+        var secondLength = 0   // folded bytes (0: not hashed yet)
         if next > 0 && next < 8 && base[after &+ next] < 0x80 {
             second = lowered.byteSwapped &>> UInt64(64 &- 8 &* next)
+            secondLength = next
         } else {
             let at = after &- block.start
-            guard at < block.span else { return false }
-            let length = (~block.runs &>> UInt64(at)).trailingZeroBitCount
-            guard length > 0 && at &+ length < block.span else { return false }
-            secondLength = length
-            if (block.highs &>> UInt64(at)) & ((1 &<< UInt64(length)) &- 1) == 0 {
-                guard length <= 15 else { return false }
-                second = Self.asciiWordHash(base, at: after, length: length)
-            } else {
-                guard length <= WordHashCache.maxLength, let known = WordHashCache.lookUp(base, at: after, length: length, in: cache) else { return false }
-                second = known.hash
-                secondLength = known.folded
+            if at < block.span {
+                let length = (~block.runs &>> UInt64(at)).trailingZeroBitCount
+                if length > 0 && at &+ length < block.span {
+                    if (block.highs &>> UInt64(at)) & ((1 &<< UInt64(length)) &- 1) == 0 {
+                        if length <= 15 {
+                            second = Self.asciiWordHash(base, at: after, length: length)
+                            secondLength = length
+                        }
+                    } else if length <= WordHashCache.maxLength, let known = WordHashCache.lookUp(base, at: after, length: length, in: cache) {
+                        second = known.hash
+                        secondLength = known.folded
+                    }
+                }
+            }
+            if secondLength == 0 {
+                // Past the block, longer, or not in the cache: hashed here as `keyMayMatch`
+                // hashes it (handing the word to the loop costs several times more).
+                let scanned = scanWord(base, count: count, from: after, hash: FirstWordFilter.seed)
+                guard scanned.isSimple && scanned.folded > 0 else { return false }
+                second = scanned.hash
+                secondLength = scanned.folded
             }
         }
         guard FirstWordFilter.contains(FirstWordFilter.finish(second), words: seconds, count: secondCount) else { return true }

@@ -502,6 +502,51 @@ import Testing
         #expect(matches > 1000)
     }
 
+    /// A first word followed by a second word that the block does not hash (past the block's
+    /// end, 16 bytes or more, or with letters ≥ 0x80 not in the cache) is decided inside the
+    /// block loop with the second word hashed by `scanWord`: near misses are stepped over, and
+    /// the matches stay those of the word loop and of the folded scan at every offset from the
+    /// block's end.
+    @Test func secondWordsTheBlockDoesNotHashAreDecidedInTheBlockLoop() throws {
+        let automaton = try makeAutomaton(["Jean Dupont", "Jean Internationalisation", "Jean Antidisestablishmentarianism", "Jean Łukaszewiczówna", "Marie Curie"])
+        let seconds = ["Internationalisation", "Internationalisations", "Antidisestablishmentarianism", "Antidisestablishmentarianist",
+                       "Łukaszewiczówna", "Łukaszewiczówny", "Besprechungsraum", "Żółtkiewiczówna", "Dupont", "Dupontel"]
+        let terms: Set = ["Internationalisation", "Antidisestablishmentarianism", "Łukaszewiczówna", "Dupont"]
+        var matches = 0
+        for padding in 0..<80 {
+            for second in seconds {
+                let text = Array((String(repeating: "x", count: padding) + " the Jean " + second + " and then more prose after it, long enough for a whole block").utf8)
+                var withBlocks: [DictionaryMatch] = []
+                var withoutBlocks: [DictionaryMatch] = []
+                text.withUnsafeBufferPointer { buffer in
+                    automaton.usesWordBlocks = true
+                    automaton.matchesInPlace(in: buffer, range: 0..<buffer.count, folder: TextFolder(capacity: 64)) { withBlocks.append($0) }
+                    automaton.usesWordBlocks = false
+                    automaton.matchesInPlace(in: buffer, range: 0..<buffer.count, folder: TextFolder(capacity: 64)) { withoutBlocks.append($0) }
+                    automaton.usesWordBlocks = true
+                }
+                #expect(withBlocks == withoutBlocks, "blocks \(withBlocks) vs loop \(withoutBlocks) for \(second) after \(padding) bytes")
+                compare(automaton, text, range: 0..<text.count)
+                #expect(withBlocks.count == (terms.contains(second) ? 1 : 0), "\(second) after \(padding) bytes: \(withBlocks)")
+                matches += withBlocks.count
+            }
+        }
+        #expect(matches == 80 * terms.count)
+        // The near misses do not stop the block loop at `Jean`, wherever the block ends.
+        for second in ["Besprechungsraum", "Żółtkiewiczówna", "Antidisestablishmentarianist"] {
+            for padding in 0..<64 {
+                let text = Array((String(repeating: "x", count: padding) + " the Jean " + second + " and then more prose after it, long enough for a whole block and more").utf8)
+                let jean = padding + 5
+                text.withUnsafeBufferPointer { buffer in
+                    guard let base = buffer.baseAddress else { return }
+                    var block = DictionaryAutomaton.WordBlock()
+                    let (resume, isAtWord, _) = automaton.skipRejectedWords(base, count: buffer.count, from: padding + 1, block: &block, cache: TextFolder(capacity: 64).wordHashes)
+                    #expect(!(isAtWord && resume == jean), "stopped at Jean before \(second) after \(padding) bytes")
+                }
+            }
+        }
+    }
+
     /// After a scan, the cache holds the runs with letters ≥ 0x80 that `scanWord` hashed whole,
     /// with exactly `scanWord`'s hash and folded length, and no run that it did not hash whole.
     @Test func wordHashCacheHoldsWhatScanWordGives() throws {
