@@ -29,16 +29,21 @@ public final class InMemoryPlaceholderBook: PlaceholderBook {
         let b: UInt64
     }
 
-    private var numbers: [EntityType: [Fingerprint: Int]] = [:]
+    /// Numbers by fingerprint of entity and value together (one look-up for a value seen
+    /// before), and how many values of each entity have a number.
+    private var numbers: [Fingerprint: Int] = [:]
+    private var counts: [EntityType: Int] = [:]
     private let saltA = UInt64.random(in: .min ... .max)
     private let saltB = UInt64.random(in: .min ... .max)
 
     public init() {}
 
-    func fingerprint(_ value: [UInt8]) -> Fingerprint {
+    func fingerprint(_ value: [UInt8], entity: EntityType) -> Fingerprint {
         var a = Hasher(), b = Hasher()
         a.combine(saltA)
         b.combine(saltB)
+        a.combine(entity.name)
+        b.combine(entity.name)
         value.withUnsafeBytes { a.combine(bytes: $0); b.combine(bytes: $0) }
         a.combine(value.count)
         b.combine(~value.count)
@@ -46,10 +51,11 @@ public final class InMemoryPlaceholderBook: PlaceholderBook {
     }
 
     public func number(for value: [UInt8], entity: EntityType) -> Int {
-        let key = fingerprint(value)
-        if let n = numbers[entity]?[key] { return n }
-        let n = (numbers[entity]?.count ?? 0) + 1
-        numbers[entity, default: [:]][key] = n
+        let key = fingerprint(value, entity: entity)
+        if let n = numbers[key] { return n }
+        let n = (counts[entity] ?? 0) + 1
+        counts[entity] = n
+        numbers[key] = n
         return n
     }
 }
@@ -58,5 +64,20 @@ public final class InMemoryPlaceholderBook: PlaceholderBook {
 public enum Placeholder {
     public static func text(entity: EntityType, number: Int) -> String {
         "[\(entity.name)_\(number)]"
+    }
+
+    /// `text` as UTF-8 bytes, built without string interpolation (one per redaction).
+    public static func bytes(entity: EntityType, number: Int) -> [UInt8] {
+        var out: [UInt8] = [0x5B]
+        out.reserveCapacity(entity.name.utf8.count + 24)
+        out += entity.name.utf8
+        out.append(0x5F)
+        var digits: [UInt8] = []
+        var n = number.magnitude
+        repeat { digits.append(UInt8(48 + n % 10)); n /= 10 } while n > 0
+        if number < 0 { digits.append(0x2D) }
+        out += digits.reversed()
+        out.append(0x5D)
+        return out
     }
 }

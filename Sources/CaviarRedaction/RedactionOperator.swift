@@ -63,7 +63,9 @@ public final class Redactor {
     }
 
     public func operatorFor(_ d: Detection) -> RedactionOperator {
-        entityOperators[d.entity] ?? detectorOperators[d.detectorID] ?? defaultOperator
+        // Most runs configure no operator per entity or detector: no hashing then.
+        if entityOperators.isEmpty && detectorOperators.isEmpty { return defaultOperator }
+        return entityOperators[d.entity] ?? detectorOperators[d.detectorID] ?? defaultOperator
     }
 
     /// The bytes that replace `value`, found as `d`.
@@ -71,7 +73,7 @@ public final class Redactor {
         switch operatorFor(d) {
         case .placeholder:
             let n = try book.number(for: d.identity ?? value, entity: d.entity, original: value)
-            return Array(Placeholder.text(entity: d.entity, number: n).utf8)
+            return Placeholder.bytes(entity: d.entity, number: n)
         case .mask(let c, let keepLast):
             let s = String(decoding: value, as: UTF8.self)
             let count = s.count

@@ -22,6 +22,15 @@ final class RedactorTests: XCTestCase {
         XCTAssertEqual(book.number(for: [], entity: phone), 2)
     }
 
+    /// The bytes a redaction writes are the placeholder's text, for numbers of any width.
+    func testPlaceholderBytesSpellItsText() {
+        for entity in [EntityType("EMAIL"), EntityType("PHONE_EXTENSION"), EntityType("X")] {
+            for n in [0, 1, 9, 10, 99, 100, 12_345, Int.max, -7] {
+                XCTAssertEqual(Placeholder.bytes(entity: entity, number: n), Array(Placeholder.text(entity: entity, number: n).utf8))
+            }
+        }
+    }
+
     let email = Detection(entity: EntityType("EMAIL"), detectorID: "core.email", span: 0..<5, confidence: 0.9)
 
     func testPlaceholdersAreStablePerValueAndNumberedPerType() throws {
