@@ -390,9 +390,9 @@ extension DictionaryAutomaton {
 
     /// For `skipRejectedWords`: whether the loop rejects the word of unfinished hash `hash`
     /// ending at `end`, on the first-word filter, or (a first word of longer terms only) on the
-    /// second-word or the key filter, as `keyStage` and `keyMayMatch` would: one space, then a
-    /// word that `scanWord` hashes whole and that is no second word of a term, or that makes no
-    /// key of one with the first word. The second word is a short ASCII word followed by ASCII
+    /// second-word or the key filter, as `keyStage` and `keyMayMatch` would: one to three ASCII
+    /// non-word bytes (one space, `, `, `'`), then a word that `scanWord` hashes whole and that is
+    /// no second word of a term, or that makes no key of one with the first word and them. The second word is a short ASCII word followed by ASCII
     /// (read from 8 bytes), or the run that `block` shows whole after the space: 8 to 15 ASCII
     /// letters or digits, or up to 16 bytes with bytes ≥ 0x80 whose hash `cache` holds
     /// (`WordHashCache`: what `scanWord` gives for it), or else the word `scanWord` hashes (one
@@ -405,11 +405,20 @@ extension DictionaryAutomaton {
         let verdict = FirstWordFilter.lookUp(FirstWordFilter.finish(hash), words: words, count: wordCount)
         guard verdict.isFirstWord else { return true }
         guard !verdict.isWholeTerm else { return false }
-        // The separator: one to three ASCII bytes that fold to a space (`, `, `.\n`), which
-        // `keyMayMatch` hashes as one space.
+        // The separator: one to three ASCII non-word bytes (`, `, `.\n`, `'`), hashed onto the
+        // first word as `keyMayMatch` hashes them (folded, a run of spaces as one).
         let ascii = asciiTable
+        let wordBytes = wordTable
+        var separated = hash
+        var last: UInt8 = 0x61   // the first word ended with a word byte
         var after = end
-        while after < count && after &- end < 3 && base[after] < 0x80 && ascii[Int(base[after])] == 0x20 { after &+= 1 }
+        while after < count && after &- end < 3 && base[after] < 0x80 {
+            let byte = ascii[Int(base[after])]
+            if wordBytes[Int(byte)] != 0 { break }
+            if byte != 0x20 || last != 0x20 { separated = FirstWordFilter.step(separated, byte) }
+            last = byte
+            after &+= 1
+        }
         guard after > end && after &+ 8 <= count else { return false }
         let (lowered, next) = Self.asciiWordPrefixMixed(UInt64(littleEndian: UnsafeRawPointer(base + after).loadUnaligned(as: UInt64.self)))
         var second: UInt64 = 0
@@ -443,10 +452,9 @@ extension DictionaryAutomaton {
             }
         }
         guard FirstWordFilter.contains(FirstWordFilter.finish(second), words: seconds, count: secondCount) else { return true }
-        // The key (both words and the space, hashed as one: the step hash of `secondLength`
+        // The key (both words and the separator, hashed as one: the step hash of `secondLength`
         // more bytes rotates by 8 bits a byte and adds the word's own), as `keyStage` and
         // `keyMayMatch` test it (a key that the key table holds is in the key filter too).
-        let separated = FirstWordFilter.step(hash, 0x20)
         let bits = UInt64(8 &* (secondLength & 7))
         let key = ((separated &<< bits) | (separated &>> ((64 &- bits) & 63))) ^ second
         return !FirstWordFilter.contains(FirstWordFilter.finish(key), words: keyFilter, count: keyCount)

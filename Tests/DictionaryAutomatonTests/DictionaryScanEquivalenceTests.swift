@@ -532,10 +532,28 @@ import Testing
             }
         }
         #expect(matches == 80 * terms.count)
-        // The near misses do not stop the block loop at `Jean`, wherever the block ends.
-        for second in ["Besprechungsraum", "Żółtkiewiczówna", "Antidisestablishmentarianist"] {
+        // Other separators: the same matches with and without blocks and in the folded scan.
+        for separator in ["'s ", "' ", ", ", ".\n", "'", " '", ",,,", "''", "' '"] {
+            for padding in 0..<70 {
+                let text = Array((String(repeating: "x", count: padding) + " the Jean" + separator + "Dupont and Jean" + separator + "Internationalisation, then more prose after it").utf8)
+                var withBlocks: [DictionaryMatch] = []
+                var withoutBlocks: [DictionaryMatch] = []
+                text.withUnsafeBufferPointer { buffer in
+                    automaton.usesWordBlocks = true
+                    automaton.matchesInPlace(in: buffer, range: 0..<buffer.count, folder: TextFolder(capacity: 64)) { withBlocks.append($0) }
+                    automaton.usesWordBlocks = false
+                    automaton.matchesInPlace(in: buffer, range: 0..<buffer.count, folder: TextFolder(capacity: 64)) { withoutBlocks.append($0) }
+                    automaton.usesWordBlocks = true
+                }
+                #expect(withBlocks == withoutBlocks, "blocks \(withBlocks) vs loop \(withoutBlocks) for \(Array(separator.utf8)) after \(padding) bytes")
+                compare(automaton, text, range: 0..<text.count)
+            }
+        }
+        // The near misses do not stop the block loop at `Jean`, wherever the block ends (nor
+        // other separators than one space: `'s` is a separator and a word).
+        for second in [" Besprechungsraum", " Żółtkiewiczówna", " Antidisestablishmentarianist", "'s budget", ", budget", "'Dupont"] {
             for padding in 0..<64 {
-                let text = Array((String(repeating: "x", count: padding) + " the Jean " + second + " and then more prose after it, long enough for a whole block and more").utf8)
+                let text = Array((String(repeating: "x", count: padding) + " the Jean" + second + " and then more prose after it, long enough for a whole block and more").utf8)
                 let jean = padding + 5
                 text.withUnsafeBufferPointer { buffer in
                     guard let base = buffer.baseAddress else { return }
