@@ -1,6 +1,11 @@
 import CaviarCore
 import CaviarPCRE
 import DictionaryAutomaton
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A detector hit its match limit or JIT stack limit: a hard error naming the detector, never
 /// a silent skip.
@@ -330,10 +335,14 @@ public final class DetectionEngine {
 
     func indexNewlines(_ buf: UnsafeBufferPointer<UInt8>, from: Int, to: Int) {
         newlines.removeAll(keepingCapacity: true)
-        var j = from
-        while j < to {
-            if buf[j] == 10 { newlines.append(j) }
-            j += 1
+        if let base = buf.baseAddress {
+            // memchr: lines are tens to hundreds of bytes, a vectorised search each.
+            var j = from
+            while j < to, let found = memchr(base + j, 10, to - j) {
+                let k = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                newlines.append(k)
+                j = k + 1
+            }
         }
         newlineBase = from
         let blocks = (max(to, buf.count) - from) >> 6 + 1

@@ -293,12 +293,19 @@ final class Prefilter {
     private func scanDigitRuns(_ buf: UnsafeBufferPointer<UInt8>, region: Range<Int>, end: Int, into hits: inout Hits) {
         var i = region.lowerBound
         let stop = region.upperBound
+        // The digits of the 64 bytes from `blockStart`, classified once per block.
+        var blockStart = Int.min
+        var digitBits: UInt64 = 0
         while i < stop {
             // To the next digit: 64 bytes a step where they can be read, else byte by byte.
             if let base = buf.baseAddress, i + ByteClassBlock.width <= end {
-                let digits = ByteClassBlock(base, at: i).digits
-                if digits == 0 { i += ByteClassBlock.width; continue }
-                i += digits.trailingZeroBitCount
+                if i >= blockStart + ByteClassBlock.width || i < blockStart {
+                    digitBits = ByteClassBlock(base, at: i).digits
+                    blockStart = i
+                }
+                let rest = digitBits >> UInt64(i - blockStart)
+                if rest == 0 { i = blockStart + ByteClassBlock.width; continue }
+                i += rest.trailingZeroBitCount
                 if i >= stop { break }
             } else if buf[i] < 48 || buf[i] > 57 {
                 i += 1
@@ -368,26 +375,51 @@ final class Prefilter {
     }
 
     private func scanUpperRuns(_ buf: UnsafeBufferPointer<UInt8>, region: Range<Int>, end: Int, into hits: inout Hits) {
+        guard let base = buf.baseAddress else { return }
         var i = region.lowerBound
         let stop = region.upperBound
+        // The classified block: bits of `alnum` (digits and capitals) and `uppers` for the 64
+        // bytes from `blockStart`. Runs are found and measured on the bits; bytes are read one
+        // by one only in the last 63 bytes of the data.
+        var blockStart = Int.min
+        var alnum: UInt64 = 0, uppers: UInt64 = 0
+        @inline(__always) func classify(_ at: Int) {
+            let block = ByteClassBlock(base, at: at)
+            blockStart = at
+            alnum = block.digits | block.uppers
+            uppers = block.uppers
+        }
+        @inline(__always) func isAlnum(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 48 && c <= 57) }
         while i < stop {
-            // To the next digit or upper-case letter, as in `scanDigitRuns`.
-            if let base = buf.baseAddress, i + ByteClassBlock.width <= end {
-                let block = ByteClassBlock(base, at: i)
-                let either = block.digits | block.uppers
-                if either == 0 { i += ByteClassBlock.width; continue }
-                i += either.trailingZeroBitCount
+            if i + ByteClassBlock.width <= end {
+                if i >= blockStart + ByteClassBlock.width || i < blockStart { classify(i) }
+                let rest = alnum >> UInt64(i - blockStart)
+                if rest == 0 { i = blockStart + ByteClassBlock.width; continue }
+                i += rest.trailingZeroBitCount
                 if i >= stop { break }
-            } else {
-                let b = buf[i]
-                if !(b >= 65 && b <= 90) && !(b >= 48 && b <= 57) { i += 1; continue }
+            } else if !isAlnum(base[i]) {
+                i += 1
+                continue
             }
             let start = i
             var hasLetter = false
             var j = i
             while j < end {
-                let c = buf[j]
-                if c >= 65 && c <= 90 { hasLetter = true; j += 1 } else if c >= 48 && c <= 57 { j += 1 } else { break }
+                if j + ByteClassBlock.width <= end {
+                    if j >= blockStart + ByteClassBlock.width || j < blockStart { classify(j) }
+                    let offset = UInt64(j - blockStart)
+                    let length = (~(alnum >> offset)).trailingZeroBitCount
+                    let within = length >= 64 ? ~UInt64(0) : (UInt64(1) << UInt64(length)) - 1
+                    if (uppers >> offset) & within != 0 { hasLetter = true }
+                    j += length
+                    // The run ends inside the block, or goes on into the next one.
+                    if j < blockStart + ByteClassBlock.width { break }
+                } else {
+                    let c = base[j]
+                    guard isAlnum(c) else { break }
+                    if c >= 65 { hasLetter = true }
+                    j += 1
+                }
             }
             if hasLetter && (j - start >= minUpperCount || j >= end) { hits.upperRuns.append(start..<j) }
             i = j

@@ -83,7 +83,12 @@ final class PrefilterScanTests: XCTestCase {
         for _ in 0..<200 {
             let n = Int.random(in: 0..<300, using: &rng)
             // Long stretches without digits or capitals, so that whole blocks are skipped.
-            let text: [UInt8] = (0..<n).map { _ in Int.random(in: 0..<10, using: &rng) == 0 ? alphabet.randomElement(using: &rng) ?? 32 : 32 }
+            var text: [UInt8] = (0..<n).map { _ in Int.random(in: 0..<10, using: &rng) == 0 ? alphabet.randomElement(using: &rng) ?? 32 : 32 }
+            // Now and then a run longer than a block (capitals and digits), anywhere.
+            if Int.random(in: 0..<3, using: &rng) == 0 {
+                let run = (0..<Int.random(in: 60...200, using: &rng)).map { _ in Array("AZ09".utf8).randomElement(using: &rng) ?? 65 }
+                text.insert(contentsOf: run, at: Int.random(in: 0...text.count, using: &rng))
+            }
             text.withUnsafeBufferPointer { buf in
                 let hits = prefilter.scan(buf, region: 0..<buf.count)
                 var uppers: [Range<Int>] = [], digitStarts: [Int] = []
