@@ -51,17 +51,22 @@ enum EngineBench {
         return (size / 1e6 / (t1 - t0), size / 1e6 / (c1 - c0), driver.findingCount)
     }
 
+    /// The first `megabytes` MiB of the corpus at `path`, cut once into `.build/bench/`.
+    static func corpusHead(_ path: String, megabytes: Int) throws -> String {
+        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let cut = ".build/bench/per-detector-\(name)-\(megabytes)MB.txt"
+        if !FileManager.default.fileExists(atPath: cut) {
+            guard let h = FileHandle(forReadingAtPath: path) else { throw BenchError("cannot open \(path)") }
+            try h.readData(ofLength: megabytes << 20).write(to: URL(fileURLWithPath: cut))
+        }
+        return cut
+    }
+
     /// Per-detector cost: each detector alone over the corpus (the first `limitMB` of it), most
     /// expensive first, so that pack work goes where the time goes.
     static func perDetector(path: String, limitMB: Int, top: Int) throws {
         let all = try loadDetectors(packFiles: nil)
-        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        let cut = ".build/bench/per-detector-\(name)-\(limitMB)MB.txt"
-        if !FileManager.default.fileExists(atPath: cut) {
-            guard let h = FileHandle(forReadingAtPath: path) else { throw BenchError("cannot open \(path)") }
-            let data = h.readData(ofLength: limitMB << 20)
-            try data.write(to: URL(fileURLWithPath: cut))
-        }
+        let cut = try corpusHead(path, megabytes: limitMB)
         let bytes = Double((try? FileManager.default.attributesOfItem(atPath: cut)[.size] as? Int) ?? (limitMB << 20))
         // What reading, prefiltering and writing cost with no detector: subtracted from each row.
         let (_, baseCPU, _) = try throughput(path: cut, detectors: [])
@@ -89,12 +94,7 @@ enum EngineBench {
     /// their time (most expensive first), plus the prefilter and the text detectors.
     static func profile(path: String, limitMB: Int, top: Int) throws {
         let all = try loadDetectors(packFiles: nil)
-        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        let cut = ".build/bench/per-detector-\(name)-\(limitMB)MB.txt"
-        if !FileManager.default.fileExists(atPath: cut) {
-            guard let h = FileHandle(forReadingAtPath: path) else { throw BenchError("cannot open \(path)") }
-            try h.readData(ofLength: limitMB << 20).write(to: URL(fileURLWithPath: cut))
-        }
+        let cut = try corpusHead(path, megabytes: limitMB)
         for d in all where d.policy == .block { d.policy = .redact }  // the whole corpus, not up to a marking
         let engine = try DetectionEngine(detectors: all)
         let profile = DetectorProfile(detectorCount: all.count)
