@@ -68,15 +68,18 @@ public enum Placeholder {
 
     /// `text` as UTF-8 bytes, built without string interpolation (one per redaction).
     public static func bytes(entity: EntityType, number: Int) -> [UInt8] {
-        var out: [UInt8] = [0x5B]
-        out.reserveCapacity(entity.name.utf8.count + 24)
+        var n = number.magnitude, width = 1
+        while n >= 10 { n /= 10; width += 1 }
+        var out: [UInt8] = []
+        out.reserveCapacity(entity.name.utf8.count + width + 4)
+        out.append(0x5B)
         out += entity.name.utf8
         out.append(0x5F)
-        var digits: [UInt8] = []
-        var n = number.magnitude
-        repeat { digits.append(UInt8(48 + n % 10)); n /= 10 } while n > 0
-        if number < 0 { digits.append(0x2D) }
-        out += digits.reversed()
+        if number < 0 { out.append(0x2D) }
+        out += repeatElement(0x30, count: width)
+        n = number.magnitude
+        var i = out.count - 1
+        repeat { out[i] = 0x30 + UInt8(n % 10); n /= 10; i -= 1 } while n > 0
         out.append(0x5D)
         return out
     }

@@ -55,6 +55,8 @@ public final class DetectionEngine {
     /// Each detector's trigger as an index into `distinctTriggers`: detectors that share a
     /// trigger (many share `digits:N`) share its sorted hit list within one scan.
     let triggerSlot: [Int?]
+    /// Per single-line detector with `patternTriggers`: each pattern's slot in `distinctTriggers`.
+    let patternSlots: [[Int]?]
     let distinctTriggers: [Trigger]
     /// `distinctTriggers` as the prefilter's plans.
     let triggerPlans: [Prefilter.Plan]
@@ -92,12 +94,16 @@ public final class DetectionEngine {
         maxMultiLineLead = multiLine.map { detectors[$0].lead }.max() ?? 0
         var slots: [Trigger: Int] = [:], distinct: [Trigger] = []
         slots.reserveCapacity(detectors.count)
-        triggerSlot = detectors.map { d in
-            guard let t = d.trigger else { return nil }
+        func slot(_ t: Trigger) -> Int {
             if let i = slots[t] { return i }
             slots[t] = distinct.count
             distinct.append(t)
             return distinct.count - 1
+        }
+        triggerSlot = detectors.map { d in d.trigger.map(slot) }
+        patternSlots = detectors.map { d in
+            guard d.trigger != nil, !d.spansLines, let each = d.patternTriggers, each.count == d.patternCount else { return nil }
+            return each.map(slot)
         }
         distinctTriggers = distinct
         triggerPlans = distinct.map(prefilter.plan)
@@ -143,6 +149,21 @@ public final class DetectionEngine {
         // Single-line detectors.
         for di in singleLine {
             let d = detectors[di]
+            if isGated, let slots = patternSlots[di] {
+                // Each pattern on the windows of its own trigger.
+                let perPattern = slots.map { self.windows(slot: $0, of: d, hits: hits, buf: buf, from: pos, until: lineLimit) }
+                let planned = perPattern.reduce(0) { $0 + $1.count }
+                if planned == 0 { continue }
+                let patterns = try d.patterns(plannedCalls: planned, jitBudget: &jitBudget)
+                var resume = [Int](repeating: 0, count: patterns.count)
+                for (pi, windows) in perPattern.enumerated() {
+                    for w in windows {
+                        try runSingleLine(d, patterns, only: pi, buf, window: w, from: pos, limit: lineLimit, partialTail: partialTail,
+                                          resume: &resume, hold: &hold, into: &detections)
+                    }
+                }
+                continue
+            }
             let windows = isGated ? self.windows(for: di, hits: hits, buf: buf, from: pos, until: lineLimit) : [pos..<lineLimit]
             if windows.isEmpty { continue }
             let patterns = try d.patterns(plannedCalls: windows.count, jitBudget: &jitBudget)
@@ -219,8 +240,12 @@ public final class DetectionEngine {
 
     /// Where matches of `d` may start: `[hit − lead, hit end]` for each hit, merged, clipped to `[from, until)`.
     func windows(for di: Int, hits: Prefilter.Hits, buf: UnsafeBufferPointer<UInt8>, from: Int, until: Int) -> [Range<Int>] {
-        let d = detectors[di]
         guard let slot = triggerSlot[di] else { return from < until ? [from..<until] : [] }
+        return windows(slot: slot, of: detectors[di], hits: hits, buf: buf, from: from, until: until)
+    }
+
+    /// The windows of detector `d` for the hits of trigger `slot` (its own, or one pattern's).
+    func windows(slot: Int, of d: RegexDetector, hits: Prefilter.Hits, buf: UnsafeBufferPointer<UInt8>, from: Int, until: Int) -> [Range<Int>] {
         let raw: [Range<Int>]
         if let cached = triggerHitCache[slot] {
             raw = cached
@@ -401,7 +426,7 @@ public final class DetectionEngine {
         return limit
     }
 
-    private func runSingleLine(_ d: RegexDetector, _ patterns: [CompiledPattern], _ buf: UnsafeBufferPointer<UInt8>, window: Range<Int>,
+    private func runSingleLine(_ d: RegexDetector, _ patterns: [CompiledPattern], only: Int? = nil, _ buf: UnsafeBufferPointer<UInt8>, window: Range<Int>,
                                from pos: Int, limit: Int, partialTail: Bool, resume: inout [Int], hold: inout Int,
                                into out: inout [Detection]) throws {
         var start = window.lowerBound
@@ -411,7 +436,7 @@ public final class DetectionEngine {
             let isTail = partialTail && lineStop == limit
             let subject = UnsafeBufferPointer(rebasing: buf[0..<lineStop])
             let windowEnd = min(window.upperBound, lineStop + 1)
-            for pi in patterns.indices {
+            for pi in patterns.indices where only == nil || only == pi {
                 let pattern = patterns[pi]
                 // Like one pass over the text: never restart inside an earlier match.
                 var s = max(start, resume[pi])

@@ -73,6 +73,10 @@ public final class RegexDetector: @unchecked Sendable {
     /// When set (`lead_chars`), a match starts at most this many characters before its trigger
     /// hit; `lead` is then four bytes a character, the bound wherever characters are not counted.
     public var leadCharacters: Int?
+    /// Per pattern, the trigger restricted to the digit stretches that pattern alone can match
+    /// (a detector's `\d{13}` and its `\d{2,4}/\d{3,4}/\d{4,5}` wake on different runs); nil
+    /// when no pattern's restriction differs from `trigger`'s. Single-line detectors only.
+    public var patternTriggers: [Trigger]?
     public let priority: Int
     public var policy: DetectorPolicy
     /// For detectors whose matches may contain line breaks: the longest allowed match in bytes.

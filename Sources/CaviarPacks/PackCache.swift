@@ -22,7 +22,7 @@ import Foundation
 /// in use is never changed under a reader).
 public struct PackCache {
     public let path: String
-    static let magic = Array("CAVPACK16".utf8)
+    static let magic = Array("CAVPACK17".utf8)
 
     public init(path: String) { self.path = path }
 
@@ -69,6 +69,7 @@ public struct PackCache {
         var patternCount: Int
         var sourceBytes: Int
         var trigger: Trigger?
+        var patternTriggers: [Trigger]?
         var body: BlobRef
         var bytecode: BlobRef
     }
@@ -190,6 +191,7 @@ public struct PackCache {
                     lead: h.leadCharacters.map { 4 * $0 } ?? h.lead ?? 32, priority: h.priority, policy: policy, maxExtent: h.maxExtent,
                     origin: file + ":" + String(h.line ?? 0), packID: e.packID)
                 detector.leadCharacters = h.leadCharacters
+                detector.patternTriggers = h.patternTriggers
                 detectors.append(detector)
             }
             let raw = RawPack(file: e.file, id: e.packID, description: "", isEnabledByDefault: e.enabled, fragments: [:], detectors: [])
@@ -216,7 +218,8 @@ public struct PackCache {
                 guard let (raw, sources) = cache.body(h.body, skipsRawText: false) else { return [:] }
                 raws.append(raw)
                 prepared.append(PreparedDetector(maxCaptureCount: h.maxCaptureCount, maxLookbehind: h.maxLookbehind, sources: sources,
-                                                 trigger: h.trigger, serialized: cache.bytecode(h.bytecode) ?? []))
+                                                 trigger: h.trigger, patternTriggers: h.patternTriggers,
+                                                 serialized: cache.bytecode(h.bytecode) ?? []))
             }
             let raw = RawPack(file: e.file, id: e.packID, description: description, isEnabledByDefault: e.enabled,
                               fragments: fragments, detectors: raws)
@@ -247,6 +250,8 @@ public struct PackCache {
                 header.optInt(d.leadCharacters); header.optInt(d.maxExtent); header.int(d.priority); header.optString(d.policy)
                 header.int(p.maxCaptureCount); header.int(p.maxLookbehind); header.int(p.sources.count)
                 header.int(p.sources.reduce(0) { $0 + $1.utf8.count }); header.trigger(p.trigger)
+                header.int(p.patternTriggers?.count ?? 0)
+                for t in p.patternTriggers ?? [] { header.trigger(t) }
                 var body = BinaryWriter()
                 body.detector(d)
                 body.strings(p.sources)
@@ -558,11 +563,17 @@ struct BinaryReader {
             for _ in 0..<m where !failed {
                 let id = string(), entity = string(), line = optInt(), group = int(), lead = optInt(), leadCharacters = optInt(), maxExtent = optInt()
                 let priority = int(), policy = optString(), captures = int(), lookbehind = int(), patterns = count()
-                let sourceBytes = int(), trigger = trigger(depth: 0), body = ref(), bytecode = ref()
+                let sourceBytes = int(), trigger = trigger(depth: 0)
+                var patternTriggers: [Trigger] = []
+                for _ in 0..<count() where !failed {
+                    guard let t = self.trigger(depth: 0) else { failed = true; break }
+                    patternTriggers.append(t)
+                }
+                let body = ref(), bytecode = ref()
                 detectors.append(PackCache.HeaderDetector(
                     id: id, entity: entity, line: line, group: group, lead: lead, leadCharacters: leadCharacters, maxExtent: maxExtent, priority: priority, policy: policy,
                     maxCaptureCount: captures, maxLookbehind: lookbehind, patternCount: patterns, sourceBytes: sourceBytes,
-                    trigger: trigger, body: body, bytecode: bytecode))
+                    trigger: trigger, patternTriggers: patternTriggers.isEmpty ? nil : patternTriggers, body: body, bytecode: bytecode))
             }
             entries.append(PackCache.HeaderEntry(file: file, size: size, hash: hash, stamp: stamp, packID: packID, enabled: enabled,
                                                  pack: pack, detectors: detectors))

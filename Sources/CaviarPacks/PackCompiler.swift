@@ -19,21 +19,25 @@ public struct PreparedDetector: Sendable {
     public let maxLookbehind: Int
     public let sources: [String]
     public let trigger: Trigger?
+    /// `RegexDetector.patternTriggers`.
+    public let patternTriggers: [Trigger]?
     /// The patterns' bytecode (`CompiledPattern.serialize`), empty when not available.
     public let serialized: ArraySlice<UInt8>
 
-    public init(maxCaptureCount: Int, maxLookbehind: Int, sources: [String], trigger: Trigger?, serialized: ArraySlice<UInt8> = []) {
+    public init(maxCaptureCount: Int, maxLookbehind: Int, sources: [String], trigger: Trigger?, patternTriggers: [Trigger]? = nil,
+                serialized: ArraySlice<UInt8> = []) {
         self.maxCaptureCount = maxCaptureCount
         self.maxLookbehind = maxLookbehind
         self.sources = sources
         self.trigger = trigger
+        self.patternTriggers = patternTriggers
         self.serialized = serialized
     }
 
     /// From a freshly compiled detector (its patterns are compiled, so they can be serialized).
     init(_ d: RegexDetector) {
         self.init(maxCaptureCount: d.maxCaptureCount, maxLookbehind: d.maxLookbehind, sources: d.patternSources, trigger: d.trigger,
-                  serialized: d.serializedCompiledPatterns().map { ArraySlice($0) } ?? [])
+                  patternTriggers: d.patternTriggers, serialized: d.serializedCompiledPatterns().map { ArraySlice($0) } ?? [])
     }
 }
 
@@ -184,6 +188,7 @@ public enum PackCompiler {
             }
         }
         var trigger = lazy?.trigger
+        var patternTriggers = lazy?.patternTriggers
         if lazy == nil, let t = d.trigger {
             do { trigger = try Trigger.parse(t) } catch let e as TriggerError { throw fail("invalid trigger: \(e.message)") }
             // A digit run wakes a detector only if it has a stretch of digits of a length the
@@ -193,6 +198,13 @@ public enum PackCompiler {
             if let t = trigger, t.hasDigitLeaf {
                 trigger = t.restrictingDigitStretches(to: DigitStretches.mask(ofPatterns: sources),
                                                       initialOnly: DigitStretches.isLeftIsolated(patterns: sources))
+                // And each pattern of a single-line detector on the runs it alone can match.
+                if sources.count > 1 && d.maxExtent == nil {
+                    let each = sources.map {
+                        t.restrictingDigitStretches(to: DigitStretches.mask(ofPattern: $0), initialOnly: DigitStretches.isLeftIsolated(pattern: $0))
+                    }
+                    if each.contains(where: { $0 != trigger }) { patternTriggers = each }
+                }
             }
         }
         var policy = DetectorPolicy.redact
@@ -226,6 +238,7 @@ public enum PackCompiler {
                 origin: "\(file):\(d.line ?? 0)", packID: pack.id, sources: sources)
         }
         detector.leadCharacters = d.leadCharacters
+        detector.patternTriggers = patternTriggers
         return detector
     }
 

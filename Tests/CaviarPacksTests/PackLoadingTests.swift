@@ -80,6 +80,10 @@ final class PackLoadingTests: XCTestCase {
         let byID = Dictionary(uniqueKeysWithValues: pack.detectors.map { ($0.id, $0) })
         let bit: (Int) -> UInt64 = { 1 << UInt64($0) }
         XCTAssertEqual(byID["t.id"]?.trigger, .any([.stretches(.digits(7), bit(3) | bit(4) | bit(11), initialOnly: false), .literal(Array("ID".utf8))]))
+        // Each pattern wakes on the runs it alone can match: 11 digits, or a 3 and a 4.
+        XCTAssertEqual(byID["t.id"]?.patternTriggers, [.any([.stretches(.digits(7), bit(11), initialOnly: false), .literal(Array("ID".utf8))]),
+                                                       .any([.stretches(.digits(7), bit(3) | bit(4), initialOnly: false), .literal(Array("ID".utf8))])])
+        XCTAssertNil(byID["t.guarded"]?.patternTriggers, "one pattern: the detector's trigger is the pattern's")
         XCTAssertEqual(byID["t.backref"]?.trigger, .contiguousDigits(7))
         // Guarded against starting after a digit and a separator: initial stretches only.
         XCTAssertEqual(byID["t.guarded"]?.trigger, .stretches(.contiguousDigits(8), bit(8), initialOnly: true))
@@ -89,6 +93,14 @@ final class PackLoadingTests: XCTestCase {
             try engine.scan(buf, from: 0, segmentEnd: buf.count, isFinal: true).detections.map { String(decoding: text[$0.span], as: UTF8.self) }
         }
         XCTAssertEqual(Set(found), ["123 4567", "12345678901", "5510266", "87654321"])
+        XCTAssertGreaterThan(PackLoadingTests.shippedPatternTriggerCount(), 10, "few shipped detectors gate their patterns one by one")
+    }
+
+    /// How many shipped detectors have a trigger per pattern.
+    static func shippedPatternTriggerCount() -> Int {
+        var lib = PackLibrary()
+        guard (try? lib.load(directory: repo.appendingPathComponent("patterns").path)) != nil else { return 0 }
+        return lib.detectors().filter { $0.patternTriggers != nil }.count
     }
 
     /// `\D`, `\W` and `\S` outside classes are spelled as classes (PCRE2 10.42's JIT steps back
@@ -160,6 +172,7 @@ final class PackLoadingTests: XCTestCase {
             XCTAssertEqual(a.detectors.map(\.id), b.detectors.map(\.id))
             for (x, y) in zip(a.detectors, b.detectors) {
                 XCTAssertEqual(x.trigger, y.trigger, x.id)
+                XCTAssertEqual(x.patternTriggers, y.patternTriggers, x.id)
                 XCTAssertEqual(x.patternSources, y.patternSources, x.id)
                 XCTAssertEqual(x.maxCaptureCount, y.maxCaptureCount, x.id)
                 XCTAssertEqual(x.maxLookbehind, y.maxLookbehind, x.id)
@@ -181,6 +194,7 @@ final class PackLoadingTests: XCTestCase {
         XCTAssertEqual(runtimeDetectors.map(\.id), freshDetectors.map(\.id))
         for (x, y) in zip(runtimeDetectors, freshDetectors) {
             XCTAssertEqual(x.trigger, y.trigger, x.id)
+            XCTAssertEqual(x.patternTriggers, y.patternTriggers, x.id)
             XCTAssertEqual(x.entity, y.entity, x.id)
             XCTAssertEqual(x.group, y.group, x.id)
             XCTAssertEqual(x.lead, y.lead, x.id)
