@@ -135,6 +135,7 @@ public final class DetectionEngine {
         wholeMatches.removeAll(keepingCapacity: true)
 
         let scanStart = profile == nil ? 0 : DetectorProfile.now()
+        defer { if let profile { profile.scanNanoseconds &+= DetectorProfile.now() &- scanStart } }
         let hits = prefilter.scan(buf, region: max(0, pos - 64)..<end)
         if let profile { profile.prefilterNanoseconds &+= DetectorProfile.now() &- scanStart }
         // Pattern source that may switch from the interpreter to the JIT (both modes) in this
@@ -453,7 +454,7 @@ public final class DetectionEngine {
                         guard let whole = groups[0] else { s = windowEnd; continue }
                         wholeMatches.append(whole)
                         if let span = groups.count > d.group ? groups[d.group] : nil, !span.isEmpty, span.lowerBound >= pos,
-                           let det = try d.evaluate(span: span, in: buf, matcher: matcher, globalAllow: globalAllow, folder: contextFolder) {
+                           let det = try evaluate(d, span: span, in: buf) {
                             out.append(det)
                         }
                         s = whole.isEmpty ? whole.upperBound + 1 : whole.upperBound
@@ -495,6 +496,15 @@ public final class DetectionEngine {
             }
             throw DetectorFailure(detectorID: d.id, origin: d.origin, offset: s, message: f.message)
         }
+    }
+
+    /// `d.evaluate` (validators, allow-lists, context), timed when profiling.
+    @inline(__always)
+    func evaluate(_ d: RegexDetector, span: Range<Int>, in buf: UnsafeBufferPointer<UInt8>) throws -> Detection? {
+        guard let profile else { return try d.evaluate(span: span, in: buf, matcher: matcher, globalAllow: globalAllow, folder: contextFolder) }
+        let start = DetectorProfile.now()
+        defer { profile.evaluateNanoseconds &+= DetectorProfile.now() &- start }
+        return try d.evaluate(span: span, in: buf, matcher: matcher, globalAllow: globalAllow, folder: contextFolder)
     }
 
     /// The earliest start in `[from, below)` from which a match of `d` could still be in
@@ -543,7 +553,7 @@ public final class DetectionEngine {
                     if whole.count > extent { s = whole.lowerBound + 1; continue }
                     wholeMatches.append(whole)
                     if let span = groups.count > d.group ? groups[d.group] : nil, !span.isEmpty, span.lowerBound >= pos,
-                       let det = try d.evaluate(span: span, in: buf, matcher: matcher, globalAllow: globalAllow, folder: contextFolder) {
+                       let det = try evaluate(d, span: span, in: buf) {
                         out.append(det)
                     }
                     s = whole.isEmpty ? whole.upperBound + 1 : whole.upperBound

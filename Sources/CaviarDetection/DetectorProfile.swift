@@ -14,6 +14,11 @@ public final class DetectorProfile {
     public private(set) var nanoseconds: [UInt64]
     /// Nanoseconds in the prefilter's scans, and in the text detectors (dictionaries, names).
     public internal(set) var prefilterNanoseconds: UInt64 = 0
+    /// Nanoseconds in `DetectionEngine.scan` altogether (the rest is the driver's: reading,
+    /// resolving, numbering, writing).
+    public internal(set) var scanNanoseconds: UInt64 = 0
+    /// Nanoseconds judging matches (validators, allow-lists, context words).
+    public internal(set) var evaluateNanoseconds: UInt64 = 0
     public internal(set) var textNanoseconds: UInt64 = 0
 
     public init(detectorCount: Int) {

@@ -19,14 +19,15 @@ public enum DetectorPolicy: String, Sendable, CaseIterable {
 /// confidence, operator) or when it must compile its patterns from source. Detectors read from
 /// the pack cache decode it on first use: a short input wakes few detectors and matches fewer,
 /// and decoding every detector's body was a third of a 1 KB run.
-public struct DetectorBody {
+/// A class: every match reads it, and copying a struct of five references retained each.
+public final class DetectorBody {
     /// The patterns' final PCRE2 source (fragments substituted).
-    public var sources: [String]
-    public var validators: [(name: String, validator: any CandidateValidator)]
-    public var confidence: Double
-    public var context: ContextWords?
-    public var operatorName: String?
-    public var allowList: AllowList?
+    public let sources: [String]
+    public let validators: [(name: String, validator: any CandidateValidator)]
+    public let confidence: Double
+    public let context: ContextWords?
+    public let operatorName: String?
+    public let allowList: AllowList?
 
     public init(sources: [String], validators: [(name: String, validator: any CandidateValidator)] = [], confidence: Double = Confidence.medium,
                 context: ContextWords? = nil, operatorName: String? = nil, allowList: AllowList? = nil) {

@@ -126,7 +126,11 @@ enum EngineBench {
              + "\(String(format: "%.2f", regex * 1e6 / Double(max(calls, 1)))) | \(perMB(regex)) | 100 % |\n")
         emit("| prefilter | | | | \(perMB(Double(profile.prefilterNanoseconds) / 1e9)) | |\n")
         emit("| text detectors | | | | \(perMB(Double(profile.textNanoseconds) / 1e9)) | |\n")
-        emit("| everything else (windows, context, resolving, output) | | | | \(perMB(cpu - regex - Double(profile.prefilterNanoseconds + profile.textNanoseconds) / 1e9)) | |\n")
+        let scan = Double(profile.scanNanoseconds) / 1e9
+        let evaluate = Double(profile.evaluateNanoseconds) / 1e9
+        emit("| judging matches (validators, allow-lists, context words) | | | | \(perMB(evaluate)) | |\n")
+        emit("| rest of the scan (trigger hits, windows, calling PCRE2) | | | | \(perMB(scan - regex - evaluate - Double(profile.prefilterNanoseconds + profile.textNanoseconds) / 1e9)) | |\n")
+        emit("| outside the scan (reading, resolving, numbering, writing) | | | | \(perMB(cpu - scan)) | |\n")
     }
 
     /// Runs a shell command line, returns (wall seconds, exit status).
