@@ -754,7 +754,7 @@ public struct DictionaryBuilder {
     }
 
     /// The section holding both filters of `FirstWordFilter`: first words (with the one-word
-    /// terms marked) and keys of longer terms, 16 bits an entry. In the sorted order, terms that share a first word or a key are next to each other
+    /// terms marked) and second words, 32 bits an entry, and keys of longer terms, 16 bits (see `FirstWordFilter`). In the sorted order, terms that share a first word or a key are next to each other
     /// (space and apostrophe sort before every word byte), so distinct ones are counted by
     /// comparing with the previous term only.
     func buildFirstWordFilter(order: [UInt32], salt: FirstWordFilter.Salt?) -> [UInt64] {
@@ -821,9 +821,9 @@ public struct DictionaryBuilder {
             distinctSeconds += 1
             previousSecond = hash >> 32
         }
-        let first = FirstWordFilter.build(firstWords, wholeTerms: wholeTerms, bitsPerEntry: 16)
+        let first = FirstWordFilter.build(firstWords, wholeTerms: wholeTerms, bitsPerEntry: 32)
         let key = FirstWordFilter.build(keys, bitsPerEntry: 16)
-        let second = FirstWordFilter.build(secondWords, bitsPerEntry: 16, entries: distinctSeconds)
+        let second = FirstWordFilter.build(secondWords, bitsPerEntry: 32, entries: distinctSeconds)
         return [UInt64(first.count), UInt64(key.count), UInt64(second.count)] + first + key + second
     }
 
