@@ -177,7 +177,10 @@ final class Prefilter {
                 let bit: UInt64 = 1 << UInt64(8 * j + bucket[li])
                 let b = bytes[j]
                 let isLetter = (b | 0x20) >= 97 && (b | 0x20) <= 122
-                for c in caseless[li] && isLetter ? [b | 0x20, b & ~0x20] : [b] {
+                // Both cases of a caseless letter (no array per byte: this runs at every start).
+                let cases = caseless[li] && isLetter ? 2 : 1
+                for k in 0..<cases {
+                    let c = k == 0 ? (cases == 2 ? b | 0x20 : b) : b & ~0x20
                     if j == 0 {
                         for low in 0..<32 { table[Int(c) << 5 | low] &= ~bit }
                     } else {
