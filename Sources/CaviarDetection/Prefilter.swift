@@ -169,7 +169,10 @@ final class Prefilter {
     static func shiftOrFilter(_ literalBytes: [[UInt8]], caseless: [Bool]) -> ([UInt64], UInt64) {
         var table = [UInt64](repeating: ~0, count: 8192)
         var final: UInt64 = 0
-        var bucket = literalBytes.map { max(0, min($0.count, window) - 1) }
+        let bucket = literalBytes.map { max(0, min($0.count, window) - 1) }
+        // Lane 0 takes any byte before: its bits are gathered per byte and spread over the 32
+        // predecessors once (not once per literal: this runs at every start).
+        var firstLane = [UInt64](repeating: 0, count: 256)
         for (li, bytes) in literalBytes.enumerated() where !bytes.isEmpty {
             let lanes = min(bytes.count, window)
             final |= 1 << UInt64(8 * (lanes - 1) + bucket[li])
@@ -182,12 +185,15 @@ final class Prefilter {
                 for k in 0..<cases {
                     let c = k == 0 ? (cases == 2 ? b | 0x20 : b) : b & ~0x20
                     if j == 0 {
-                        for low in 0..<32 { table[Int(c) << 5 | low] &= ~bit }
+                        firstLane[Int(c)] |= bit
                     } else {
                         table[Int(c) << 5 | Int(bytes[j - 1] & 31)] &= ~bit
                     }
                 }
             }
+        }
+        for c in 0..<256 where firstLane[c] != 0 {
+            for low in 0..<32 { table[c << 5 | low] &= ~firstLane[c] }
         }
         return (table, final)
     }
