@@ -1,5 +1,6 @@
 /// The one pass over the bytes that finds every trigger: digit runs, upper-case alphanumeric
-/// runs, and literal/keyword occurrences (through a folded byte-pair table, then verified).
+/// runs (64 bytes classified at a time), and literal/keyword occurrences (a shift-or filter over
+/// a hashed alphabet, then the literals of a folded byte pair compared).
 ///
 /// Measured design from ENGINE.md §7: one table lookup per byte, then each detector's regex runs
 /// only near the hits of its trigger.
