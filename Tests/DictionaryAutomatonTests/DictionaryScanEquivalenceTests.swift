@@ -507,6 +507,20 @@ import Testing
     /// block loop with the second word hashed by `scanWord`: near misses are stepped over, and
     /// the matches stay those of the word loop and of the folded scan at every offset from the
     /// block's end.
+    /// The in-place scan's matches with the word blocks and with the word loop alone.
+    func blocksAndWordLoop(_ automaton: DictionaryAutomaton, _ text: [UInt8]) -> (blocks: [DictionaryMatch], loop: [DictionaryMatch]) {
+        var withBlocks: [DictionaryMatch] = []
+        var withoutBlocks: [DictionaryMatch] = []
+        text.withUnsafeBufferPointer { buffer in
+            automaton.usesWordBlocks = true
+            automaton.matchesInPlace(in: buffer, range: 0..<buffer.count, folder: TextFolder(capacity: 64)) { withBlocks.append($0) }
+            automaton.usesWordBlocks = false
+            automaton.matchesInPlace(in: buffer, range: 0..<buffer.count, folder: TextFolder(capacity: 64)) { withoutBlocks.append($0) }
+            automaton.usesWordBlocks = true
+        }
+        return (withBlocks, withoutBlocks)
+    }
+
     @Test func secondWordsTheBlockDoesNotHashAreDecidedInTheBlockLoop() throws {
         let automaton = try makeAutomaton(["Jean Dupont", "Jean Internationalisation", "Jean Antidisestablishmentarianism", "Jean Łukaszewiczówna", "Marie Curie"])
         let seconds = ["Internationalisation", "Internationalisations", "Antidisestablishmentarianism", "Antidisestablishmentarianist",
@@ -516,15 +530,7 @@ import Testing
         for padding in 0..<80 {
             for second in seconds {
                 let text = Array((String(repeating: "x", count: padding) + " the Jean " + second + " and then more prose after it, long enough for a whole block").utf8)
-                var withBlocks: [DictionaryMatch] = []
-                var withoutBlocks: [DictionaryMatch] = []
-                text.withUnsafeBufferPointer { buffer in
-                    automaton.usesWordBlocks = true
-                    automaton.matchesInPlace(in: buffer, range: 0..<buffer.count, folder: TextFolder(capacity: 64)) { withBlocks.append($0) }
-                    automaton.usesWordBlocks = false
-                    automaton.matchesInPlace(in: buffer, range: 0..<buffer.count, folder: TextFolder(capacity: 64)) { withoutBlocks.append($0) }
-                    automaton.usesWordBlocks = true
-                }
+                let (withBlocks, withoutBlocks) = blocksAndWordLoop(automaton, text)
                 #expect(withBlocks == withoutBlocks, "blocks \(withBlocks) vs loop \(withoutBlocks) for \(second) after \(padding) bytes")
                 compare(automaton, text, range: 0..<text.count)
                 #expect(withBlocks.count == (terms.contains(second) ? 1 : 0), "\(second) after \(padding) bytes: \(withBlocks)")
@@ -536,15 +542,7 @@ import Testing
         for separator in ["'s ", "' ", ", ", ".\n", "'", " '", ",,,", "''", "' '"] {
             for padding in 0..<70 {
                 let text = Array((String(repeating: "x", count: padding) + " the Jean" + separator + "Dupont and Jean" + separator + "Internationalisation, then more prose after it").utf8)
-                var withBlocks: [DictionaryMatch] = []
-                var withoutBlocks: [DictionaryMatch] = []
-                text.withUnsafeBufferPointer { buffer in
-                    automaton.usesWordBlocks = true
-                    automaton.matchesInPlace(in: buffer, range: 0..<buffer.count, folder: TextFolder(capacity: 64)) { withBlocks.append($0) }
-                    automaton.usesWordBlocks = false
-                    automaton.matchesInPlace(in: buffer, range: 0..<buffer.count, folder: TextFolder(capacity: 64)) { withoutBlocks.append($0) }
-                    automaton.usesWordBlocks = true
-                }
+                let (withBlocks, withoutBlocks) = blocksAndWordLoop(automaton, text)
                 #expect(withBlocks == withoutBlocks, "blocks \(withBlocks) vs loop \(withoutBlocks) for \(Array(separator.utf8)) after \(padding) bytes")
                 compare(automaton, text, range: 0..<text.count)
             }
