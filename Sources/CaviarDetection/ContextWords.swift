@@ -37,15 +37,15 @@ public struct ContextWords: Sendable {
         // Each side folded on its own, as `TextFolding.fold` of its bytes would be (a new folder
         // per side cost two allocations and a copy for every candidate with context words).
         let folder = folder ?? TextFolder(capacity: 2 * (hi - lo) + 16)
-        for side in [lo..<span.lowerBound, span.upperBound..<hi] {
+        func holdsWord(_ side: Range<Int>) -> Bool {
             folder.reset(base: side.lowerBound)
             var position = side.lowerBound
             while position < side.upperBound {
                 position = folder.fold(buf, from: position, to: min(side.upperBound, position + 65_536), isFinal: true)
             }
-            if ContextWords.containsAnyWord(folded, in: folder.bytes) { return true }
+            return ContextWords.containsAnyWord(folded, in: folder.bytes)
         }
-        return false
+        return holdsWord(lo..<span.lowerBound) || holdsWord(span.upperBound..<hi)
     }
 
     /// Whether any folded word occurs as a whole word in `text`: one walk over its word starts,
