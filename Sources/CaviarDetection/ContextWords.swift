@@ -51,10 +51,6 @@ public struct ContextWords: Sendable {
     /// Whether any folded word occurs as a whole word in `text`: one walk over its word starts,
     /// comparing against the words that begin with the byte there (one flat byte array, no
     /// per-word reference counting: this runs for every candidate of a detector with context).
-    static func containsAnyWord(_ folded: FoldedWordTable.Built, in text: [UInt8]) -> Bool {
-        text.withUnsafeBufferPointer { containsAnyWord(folded, in: $0) }
-    }
-
     static func containsAnyWord(_ folded: FoldedWordTable.Built, in text: UnsafeBufferPointer<UInt8>) -> Bool {
         folded.bytes.withUnsafeBufferPointer { bytes in
         folded.ends.withUnsafeBufferPointer { ends in

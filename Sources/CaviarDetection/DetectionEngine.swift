@@ -63,6 +63,8 @@ public final class DetectionEngine {
     var triggerHitCache: [[Range<Int>]?] = []
     /// Per scan, `runs(atLeast:contiguous:)` by count (0...64, then 65... for contiguous).
     var runIndexCache: [[Int32]?] = []
+    /// Slots of a run cache: counts 0...64 (64 standing for more), once plain, once contiguous.
+    static let runCacheSlots = 2 * 65
     /// Per-detector PCRE2 time, when a benchmark asks for it (nil: not measured).
     public var profile: DetectorProfile? {
         didSet { detectorIndex = Dictionary(uniqueKeysWithValues: detectors.indices.map { (ObjectIdentifier(detectors[$0]), $0) }) }
@@ -144,34 +146,31 @@ public final class DetectionEngine {
         // per-line latency), everything within the first few chunks of a file.
         var jitBudget = max(1 << 8, 2 * (end - pos))
         triggerHitCache = [[Range<Int>]?](repeating: nil, count: distinctTriggers.count)
-        runIndexCache = [[Int32]?](repeating: nil, count: 130)
+        runIndexCache = [[Int32]?](repeating: nil, count: Self.runCacheSlots)
         indexNewlines(buf, from: pos, to: end)
 
         // Single-line detectors.
         for di in singleLine {
             let d = detectors[di]
-            if isGated, let slots = patternSlots[di] {
-                // Each pattern on the windows of its own trigger.
-                let perPattern = slots.map { self.windows(slot: $0, of: d, hits: hits, buf: buf, from: pos, until: lineLimit) }
-                let planned = perPattern.reduce(0) { $0 + $1.count }
-                if planned == 0 { continue }
-                let patterns = try d.patterns(plannedCalls: planned, jitBudget: &jitBudget)
-                var resume = [Int](repeating: 0, count: patterns.count)
-                for (pi, windows) in perPattern.enumerated() {
-                    for w in windows {
-                        try runSingleLine(d, patterns, only: pi, buf, window: w, from: pos, limit: lineLimit, partialTail: partialTail,
-                                          resume: &resume, hold: &hold, into: &detections)
-                    }
-                }
-                continue
+            // Windows for all patterns at once (`only` nil), or for each pattern on the hits of
+            // its own trigger.
+            let plan: [(only: Int?, windows: [Range<Int>])]
+            if !isGated {
+                plan = [(nil, [pos..<lineLimit])]
+            } else if let slots = patternSlots[di] {
+                plan = slots.enumerated().map { ($0.offset, self.windows(slot: $0.element, of: d, hits: hits, buf: buf, from: pos, until: lineLimit)) }
+            } else {
+                plan = [(nil, self.windows(for: di, hits: hits, buf: buf, from: pos, until: lineLimit))]
             }
-            let windows = isGated ? self.windows(for: di, hits: hits, buf: buf, from: pos, until: lineLimit) : [pos..<lineLimit]
-            if windows.isEmpty { continue }
-            let patterns = try d.patterns(plannedCalls: windows.count, jitBudget: &jitBudget)
+            let planned = plan.reduce(0) { $0 + $1.windows.count }
+            if planned == 0 { continue }
+            let patterns = try d.patterns(plannedCalls: planned, jitBudget: &jitBudget)
             var resume = [Int](repeating: 0, count: patterns.count)
-            for w in windows {
-                try runSingleLine(d, patterns, buf, window: w, from: pos, limit: lineLimit, partialTail: partialTail, resume: &resume,
-                                  hold: &hold, into: &detections)
+            for (only, windows) in plan {
+                for w in windows {
+                    try runSingleLine(d, patterns, only: only, buf, window: w, from: pos, limit: lineLimit, partialTail: partialTail,
+                                      resume: &resume, hold: &hold, into: &detections)
+                }
             }
         }
         // Multi-line detectors see the whole buffer, with partial matching until EOF.
@@ -285,7 +284,7 @@ public final class DetectionEngine {
     /// are the run conditions of enclosing `.run` plans; a digit run must meet them all (they are
     /// tested after the run's count and stretches, which turn away most runs more cheaply).
     func triggerHits(_ t: Prefilter.Plan, _ hits: Prefilter.Hits, _ buf: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
-        var cache = [[Int32]?](repeating: nil, count: 130)
+        var cache = [[Int32]?](repeating: nil, count: Self.runCacheSlots)
         return triggerHits(t, hits, buf, conditions: [], runCache: &cache)
     }
 
@@ -427,7 +426,7 @@ public final class DetectionEngine {
         return limit
     }
 
-    private func runSingleLine(_ d: RegexDetector, _ patterns: [CompiledPattern], only: Int? = nil, _ buf: UnsafeBufferPointer<UInt8>, window: Range<Int>,
+    private func runSingleLine(_ d: RegexDetector, _ patterns: [CompiledPattern], only: Int?, _ buf: UnsafeBufferPointer<UInt8>, window: Range<Int>,
                                from pos: Int, limit: Int, partialTail: Bool, resume: inout [Int], hold: inout Int,
                                into out: inout [Detection]) throws {
         var start = window.lowerBound
