@@ -63,10 +63,10 @@ public final class InMemoryPlaceholderBook: PlaceholderBook {
 /// The textual form of placeholders: `[ENTITY_N]`. Restore parses the same form tolerantly.
 public enum Placeholder {
     public static func text(entity: EntityType, number: Int) -> String {
-        "[\(entity.name)_\(number)]"
+        String(decoding: bytes(entity: entity, number: number), as: UTF8.self)
     }
 
-    /// `text` as UTF-8 bytes, built without string interpolation (one per redaction).
+    /// `[ENTITY_N]` as UTF-8 bytes, built without string interpolation (one per redaction).
     public static func bytes(entity: EntityType, number: Int) -> [UInt8] {
         var n = number.magnitude, width = 1
         while n >= 10 { n /= 10; width += 1 }

@@ -196,13 +196,15 @@ public enum PackCompiler {
             // and a separator (the cache keeps the restricted trigger). Only digit triggers need
             // the analysis, which parses every pattern.
             if let t = trigger, t.hasDigitLeaf {
-                trigger = t.restrictingDigitStretches(to: DigitStretches.mask(ofPatterns: sources),
-                                                      initialOnly: DigitStretches.isLeftIsolated(patterns: sources))
+                // Each pattern analysed once; the detector's trigger takes their union (nil when
+                // any pattern cannot be modelled), as `DigitStretches.mask(ofPatterns:)` would.
+                let masks = sources.map(DigitStretches.mask(ofPattern:))
+                let isolated = sources.map(DigitStretches.isLeftIsolated(pattern:))
+                let union: UInt64? = masks.contains { $0 == nil } ? nil : masks.reduce(0) { $0 | ($1 ?? 0) }
+                trigger = t.restrictingDigitStretches(to: union, initialOnly: !isolated.isEmpty && isolated.allSatisfy { $0 })
                 // And each pattern of a single-line detector on the runs it alone can match.
                 if sources.count > 1 && d.maxExtent == nil {
-                    let each = sources.map {
-                        t.restrictingDigitStretches(to: DigitStretches.mask(ofPattern: $0), initialOnly: DigitStretches.isLeftIsolated(pattern: $0))
-                    }
+                    let each = sources.indices.map { t.restrictingDigitStretches(to: masks[$0], initialOnly: isolated[$0]) }
                     if each.contains(where: { $0 != trigger }) { patternTriggers = each }
                 }
             }

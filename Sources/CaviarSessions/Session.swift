@@ -52,7 +52,7 @@ public final class Session: PlaceholderBook {
     /// The placeholder text `[ENTITY_N]` for a value, numbering it if new.
     public func placeholder(for identity: [UInt8], entity: EntityType, original: [UInt8]) throws -> [UInt8] {
         let number = try number(for: identity, entity: entity, original: original)
-        return Array(Placeholder.text(entity: entity, number: number).utf8)
+        return Placeholder.bytes(entity: entity, number: number)
     }
 
     // MARK: Surrogates
@@ -88,7 +88,7 @@ public final class Session: PlaceholderBook {
                 state.setSurrogate(candidate, entity: entity, number: number)
                 return candidate
             }
-            return Array(Placeholder.text(entity: entity, number: number).utf8)
+            return Placeholder.bytes(entity: entity, number: number)
         }
     }
 

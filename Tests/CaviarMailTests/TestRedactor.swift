@@ -40,7 +40,7 @@ final class TestRedactor: TextRedacting {
         var pos = 0
         for (span, entity, id) in candidates where span.lowerBound >= pos {
             let n = book.number(for: Array(text[span]), entity: entity)
-            let replacement = Array(Placeholder.text(entity: entity, number: n).utf8)
+            let replacement = Placeholder.bytes(entity: entity, number: n)
             output.append(contentsOf: text[pos..<span.lowerBound])
             output.append(contentsOf: replacement)
             findings.append(Finding(entity: entity, detectorID: id, span: span, confidence: 0.9, replacement: replacement))

@@ -22,11 +22,12 @@ final class RedactorTests: XCTestCase {
         XCTAssertEqual(book.number(for: [], entity: phone), 2)
     }
 
-    /// The bytes a redaction writes are the placeholder's text, for numbers of any width.
-    func testPlaceholderBytesSpellItsText() {
+    /// The bytes a redaction writes spell `[ENTITY_N]`, for numbers of any width.
+    func testPlaceholderBytesSpellEntityAndNumber() {
         for entity in [EntityType("EMAIL"), EntityType("PHONE_EXTENSION"), EntityType("X")] {
             for n in [0, 1, 9, 10, 99, 100, 12_345, Int.max, -7] {
-                XCTAssertEqual(Placeholder.bytes(entity: entity, number: n), Array(Placeholder.text(entity: entity, number: n).utf8))
+                XCTAssertEqual(String(decoding: Placeholder.bytes(entity: entity, number: n), as: UTF8.self), "[" + entity.name + "_" + String(n) + "]")
+                XCTAssertEqual(Placeholder.text(entity: entity, number: n), "[" + entity.name + "_" + String(n) + "]")
             }
         }
     }
