@@ -77,9 +77,9 @@ public final class DictionaryAutomaton: @unchecked Sendable {
     let pairs: UnsafePointer<UInt32>
     let slotHashes: UnsafePointer<UInt64>
     let slotValues: UnsafePointer<UInt32>
-    let valueOffsets: UnsafePointer<UInt64>
-    let valueBytes: UnsafePointer<UInt8>
-    let valueByteCount: Int
+    @usableFromInline let valueOffsets: UnsafePointer<UInt64>
+    @usableFromInline let valueBytes: UnsafePointer<UInt8>
+    @usableFromInline let valueByteCount: Int
     /// Plain files: the filters of `FirstWordFilter` and their sizes in words.
     let firstWordFilter: UnsafePointer<UInt64>
     let firstWordCount: UInt64
@@ -332,6 +332,18 @@ public final class DictionaryAutomaton: @unchecked Sendable {
         return body(UnsafeBufferPointer(start: valueBytes + start, count: end - start))
     }
 
+    /// The bytes of the value stored for a match, in place (empty when the index is out of
+    /// range): valid as long as the automaton is. `withValue(at:_:)` without a closure, for a
+    /// caller in another module (a generic closure call per match cost more than the read).
+    @inlinable
+    public func valueBuffer(at index: Int) -> UnsafeBufferPointer<UInt8> {
+        guard index >= 0, index < valueCount else { return UnsafeBufferPointer(start: nil, count: 0) }
+        let start = Int(truncatingIfNeeded: valueOffsets[index])
+        let end = Int(truncatingIfNeeded: valueOffsets[index + 1])
+        guard start >= 0, start <= end, end <= valueByteCount else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: valueBytes + start, count: end - start)
+    }
+
     /// Reads where the values of `matches` are and their first bytes, so that decoding them
     /// afterwards finds them in the cache: in these tight loops the cache misses of different
     /// values overlap, while a decoding loop (allocations in between) meets them one by one.
@@ -352,6 +364,32 @@ public final class DictionaryAutomaton: @unchecked Sendable {
         for match in matches where match.valueIndex >= 0 && match.valueIndex < valueCount {
             let start = Int(truncatingIfNeeded: valueOffsets[match.valueIndex])
             if start >= 0 && start < valueByteCount { sum &+= UInt64(valueBytes[start]) }
+        }
+        return sum
+    }
+
+    /// The first half of `warmValues(of:)`: reads the offsets that bound the value of each
+    /// match. A caller that decodes batch after batch warms the offsets of a later batch and
+    /// the bytes (`warmValueBytes(of:)`) of the next one before decoding one, so that no load
+    /// waits for another. Returns a number that depends on every offset read.
+    @discardableResult
+    public func warmValueOffsets(of matches: ArraySlice<DictionaryMatch>) -> UInt64 {
+        var sum: UInt64 = 0
+        for match in matches where match.valueIndex >= 0 && match.valueIndex < valueCount {
+            sum &+= valueOffsets[match.valueIndex] &+ valueOffsets[match.valueIndex + 1]
+        }
+        return sum
+    }
+
+    /// The second half of `warmValues(of:)`: reads the first and the last byte of the value of
+    /// each match (a value may span two cache lines). Returns a number that depends on every
+    /// byte read.
+    @discardableResult
+    public func warmValueBytes(of matches: ArraySlice<DictionaryMatch>) -> UInt64 {
+        var sum: UInt64 = 0
+        for match in matches {
+            let value = valueBuffer(at: match.valueIndex)
+            if let first = value.first, let last = value.last { sum &+= UInt64(first) &+ UInt64(last) }
         }
         return sum
     }

@@ -107,6 +107,32 @@ let matchCases: [MatchCase] = [
         #expect(matches.map { automaton.value(at: $0.valueIndex) } == before)
     }
 
+    /// `valueBuffer` gives the bytes `value(at:)` copies (empty out of range); the two warming
+    /// stages read both offsets, then the first and last byte, of each value, and skip indices
+    /// out of range.
+    @Test func valueBufferAndWarmingStagesReadEachValue() throws {
+        let automaton = try makeAutomaton(["Jean Dupont", "Zoë Lefèvre", "Projet Orion"])
+        let matches = automaton.matches(in: Array("Jean Dupont et Zoe Lefevre, projet orion; jean dupont".utf8))
+        #expect(matches.count == 4)
+        for match in matches {
+            #expect(Array(automaton.valueBuffer(at: match.valueIndex)) == automaton.value(at: match.valueIndex))
+            #expect(!automaton.value(at: match.valueIndex).isEmpty)
+        }
+        #expect(automaton.valueBuffer(at: -1).isEmpty)
+        #expect(automaton.valueBuffer(at: automaton.valueCount).isEmpty)
+        var offsets: UInt64 = 0
+        var bytes: UInt64 = 0
+        for match in matches {
+            offsets &+= automaton.valueOffsets[match.valueIndex] &+ automaton.valueOffsets[match.valueIndex + 1]
+            let value = automaton.value(at: match.valueIndex)
+            bytes &+= UInt64(value[0]) &+ UInt64(value[value.count - 1])
+        }
+        let outOfRange = [DictionaryMatch(span: 0..<1, valueIndex: -1), DictionaryMatch(span: 0..<1, valueIndex: automaton.valueCount)]
+        #expect(automaton.warmValueOffsets(of: (matches + outOfRange)[...]) == offsets)
+        #expect(automaton.warmValueBytes(of: (matches + outOfRange)[...]) == bytes)
+        #expect(automaton.warmValueOffsets(of: []) == 0 && automaton.warmValueBytes(of: []) == 0)
+    }
+
     @Test func offsetsMapBackExactly() throws {
         let automaton = try makeAutomaton(["Lefevre"])
         let text = Array("Straße é Lefèvre!".utf8)
@@ -181,6 +207,31 @@ let matchCases: [MatchCase] = [
         #expect(throws: DictionaryError.self) { try builder.add(folded: Array("Dupont".utf8), value: []) }
         #expect(throws: DictionaryError.self) { try builder.add(folded: Array("a-b".utf8), value: []) }
         #expect(throws: Never.self) { try builder.add(folded: Array("o'brien dupont".utf8), value: []) }
+    }
+
+    /// The radix sort (all byte counts taken in one read) is a stable sort on the key, with
+    /// bytes that vary, bytes that never vary (skipped passes) and equal keys.
+    @Test func radixSortIsAStableSortOnTheKey() {
+        var state: UInt64 = 0x5EED
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state
+        }
+        for shape in 0..<3 {
+            let elements: [(key: UInt64, index: Int)] = (0..<5_000).map { index in
+                let random = next()
+                switch shape {
+                case 0: return (random, index)
+                case 1: return ((random >> 40) << 24 | 0x00AB_CDEF, index)   // low bytes the same
+                default: return (random % 7, index)                          // many equal keys
+                }
+            }
+            var sorted = elements
+            DictionaryBuilder.radixSort(&sorted) { $0.key }
+            let expected = elements.enumerated().sorted { ($0.element.key, $0.offset) < ($1.element.key, $1.offset) }.map(\.element)
+            #expect(sorted.map(\.key) == expected.map(\.key))
+            #expect(sorted.map(\.index) == expected.map(\.index))
+        }
     }
 }
 

@@ -38,10 +38,12 @@ public final class DictionaryDetector: TextDetector {
     var found: [DictionaryMatch] = []
     /// What `warmValues` returned, summed (only so that its reads are not optimised away).
     var warmth: UInt64 = 0
-    /// The entity of the last value decoded and the bytes of its name followed by the 0 byte
-    /// that ends it: most values of a dictionary share their entity, so that a value that
-    /// starts with these bytes needs no search.
-    var lastEntity: (prefix: [UInt8], entity: EntityType)?
+    /// Entities met so far: the bytes of their names followed by the 0 byte that ends a value's
+    /// entity part, and the entity. Most values of a dictionary share one or two entities, so
+    /// a value is matched against the last one used, then against these few, by comparing bytes.
+    var knownEntities: [(prefix: [UInt8], entity: EntityType)] = []
+    /// Index in `knownEntities` of the entity of the last value decoded.
+    var lastKnown = 0
 
     /// Wraps a loaded automaton; `id` defaults to `dict.<name>`.
     public init(automaton: DictionaryAutomaton, id: String) {
@@ -130,64 +132,106 @@ public final class DictionaryDetector: TextDetector {
         // Each value decoded in place for its detection: a cache of decoded values (tried: 4 096
         // slots, direct-mapped) cost more in reference counting and stores than it saved, as most
         // values of a large list are met once in a while.
-        var last = lastEntity ?? (prefix: [], entity: EntityType("ORGANISATION_TERM"))
-        // Batches of 64: all of a chunk's values warmed at once (thousands) were partly evicted
-        // again by the detections and identities written before they were read.
+        // Values are read in batches of 64, warmed ahead in two stages: the offsets of batch
+        // i + 2 and the bytes of batch i + 1 (whose offsets are then in the cache) are read just
+        // before batch i is decoded, so that their cache misses overlap each other and the
+        // decoding instead of stalling it. (All of a chunk's values warmed at once, thousands,
+        // were partly evicted again by the detections and identities written before they were
+        // read.)
+        let batch = 64
+        let count = found.count
+        warmth &+= automaton.warmValueOffsets(of: found[0..<min(batch, count)])
+        warmth &+= automaton.warmValueOffsets(of: found[min(batch, count)..<min(2 * batch, count)])
+        warmth &+= automaton.warmValueBytes(of: found[0..<min(batch, count)])
         var lower = 0
-        while lower < found.count {
-            let upper = min(lower + 64, found.count)
-            warmth &+= automaton.warmValues(of: found[lower..<upper])
-            for match in found[lower..<upper] {
-                let (entity, identity) = decodedValue(match.valueIndex, last: &last)
-                results.append(Detection(entity: entity, detectorID: id, span: match.span, confidence: confidence, priority: priority, identity: identity))
+        while lower < count {
+            let upper = min(lower + batch, count)
+            warmth &+= automaton.warmValueOffsets(of: found[min(upper + batch, count)..<min(upper + 2 * batch, count)])
+            warmth &+= automaton.warmValueBytes(of: found[upper..<min(upper + batch, count)])
+            for index in lower..<upper {
+                let match = found[index]
+                let value = automaton.valueBuffer(at: match.valueIndex)
+                let known = knownEntity(of: value)
+                guard known >= 0 else {
+                    // No 0 byte: the value is an entity name only.
+                    results.append(Detection(entity: Self.entityType(named: value), detectorID: id, span: match.span,
+                                             confidence: confidence, priority: priority, identity: []))
+                    continue
+                }
+                let prefix = knownEntities[known].prefix.count
+                // (`Array(unsafeUninitializedCapacity:)` looked the array's type metadata up at
+                // run time, at every call.)
+                let identity = prefix < value.count ? Array(UnsafeBufferPointer(rebasing: value[prefix...])) : []
+                let detection = Detection(entity: knownEntities[known].entity, detectorID: id, span: match.span,
+                                          confidence: confidence, priority: priority, identity: consume identity)
+                results.append(consume detection)
             }
             lower = upper
         }
-        if !last.prefix.isEmpty { lastEntity = last }
     }
 
-    /// Reads value `index` in place: one allocation (the identity); the entity is the last one
-    /// when the value starts with its name, else found among the few already seen by comparing
-    /// bytes (no String, no validation per value).
-    /// `last` is `lastEntity` (empty prefix: none), held by the caller for a whole batch.
-    func decodedValue(_ index: Int, last: inout (prefix: [UInt8], entity: EntityType)) -> (entity: EntityType, identity: [UInt8]) {
-        automaton.withValue(at: index) { bytes -> (EntityType, [UInt8]) in
-            guard let base = bytes.baseAddress, bytes.count > 0 else { return (entity(named: UnsafeBufferPointer(start: nil, count: 0)), []) }
-            let count = bytes.count
-            let start = last.prefix.count
-            if start > 0 && start <= count && last.prefix.withUnsafeBufferPointer({ prefix in
-                // A few bytes: compared here rather than through a call to memcmp.
-                var index = 0
-                while index < start && prefix[index] == base[index] { index += 1 }
-                return index == start
-            }) {
-                return (last.entity, Array(UnsafeBufferPointer(start: base + start, count: count - start)))
+    /// The index in `knownEntities` of the entity of `value` (its bytes before the first 0
+    /// byte), added when new; −1 when `value` holds no 0 byte (a name only, or empty). The last
+    /// one used is tried first, then the others, comparing bytes (no allocation, no String).
+    @inline(__always)
+    func knownEntity(of value: UnsafeBufferPointer<UInt8>) -> Int {
+        if lastKnown < knownEntities.count && Self.starts(value, with: knownEntities[lastKnown].prefix) { return lastKnown }
+        var index = 0
+        while index < knownEntities.count {
+            if Self.starts(value, with: knownEntities[index].prefix) {
+                lastKnown = index
+                return index
             }
-            let separator = memchr(base, 0, count).map { UnsafeRawPointer(base).distance(to: UnsafeRawPointer($0)) } ?? count
-            let identity = separator < count ? Array(UnsafeBufferPointer(start: base + separator + 1, count: count - separator - 1)) : []
-            let entity = entity(named: UnsafeBufferPointer(start: base, count: separator))
-            if separator < count { last = (Array(UnsafeBufferPointer(start: base, count: separator + 1)), entity) }
-            return (entity, identity)
+            index += 1
+        }
+        return knownEntityAdded(of: value)
+    }
+
+    /// `knownEntity(of:)` for a value whose entity is not known yet.
+    func knownEntityAdded(of value: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let separator = value.firstIndex(of: 0) else { return -1 }
+        let entry = (prefix: Array(value[...separator]), entity: Self.entityType(named: UnsafeBufferPointer(rebasing: value[..<separator])))
+        // At most 64 names remembered (more in one file is odd): the last slot is reused.
+        if knownEntities.count < 64 { knownEntities.append(entry) } else { knownEntities[63] = entry }
+        lastKnown = knownEntities.count - 1
+        return lastKnown
+    }
+
+    /// Whether `value` starts with `prefix` (a few bytes, eight at a time: compared here, not
+    /// through memcmp).
+    @inline(__always)
+    static func starts(_ value: UnsafeBufferPointer<UInt8>, with prefix: [UInt8]) -> Bool {
+        let count = prefix.count
+        guard count <= value.count else { return false }
+        return prefix.withUnsafeBufferPointer { stored in
+            guard let left = stored.baseAddress, let right = value.baseAddress else { return count == 0 }
+            var index = 0
+            while index + 8 <= count {
+                guard UnsafeRawPointer(left + index).loadUnaligned(as: UInt64.self) == UnsafeRawPointer(right + index).loadUnaligned(as: UInt64.self) else { return false }
+                index += 8
+            }
+            while index < count && left[index] == right[index] { index += 1 }
+            return index == count
         }
     }
 
-    /// Entities met so far, with the UTF-8 bytes of their names as stored in values.
-    var knownEntities: [(name: [UInt8], entity: EntityType)] = []
+    /// The shared vocabulary's entity names as literals: an entity made from one of them is
+    /// never reference counted (a name of more than 15 bytes made at run time is, at every
+    /// detection that carries it).
+    static let vocabulary: [String] = [
+        "EMAIL", "PHONE", "PHONE_EXTENSION", "IBAN", "BIC", "PAYMENT_CARD", "IP_ADDRESS", "MAC_ADDRESS", "URL_CREDENTIALS",
+        "DATE_OF_BIRTH", "ADDRESS", "PERSON", "USERNAME", "NATIONAL_ID", "TAX_ID", "VAT_ID", "SOCIAL_SECURITY",
+        "HEALTH_INSURANCE", "PASSPORT", "DRIVING_LICENCE", "ID_CARD", "LICENCE_PLATE", "SECRET", "ORGANISATION_TERM",
+        "INTERNAL_REFERENCE", "ROOM", "STAFF_NUMBER", "INTERNAL_HOST", "CLASSIFICATION_MARKING", "PUBLIC_REFERENCE",
+    ]
 
-    /// The entity whose name is `name` (the part of a value before its 0 byte); a name that is not
-    /// a valid entity name (a foreign or damaged file) gives ORGANISATION_TERM.
-    func entity(named name: UnsafeBufferPointer<UInt8>) -> EntityType {
-        for known in knownEntities where known.name.count == name.count {
-            let isEqual = known.name.withUnsafeBufferPointer { stored in
-                guard let left = stored.baseAddress, let right = name.baseAddress else { return true }   // both empty
-                return memcmp(left, right, name.count) == 0
-            }
-            if isEqual { return known.entity }
-        }
+    /// The entity named by the UTF-8 bytes `name` (made from the vocabulary's literal when it is
+    /// one of them); a name that is not a valid entity name (a foreign or damaged file) gives
+    /// ORGANISATION_TERM.
+    static func entityType(named name: UnsafeBufferPointer<UInt8>) -> EntityType {
         let text = String(decoding: name, as: UTF8.self)
-        let entity = EntityType(EntityType.isValidName(text) ? text : "ORGANISATION_TERM")
-        if knownEntities.count < 64 { knownEntities.append((Array(name), entity)) }
-        return entity
+        guard EntityType.isValidName(text) else { return EntityType("ORGANISATION_TERM") }
+        return EntityType(vocabulary.first { $0 == text } ?? text)
     }
 }
 
