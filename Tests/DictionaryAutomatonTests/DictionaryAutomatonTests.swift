@@ -268,6 +268,32 @@ let matchCases: [MatchCase] = [
         #expect(automaton.matches(in: Array("zz late".utf8)).count == 1)
     }
 
+    /// The build's order is the terms' bytes in order (a prefix first), equal terms by
+    /// insertion: terms of 1 to 40 bytes, equal up to 8 or 16 bytes and beyond, the last ones
+    /// ending at the end of the builder's bytes (their sort keys read byte by byte).
+    @Test func sortedOrderIsByBytesThenInsertion() throws {
+        var builder = DictionaryBuilder()
+        var state: UInt64 = 0x50A7
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let stems = ["a", "abcdefgh", "abcdefghijklmnop", "abcdefgh ijklmnop qrst", "b\u{E9}", "zz"].map { Array($0.utf8) }
+        var terms: [[UInt8]] = []
+        for number in 0..<3000 {
+            var term = stems[next(stems.count)]
+            for _ in 0..<next(4) { term += Array("abz'0 ".utf8)[next(6)...].prefix(1) }
+            while term.last == 0x20 || term.last == 0x27 { term.removeLast() }
+            if number >= 2990 { term = Array(stems[number % stems.count].prefix(1 + number % 3)) }
+            terms.append(term)
+            try builder.add(folded: term, valueIndex: builder.appendValue([UInt8(number & 0x7F) | 1]))
+        }
+        let expected = terms.indices.sorted { left, right in
+            terms[left].lexicographicallyPrecedes(terms[right]) || (terms[left] == terms[right] && left < right)
+        }
+        #expect(builder.sortedOrder().map(Int.init) == expected)
+    }
+
     /// `addUnique` finds exactly the earlier equal term (bytes compared), across table growth,
     /// stores a value only for a new term, and the compiled file matches each term to the value
     /// of its first addition.

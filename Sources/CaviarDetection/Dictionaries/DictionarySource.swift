@@ -102,6 +102,16 @@ public enum DictionarySource {
     static func firstInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> Int? {
         var index = bytes.startIndex
         let end = bytes.endIndex
+        // ASCII eight bytes at a time (most lines are all ASCII or nearly).
+        let asciiEnd = bytes.withUnsafeBufferPointer { buffer -> Int in
+            guard let base = buffer.baseAddress else { return 0 }
+            var offset = 0
+            while offset + 8 <= buffer.count && UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                offset += 8
+            }
+            return offset
+        }
+        index += asciiEnd
         while index < end {
             let lead = bytes[index]
             if lead < 0x80 { index += 1; continue }
