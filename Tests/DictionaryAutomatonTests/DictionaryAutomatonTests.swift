@@ -212,11 +212,8 @@ let matchCases: [MatchCase] = [
     /// The radix sort (all byte counts taken in one read) is a stable sort on the key, with
     /// bytes that vary, bytes that never vary (skipped passes) and equal keys.
     @Test func radixSortIsAStableSortOnTheKey() {
-        var state: UInt64 = 0x5EED
-        func next() -> UInt64 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return state
-        }
+        var generator = DictionaryScanEquivalenceTests.Generator(state: 0x5EED)
+        func next() -> UInt64 { UInt64(generator.next(1 << 31)) << 32 | UInt64(generator.next(1 << 31)) << 1 }
         for shape in 0..<3 {
             let elements: [(key: UInt64, index: Int)] = (0..<5_000).map { index in
                 let random = next()
@@ -273,11 +270,8 @@ let matchCases: [MatchCase] = [
     /// ending at the end of the builder's bytes (their sort keys read byte by byte).
     @Test func sortedOrderIsByBytesThenInsertion() throws {
         var builder = DictionaryBuilder()
-        var state: UInt64 = 0x50A7
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var generator = DictionaryScanEquivalenceTests.Generator(state: 0x50A7)
+        func next(_ bound: Int) -> Int { generator.next(bound) }
         let stems = ["a", "abcdefgh", "abcdefghijklmnop", "abcdefgh ijklmnop qrst", "b\u{E9}", "zz"].map { Array($0.utf8) }
         var terms: [[UInt8]] = []
         for number in 0..<3000 {
