@@ -681,26 +681,36 @@ public struct DictionaryBuilder {
                             // One longer term left: its tail is a chain of one-child nodes, laid
                             // out exactly as the loop below would (each block right after its
                             // parent's), without the groups and the stack.
+                            // The chain is written in one go (appending two words a node checked
+                            // the array's capacity and uniqueness three times a node: most nodes
+                            // of a large list are in such tails).
                             let term = Int(order[lower])
                             let start = Int(starts[term])
                             let length = Int(lengths[term])
-                            var node = pending.node
-                            var nodeValue = value
-                            let keyLength = Int(keyLengths[term])
-                            let firstLength = Int(firstLengths[term])
-                            for offset in depth..<length {
-                                let block = trie.nodes.count
-                                trie.nodes.append(UInt64(bytes[start + offset]))
-                                trie.nodes.append(0)
-                                trie.nodes[node] = UInt64(block) | 1 << 32 | nodeValue << 40
-                                node = block + 1
-                                nodeValue = 0
-                                if offset + 1 == keyLength || offset + 1 == firstLength, let base = bytes.baseAddress {
-                                    let words = KeyTable.words(base + start, length: offset + 1)
-                                    trie.keys.append((words.first, words.second, node))
+                            let first = trie.nodes.count
+                            let chain = length - depth
+                            let last = (UInt64(termValues[term]) + 1) << 40
+                            trie.nodes[pending.node] = UInt64(first) | 1 << 32 | value << 40
+                            trie.nodes.append(contentsOf: repeatElement(0, count: 2 * chain))
+                            trie.nodes.withUnsafeMutableBufferPointer { nodes in
+                                for step in 0..<chain {
+                                    nodes[first + 2 * step] = UInt64(bytes[start + depth + step])
+                                    nodes[first + 2 * step + 1] = step + 1 < chain ? UInt64(first + 2 * step + 2) | 1 << 32 : last
                                 }
                             }
-                            trie.nodes[node] = (UInt64(termValues[term]) + 1) << 40
+                            // Its keys, shorter first (as the loop over the chain met them).
+                            let keyLength = Int(keyLengths[term])
+                            let firstLength = Int(firstLengths[term])
+                            var keyEnd = min(keyLength, firstLength)
+                            while true {
+                                if keyEnd > depth && keyEnd <= length, let base = bytes.baseAddress {
+                                    let words = KeyTable.words(base + start, length: keyEnd)
+                                    trie.keys.append((words.first, words.second, first + 2 * (keyEnd - depth) - 1))
+                                }
+                                let longer = max(keyLength, firstLength)
+                                guard keyEnd < longer else { break }
+                                keyEnd = longer
+                            }
                             trie.terms += 1
                             continue
                         }
