@@ -67,6 +67,17 @@ public struct DictionaryBuilder {
         return valueEnds.count - 1
     }
 
+    /// `appendValue` for the value `head` followed by `tail`, without joining them first.
+    public mutating func appendValue(_ head: [UInt8], _ tail: UnsafeBufferPointer<UInt8>) throws -> Int {
+        guard valueEnds.count < DictionaryFormat.maxValues else {
+            throw DictionaryError(.tooLarge, "more than \(DictionaryFormat.maxValues) distinct values")
+        }
+        valueBytes.append(contentsOf: head)
+        valueBytes.append(contentsOf: tail)
+        valueEnds.append(UInt64(valueBytes.count))
+        return valueEnds.count - 1
+    }
+
     /// Reserves room for about `terms` terms of `bytes` folded bytes in all (and, when `unique`,
     /// `addUnique`'s table for as many).
     public mutating func reserveCapacity(terms: Int, bytes: Int, unique: Bool = true) {
@@ -637,6 +648,7 @@ public struct DictionaryBuilder {
         var deferred: [Pending] = []
         var stack: [Pending] = []
         var groups: [(byte: UInt8, lower: Int, upper: Int)] = []
+        var tail: [UInt64] = []   // a chain's words, appended at once
         // Each term's key length (0: none). The first term of a node's range has the node's
         // key if any term there has (terms ending at the node sort first, then the separators
         // space and apostrophe, then the word bytes).
@@ -691,13 +703,12 @@ public struct DictionaryBuilder {
                             let chain = length - depth
                             let last = (UInt64(termValues[term]) + 1) << 40
                             trie.nodes[pending.node] = UInt64(first) | 1 << 32 | value << 40
-                            trie.nodes.append(contentsOf: repeatElement(0, count: 2 * chain))
-                            trie.nodes.withUnsafeMutableBufferPointer { nodes in
-                                for step in 0..<chain {
-                                    nodes[first + 2 * step] = UInt64(bytes[start + depth + step])
-                                    nodes[first + 2 * step + 1] = step + 1 < chain ? UInt64(first + 2 * step + 2) | 1 << 32 : last
-                                }
+                            tail.removeAll(keepingCapacity: true)
+                            for step in 0..<chain {
+                                tail.append(UInt64(bytes[start + depth + step]))
+                                tail.append(step + 1 < chain ? UInt64(first + 2 * step + 2) | 1 << 32 : last)
                             }
+                            trie.nodes.append(contentsOf: tail)
                             // Its keys, shorter first (as the loop over the chain met them).
                             let keyLength = Int(keyLengths[term])
                             let firstLength = Int(firstLengths[term])

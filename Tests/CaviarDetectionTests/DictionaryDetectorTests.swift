@@ -5,9 +5,10 @@ import Testing
 @testable import DictionaryAutomaton
 
 /// Invalid UTF-8 after more than eight ASCII bytes (read eight at a time): a sequence cut by
-/// the end of the line, and a continuation byte with no lead.
+/// the end of the line, a continuation byte with no lead, a bad byte after a letter and ASCII.
 private let truncatedAfterASCII: [UInt8] = Array("ok\nabcdefghijklmnopq".utf8) + [0xC3, 0x0A]
 private let strayAfterASCII: [UInt8] = Array("ok\nPERSON\tabcdefgh".utf8) + [0x80, 0x78, 0x0A]
+private let badAfterLetterAndASCII: [UInt8] = Array("ok\n\u{E9}abcdefghi".utf8) + [0xFF, 0x0A]
 
 private func temporaryFolder() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("dict-detector-\(UUID().uuidString)")
@@ -42,6 +43,7 @@ private func detections(_ detector: DictionaryDetector, in text: String) -> [Str
         ([0x6F, 0x6B, 0x0A, 0x62, 0x61, 0xFF, 0x64, 0x0A] as [UInt8], "list.txt:2: invalid UTF-8 (byte 0xFF at column 3)"),
         (truncatedAfterASCII, "list.txt:2: invalid UTF-8 (byte 0xC3 at column 18)"),
         (strayAfterASCII, "list.txt:2: invalid UTF-8 (byte 0x80 at column 16)"),
+        (badAfterLetterAndASCII, "list.txt:2: invalid UTF-8 (byte 0xFF at column 12)"),
         (Array("ok\nPerson\tJean\n".utf8), "list.txt:2: 'Person' before the tab is not an entity name"),
         (Array("ok\nPERSON\t \n".utf8), "list.txt:2: no term after the tab"),
         (Array(("ok\n" + String(repeating: "x", count: 2000) + "\n").utf8), "list.txt:2: line of 2000 bytes is longer than 1024"),

@@ -88,6 +88,8 @@ public enum DictionaryCompiler {
         builder.reserveCapacity(terms: 2 * lineCount, bytes: contents.reduce(0) { $0 + $1.count } * 2, unique: false)
         origins.reserveCapacity(2 * lineCount)
         var entityNames: [EntityType] = []
+        // Per entity number: the name's bytes and the 0 byte that start its values.
+        var entityPrefixes: [[UInt8]] = []
         var lastEntity: (entity: EntityType, number: Int32)?
         func entityNumber(_ entity: EntityType) -> Int32 {
             if let lastEntity, lastEntity.entity == entity { return lastEntity.number }
@@ -96,6 +98,7 @@ public enum DictionaryCompiler {
                 number = Int32(known)
             } else {
                 entityNames.append(entity)
+                entityPrefixes.append(Array(entity.name.utf8) + [0])
                 number = Int32(entityNames.count - 1)
             }
             lastEntity = (entity, number)
@@ -117,22 +120,24 @@ public enum DictionaryCompiler {
                 if number == 0 {
                     // The first spelling is the plain fold: the identity unless one is given.
                     hasSpelling = true
-                    value.removeAll(keepingCapacity: true)
-                    value.append(contentsOf: entity.name.utf8)
-                    value.append(0)
-                    if let key {
-                        let hash = SipHash.hash(Array("identity:".utf8) + (identityTerm ?? Array(spelling)), key: key)
-                        value += Array(hexadecimal(hash).utf8)
-                    } else if let identityTerm {
-                        value += identityTerm
+                    if key == nil && identityTerm == nil {
+                        // The usual case: the entity's prefix and the plain fold, with no copy.
+                        valueIndex = try builder.appendValue(entityPrefixes[Int(entityIndex)], spelling)
                     } else {
-                        value.append(contentsOf: spelling)   // no array per term
-                    }
-                    if identityTerm != nil, let known = identityValues[FoldedKey(bytes: value)] { valueIndex = known }
-                    if valueIndex == nil {
-                        let stored = try builder.appendValue(value)
-                        if identityTerm != nil { identityValues[FoldedKey(bytes: value)] = stored }
-                        valueIndex = stored
+                        value.removeAll(keepingCapacity: true)
+                        value.append(contentsOf: entityPrefixes[Int(entityIndex)])
+                        if let key {
+                            let hash = SipHash.hash(Array("identity:".utf8) + (identityTerm ?? Array(spelling)), key: key)
+                            value += Array(hexadecimal(hash).utf8)
+                        } else if let identityTerm {
+                            value += identityTerm
+                        }
+                        if identityTerm != nil, let known = identityValues[FoldedKey(bytes: value)] { valueIndex = known }
+                        if valueIndex == nil {
+                            let stored = try builder.appendValue(value)
+                            if identityTerm != nil { identityValues[FoldedKey(bytes: value)] = stored }
+                            valueIndex = stored
+                        }
                     }
                 }
                 try builder.add(folded: spelling, valueIndex: valueIndex ?? 0)

@@ -98,42 +98,40 @@ public enum DictionarySource {
         return bytes[lower..<upper]
     }
 
-    /// Index of the first byte that is not part of valid UTF-8, or nil.
+    /// Index of the first byte that is not part of valid UTF-8, or nil. ASCII is skipped eight
+    /// bytes at a time wherever it starts (most lines are all ASCII or nearly).
     static func firstInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> Int? {
-        var index = bytes.startIndex
-        let end = bytes.endIndex
-        // ASCII eight bytes at a time (most lines are all ASCII or nearly).
-        let asciiEnd = bytes.withUnsafeBufferPointer { buffer -> Int in
-            guard let base = buffer.baseAddress else { return 0 }
-            var offset = 0
-            while offset + 8 <= buffer.count && UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                offset += 8
+        bytes.withUnsafeBufferPointer { buffer -> Int? in
+            guard let base = buffer.baseAddress else { return nil }
+            let end = buffer.count
+            var index = 0
+            while index < end {
+                if index + 8 <= end && UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    index += 8
+                    continue
+                }
+                let lead = base[index]
+                if lead < 0x80 { index += 1; continue }
+                let length: Int
+                var minimumSecond: UInt8 = 0x80
+                var maximumSecond: UInt8 = 0xBF
+                switch lead {
+                case 0xC2...0xDF: length = 2
+                case 0xE0: length = 3; minimumSecond = 0xA0
+                case 0xE1...0xEC, 0xEE...0xEF: length = 3
+                case 0xED: length = 3; maximumSecond = 0x9F
+                case 0xF0: length = 4; minimumSecond = 0x90
+                case 0xF1...0xF3: length = 4
+                case 0xF4: length = 4; maximumSecond = 0x8F
+                default: return bytes.startIndex + index
+                }
+                guard index + length <= end else { return bytes.startIndex + index }
+                let second = base[index + 1]
+                guard second >= minimumSecond && second <= maximumSecond else { return bytes.startIndex + index }
+                for offset in 2..<length where base[index + offset] & 0xC0 != 0x80 { return bytes.startIndex + index }
+                index += length
             }
-            return offset
+            return nil
         }
-        index += asciiEnd
-        while index < end {
-            let lead = bytes[index]
-            if lead < 0x80 { index += 1; continue }
-            let length: Int
-            var minimumSecond: UInt8 = 0x80
-            var maximumSecond: UInt8 = 0xBF
-            switch lead {
-            case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; minimumSecond = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; maximumSecond = 0x9F
-            case 0xF0: length = 4; minimumSecond = 0x90
-            case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; maximumSecond = 0x8F
-            default: return index
-            }
-            guard index + length <= end else { return index }
-            let second = bytes[index + 1]
-            guard second >= minimumSecond && second <= maximumSecond else { return index }
-            for offset in 2..<length where bytes[index + offset] & 0xC0 != 0x80 { return index }
-            index += length
-        }
-        return nil
     }
 }
