@@ -79,17 +79,23 @@ public final class StreamRedactor {
         try sink?.finish()
     }
 
-    /// Reads `fd` to the end with `read(2)`, processing each chunk as it arrives.
-    public func run(fd: Int32, chunkSize: Int = 64 << 10) throws {
-        var chunk = [UInt8](repeating: 0, count: chunkSize)
+    /// Reads `fd` to the end with `read(2)`, processing each chunk as it arrives. A pipe returns
+    /// what its writer has written, so an interactive line is processed at once whatever the
+    /// chunk size; a file is read `chunkSize` bytes at a time, and each chunk costs a scan's
+    /// fixed work (at 64 KiB, a sixth of all redaction time on the benchmark corpus).
+    public func run(fd: Int32, chunkSize: Int = 256 << 10) throws {
         while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            // Read straight into the buffer's tail: no chunk array copied in.
+            let held = buffer.count
+            buffer.append(contentsOf: repeatElement(0, count: chunkSize))
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress.map { $0 + held }, chunkSize) }
+            buffer.removeLast(chunkSize - max(n, 0))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw IOFailure("read", code: errno)
             }
             if n == 0 { break }
-            try feed(Array(chunk[0..<n]))
+            try step(isFinal: false)
         }
         try finish()
     }
