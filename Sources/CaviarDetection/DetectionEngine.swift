@@ -293,7 +293,7 @@ public final class DetectionEngine {
                      conditions: [RunCondition], runCache: inout [[Int32]?]) -> [Range<Int>] {
         switch t {
         case .literal(let i):
-            return hits.literal[i]
+            return conditions.isEmpty ? hits.literal[i] : hits.literal[i].filter { meets($0, conditions, buf) }
         case .digits(let n, let mask, let initial), .contiguousDigits(let n, let mask, let initial):
             var out: [Range<Int>] = []
             let contiguous: Bool
@@ -341,9 +341,27 @@ public final class DetectionEngine {
     func meets(_ run: Prefilter.DigitRun, _ conditions: [RunCondition], _ buf: UnsafeBufferPointer<UInt8>) -> Bool {
         for condition in conditions {
             switch condition {
-            case .beginsLine(let within): if !Self.beginsLine(run.range.lowerBound, within: within, in: buf) { return false }
+            case .beginsLine(let within):
+                // A digit just before: a run that the scanned region cut, which may begin a line earlier.
+                let start = run.range.lowerBound
+                let isCut = start > 0 && buf[start - 1] >= 48 && buf[start - 1] <= 57
+                if !isCut && !Self.beginsLine(start, within: within, in: buf) { return false }
             case .holdsSeparator(let mask): if run.separators & mask == 0 { return false }
             case .followedBy(let bytes): if !Self.isFollowed(run.range.upperBound, by: bytes, in: buf) { return false }
+            case .next, .previous: break  // literal conditions (the parser keeps them off runs)
+            }
+        }
+        return true
+    }
+
+    /// Whether a literal hit meets every condition (`@line`, `@next`, `@prev`).
+    func meets(_ hit: Range<Int>, _ conditions: [RunCondition], _ buf: UnsafeBufferPointer<UInt8>) -> Bool {
+        for condition in conditions {
+            switch condition {
+            case .beginsLine(let within): if !Self.beginsLine(hit.lowerBound, within: within, in: buf) { return false }
+            case .next(let sequence): if !sequence.matches(after: hit.upperBound, in: buf) { return false }
+            case .previous(let sequence): if !sequence.matches(before: hit.lowerBound, in: buf) { return false }
+            case .holdsSeparator, .followedBy: break  // digit-run conditions (the parser keeps them off literals)
             }
         }
         return true
@@ -385,8 +403,6 @@ public final class DetectionEngine {
     /// `RunCondition.beginsLine`). The start of the buffer counts as a line start: the driver's buffer
     /// may begin inside a line, and a trigger may only err on the side of waking.
     static func beginsLine(_ start: Int, within: Int, in buf: UnsafeBufferPointer<UInt8>) -> Bool {
-        // A digit just before: a run that the scanned region cut, which may begin a line earlier.
-        if start > 0 && buf[start - 1] >= 48 && buf[start - 1] <= 57 { return true }
         var j = start - 1
         while j >= 0 {
             let b = buf[j]

@@ -125,6 +125,18 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
             throw TriggerError("trigger '\(text)' has no kind; use lit:, ilit:, word:, iword:, digits:, cdigits: or upper:")
         }
         let kind = text[..<colon], value = String(text[text.index(after: colon)...])
+        if ["lit", "ilit", "word", "iword"].contains(kind), let (literal, conditions) = splitLiteralConditions(value) {
+            // `lit::@next:[0-9a-f]{0,4}:@prev:[0-9a-f]`: the literal, then conditions on its hits.
+            var trigger = try parseOne(String(kind) + ":" + literal)
+            for spec in conditions {
+                let condition = try RunCondition.parse(spec, in: String(text))
+                guard condition.appliesToLiterals else {
+                    throw TriggerError("trigger '\(text)': @\(condition) applies to digit runs; a literal takes @line:K, @next:SEQ or @prev:SEQ")
+                }
+                trigger = .run(trigger, condition)
+            }
+            return trigger
+        }
         switch kind {
         case "lit":
             guard !value.isEmpty else { throw TriggerError("empty literal trigger") }
@@ -149,7 +161,13 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
             if parts.count > 1 {
                 guard kind != "upper" else { throw TriggerError("trigger '\(text)': @ conditions apply to digits: and cdigits: only") }
                 var trigger = try parseOne(String(kind) + ":" + parts[0])
-                for spec in parts.dropFirst() { trigger = .run(trigger, try RunCondition.parse(String(spec), in: String(text))) }
+                for spec in parts.dropFirst() {
+                    let condition = try RunCondition.parse(String(spec), in: String(text))
+                    guard condition.appliesToRuns else {
+                        throw TriggerError("trigger '\(text)': @\(condition) applies to literals; a digit run takes @line:K, @sep:CHARS or @then:CHARS")
+                    }
+                    trigger = .run(trigger, condition)
+                }
                 return trigger
             }
             guard let n = Int(trim(value)), n >= 1, n <= 64 else {
@@ -165,6 +183,25 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A literal trigger's text and the conditions after it, or nil when it has none. Conditions
+    /// begin at `@line:`, `@next:` or `@prev:` after the literal's first byte, so `lit:@` stays
+    /// the at sign; a condition's own text runs to the next of them. (`@sep:` and `@then:` are
+    /// cut too, so that the parser can say they belong to digit runs.)
+    static func splitLiteralConditions(_ value: String) -> (String, [String])? {
+        let b = Array(value.utf8)
+        let markers = ["@line:", "@next:", "@prev:", "@sep:", "@then:"].map { Array($0.utf8) }
+        var cuts: [Int] = []
+        var i = 1
+        while i < b.count {
+            if b[i] == 64, markers.contains(where: { m in i + m.count <= b.count && b[i..<(i + m.count)].elementsEqual(m) }) { cuts.append(i) }
+            i += 1
+        }
+        guard let first = cuts.first else { return nil }
+        let bounds = cuts + [b.count]
+        let conditions = (0..<cuts.count).map { String(decoding: b[(bounds[$0] + 1)..<bounds[$0 + 1]], as: UTF8.self) }
+        return (String(decoding: b[..<first], as: UTF8.self), conditions)
+    }
+
     /// All literal and keyword leaves.
     var literals: [Trigger] {
         switch self {
@@ -178,7 +215,8 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
     /// Whether a `digits` or `contiguousDigits` leaf is part of the trigger.
     public var hasDigitLeaf: Bool {
         switch self {
-        case .digits, .contiguousDigits, .stretches, .run: return true
+        case .digits, .contiguousDigits, .stretches: return true
+        case .run(let t, _): return t.hasDigitLeaf
         case .literal, .keyword, .wordStart, .upper: return false
         case .all(let ts), .any(let ts): return ts.contains { $0.hasDigitLeaf }
         }
@@ -227,6 +265,11 @@ public enum RunCondition: Hashable, Sendable, CustomStringConvertible {
     /// `@then:CHARS`: one of these ASCII bytes follows the run, at once or after one separator
     /// (Malta's `1234567M`).
     case followedBy(bytes: [UInt8])
+    /// `@next:SEQ`, on a literal trigger: the bytes just after the hit match the sequence (see
+    /// `BytePattern`): the colon of an IPv6 address, `lit::@next:[0-9a-fA-F]{0,4}:`.
+    case next(BytePattern)
+    /// `@prev:SEQ`, on a literal trigger: the bytes just before the hit match the sequence.
+    case previous(BytePattern)
 
     /// The characters of `@sep:`, in the order of their bits; `_` is every space the prefilter
     /// joins digits with (space, NBSP, narrow NBSP, thin space).
@@ -244,13 +287,31 @@ public enum RunCondition: Hashable, Sendable, CustomStringConvertible {
             let characters = RunCondition.separatorCharacters.enumerated().filter { mask & (1 << UInt8($0.offset)) != 0 }.map(\.element)
             return "sep:" + String(decoding: characters, as: UTF8.self)
         case .followedBy(let bytes): return "then:" + String(decoding: bytes, as: UTF8.self)
+        case .next(let sequence): return "next:\(sequence)"
+        case .previous(let sequence): return "prev:\(sequence)"
+        }
+    }
+
+    /// Whether the condition applies to a literal trigger's hits (`@line`, `@next`, `@prev`)
+    /// rather than to a digit run (`@line`, `@sep`, `@then`).
+    var appliesToLiterals: Bool {
+        switch self {
+        case .beginsLine, .next, .previous: return true
+        case .holdsSeparator, .followedBy: return false
+        }
+    }
+
+    var appliesToRuns: Bool {
+        switch self {
+        case .beginsLine, .holdsSeparator, .followedBy: return true
+        case .next, .previous: return false
         }
     }
 
     /// Parses `line:K`, `sep:CHARS` or `then:CHARS` (what follows an `@`); `text` names the trigger.
     static func parse(_ spec: String, in text: String) throws -> RunCondition {
         guard let colon = spec.firstIndex(of: ":") else {
-            throw TriggerError("trigger '\(text)': expected @line:K, @sep:CHARS or @then:CHARS")
+            throw TriggerError("trigger '\(text)': expected @line:K, @sep:CHARS, @then:CHARS, @next:SEQ or @prev:SEQ")
         }
         let name = spec[..<colon], value = spec[spec.index(after: colon)...]
         switch name {
@@ -275,8 +336,15 @@ public enum RunCondition: Hashable, Sendable, CustomStringConvertible {
                 throw TriggerError("trigger '\(text)': @then: takes the ASCII characters that may follow the run, e.g. @then:MGAPLHBZ")
             }
             return .followedBy(bytes: bytes)
+        case "next", "prev":
+            do {
+                let sequence = try BytePattern(String(value))
+                return name == "next" ? .next(sequence) : .previous(sequence)
+            } catch let e as TriggerError {
+                throw TriggerError("trigger '\(text)': @\(name):\(e.message)")
+            }
         default:
-            throw TriggerError("trigger '\(text)': unknown condition @\(name); use @line:K, @sep:CHARS or @then:CHARS")
+            throw TriggerError("trigger '\(text)': unknown condition @\(name); use @line:K, @sep:CHARS or @then:CHARS (digit runs), @line:K, @next:SEQ or @prev:SEQ (literals)")
         }
     }
 }

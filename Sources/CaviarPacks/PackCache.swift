@@ -22,7 +22,7 @@ import Foundation
 /// in use is never changed under a reader).
 public struct PackCache {
     public let path: String
-    static let magic = Array("CAVPACK17".utf8)
+    static let magic = Array("CAVPACK18".utf8)
 
     public init(path: String) { self.path = path }
 
@@ -404,6 +404,8 @@ struct BinaryWriter {
             case .beginsLine(let within): out.append(0); int(within)
             case .holdsSeparator(let mask): out.append(1); int(Int(mask))
             case .followedBy(let bytes): out.append(2); int(bytes.count); out += bytes
+            case .next(let sequence): out.append(3); int(sequence.source.utf8.count); out += sequence.source.utf8
+            case .previous(let sequence): out.append(4); int(sequence.source.utf8.count); out += sequence.source.utf8
             }
             trigger(inner)
         case .all(let ts): out.append(6); int(ts.count); ts.forEach { trigger($0) }
@@ -523,6 +525,12 @@ struct BinaryReader {
                 let n = count()
                 guard i + n <= data.count else { failed = true; return nil }
                 condition = .followedBy(bytes: Array(data[i..<(i + n)]))
+                i += n
+            case 3, 4:
+                let n = count()
+                guard i + n <= data.count,
+                      let sequence = try? BytePattern(String(decoding: data[i..<(i + n)], as: UTF8.self)) else { failed = true; return nil }
+                condition = kind == 3 ? .next(sequence) : .previous(sequence)
                 i += n
             default:
                 failed = true

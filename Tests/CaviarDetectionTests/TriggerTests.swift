@@ -101,6 +101,56 @@ final class TriggerTests: XCTestCase {
                        .run(.stretches(.contiguousDigits(4), 1 << 7, initialOnly: true), .followedBy(bytes: Array("GMZ".utf8))))
     }
 
+    /// `@next:`, `@prev:` and `@line:` on a literal: its hits whose neighbouring bytes match a
+    /// short byte sequence, or that lie near their line's start. An `@` in the literal's own text
+    /// stays part of it, and a hit too close to either end of the data to decide is kept.
+    func testLiteralConditionsTakeOnlyHitsWhoseNeighboursMatch() throws {
+        let ipv6 = try Trigger.parse("lit::@next:[0-9a-fA-F]{0,4}:")
+        XCTAssertEqual(ipv6, .run(.literal(Array(":".utf8)), .next(try BytePattern("[0-9a-fA-F]{0,4}:"))))
+        XCTAssertEqual(try Trigger.parse(ipv6.description), ipv6)
+        let text = "Re: at 10:00 and 12:30:45, fe80::1 or 2001:DB8:0:1::5 ratio 3:2 of them x:"
+        // Not `Re: `, `10:00 `, `45, `, `3:2 `; the undecided colon at the end is kept.
+        XCTAssertEqual(try offsets(ipv6, text), [19, 31, 42, 46, 48, 50, 73])
+        // The byte sequence backtracks: {0,4} gives back what the ':' after it needs.
+        XCTAssertEqual(try offsets(try Trigger.parse("lit:=@next:[a-z:]{0,4}:"), "a=b:c x=abcde: y=ab::"), [1, 16])
+        // Before the hit, read backwards; several conditions combine.
+        let mac = try Trigger.parse("lit:-@prev:[0-9A-Fa-f]{2}@next:[0-9A-Fa-f]{2}-")
+        XCTAssertEqual(mac.description, "lit:-@prev:[0-9A-Fa-f]{2}@next:[0-9A-Fa-f]{2}-")
+        XCTAssertEqual(try offsets(mac, "ISBN 978-3-16, a4-5e-60-e2, 2025-11-18, x-ab-cd"), [17, 20, 32, 44])
+        // Classes of bytes outside ASCII, negation, \d and `?`.
+        let slash = try Trigger.parse("lit:/@prev:[A-Z\\x80-\\xBF]@next:[a-z\\xC2-\\xF4]")
+        XCTAssertEqual(try offsets(slash, "ΕΚΜ/νικ JP/ab and/or 2016/679 EUR/Year"), [6, 16])
+        XCTAssertEqual(try offsets(try Trigger.parse("lit:#@next:[^ ]\\d?x"), "#1x #ax # x #12x"), [0, 4, 12])
+        // `@line:K` on a literal: nothing but spaces and tabs more than K bytes before it on its line.
+        let clock = try Trigger.parse("lit::@prev:\\d@next:\\d{2}@line:15")
+        XCTAssertEqual(try offsets(clock, "[09:21] ann: hi\n  10:02 <bo> ok at 11:30\nmeeting starts at 12:00\n"), [3, 20])
+        // The literal's own `@`, with and without conditions.
+        XCTAssertEqual(try Trigger.parse("lit:@"), .literal(Array("@".utf8)))
+        XCTAssertEqual(try Trigger.parse("lit:@@next:x"), .run(.literal(Array("@".utf8)), .next(try BytePattern("x"))))
+        XCTAssertEqual(try Trigger.parse("word:ab@c"), .wordStart(.literal(Array("ab@c".utf8))))
+        // Near either end of the data, undecided hits are kept.
+        XCTAssertEqual(try offsets(try Trigger.parse("lit::@next:\\d{3}"), "a:12"), [1])
+        XCTAssertEqual(try offsets(try Trigger.parse("lit::@prev:\\d{3}"), "12:a"), [2])
+        // Conditions belong to their kind of trigger; sequences are checked when parsed.
+        XCTAssertThrowsError(try Trigger.parse("lit::@sep:."))
+        XCTAssertThrowsError(try Trigger.parse("digits:4@next:x"))
+        for bad in ["", "[a-", "[]", "x{2", "x{3,1}", "\\xZZ", "é", "(a)", "\\q", "x{40}", "[z-a]"] {
+            XCTAssertThrowsError(try Trigger.parse("lit::@next:" + bad), bad) { error in
+                XCTAssertTrue("\(error)".contains("@next:"), "\(error)")
+            }
+        }
+    }
+
+    /// Start offsets of the literal hits a trigger takes in `text`, as the engine gates on them.
+    func offsets(_ t: Trigger, _ text: String) throws -> [Int] {
+        let bytes = Array(text.utf8)
+        let engine = try DetectionEngine(detectors: [])
+        let prefilter = Prefilter(triggers: [t])
+        return bytes.withUnsafeBufferPointer { buf in
+            engine.triggerHits(prefilter.plan(t), prefilter.scan(buf, region: 0..<buf.count), buf).map(\.lowerBound)
+        }
+    }
+
     /// The digit runs a trigger takes in `text`, as the engine gates on them.
     func runs(_ t: Trigger, _ text: String) throws -> [String] {
         let bytes = Array(text.utf8)
