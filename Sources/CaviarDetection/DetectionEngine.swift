@@ -294,15 +294,21 @@ public final class DetectionEngine {
         switch t {
         case .literal(let i):
             return conditions.isEmpty ? hits.literal[i] : hits.literal[i].filter { meets($0, conditions, buf) }
-        case .digits(let n, let mask, let initial), .contiguousDigits(let n, let mask, let initial):
+        case .digits(let n, let mask, let initial, let segments), .contiguousDigits(let n, let mask, let initial, let segments):
             var out: [Range<Int>] = []
             let contiguous: Bool
             if case .contiguousDigits = t { contiguous = true } else { contiguous = false }
             let indices = runs(atLeast: n, contiguous: contiguous, hits, cache: &runCache)
-            hits.digitRuns.withUnsafeBufferPointer { all in
-                for i in indices {
-                    let run = all[Int(i)]
-                    if (initial ? run.initial : run.stretches) & mask != 0 && (conditions.isEmpty || meets(run, conditions, buf)) {
+            hits.stretchLengths.withUnsafeBufferPointer { lengths in
+                hits.digitRuns.withUnsafeBufferPointer { all in
+                    for i in indices {
+                        let run = all[Int(i)]
+                        guard (initial ? run.initial : run.stretches) & mask != 0 && (conditions.isEmpty || meets(run, conditions, buf)) else { continue }
+                        // A run the data may have cut (every stretch bit set) is not checked.
+                        if let segments, run.stretches != Trigger.anyStretch,
+                           !segments.admits(UnsafeBufferPointer(rebasing: lengths[Int(run.lengths.lowerBound)..<Int(run.lengths.upperBound)])) {
+                            continue
+                        }
                         out.append(run.range)
                     }
                 }

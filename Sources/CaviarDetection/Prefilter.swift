@@ -73,7 +73,7 @@ final class Prefilter {
             case .upper(let n):
                 upper = true
                 minUpper = min(minUpper, n)
-            case .stretches(let t, _, _), .run(let t, _): visit(t)
+            case .stretches(let t, _, _), .run(let t, _), .segments(let t, _): visit(t)
             case .all(let ts), .any(let ts): ts.forEach(visit)
             }
         }
@@ -219,9 +219,10 @@ final class Prefilter {
         case literal(Int)
         /// Runs with at least N digits and a maximal stretch (an initial one, if the flag is set)
         /// whose length is in the mask.
-        case digits(Int, UInt64, initialOnly: Bool)
+        /// With segments: runs that also hold one of them.
+        case digits(Int, UInt64, initialOnly: Bool, segments: DigitSegments?)
         /// Runs with at least N digits in a row and a stretch as for `digits`.
-        case contiguousDigits(Int, UInt64, initialOnly: Bool)
+        case contiguousDigits(Int, UInt64, initialOnly: Bool, segments: DigitSegments?)
         case upper(Int)
         /// Hits of the inner digit plan among the runs that meet the condition.
         case run(Plan, RunCondition)
@@ -234,11 +235,17 @@ final class Prefilter {
     func plan(_ t: Trigger) -> Plan {
         switch t {
         case .literal, .keyword, .wordStart: return literalIndex[t].map(Plan.literal) ?? .never
-        case .digits(let n): return .digits(n, ~0, initialOnly: false)
-        case .contiguousDigits(let n): return .contiguousDigits(n, ~0, initialOnly: false)
-        case .stretches(.digits(let n), let mask, let initial): return .digits(n, mask, initialOnly: initial)
-        case .stretches(.contiguousDigits(let n), let mask, let initial): return .contiguousDigits(n, mask, initialOnly: initial)
+        case .digits(let n): return .digits(n, ~0, initialOnly: false, segments: nil)
+        case .contiguousDigits(let n): return .contiguousDigits(n, ~0, initialOnly: false, segments: nil)
+        case .stretches(.digits(let n), let mask, let initial): return .digits(n, mask, initialOnly: initial, segments: nil)
+        case .stretches(.contiguousDigits(let n), let mask, let initial): return .contiguousDigits(n, mask, initialOnly: initial, segments: nil)
         case .stretches(let t, _, _): return plan(t)
+        case .segments(let t, let segments):
+            switch plan(t) {
+            case .digits(let n, let mask, let initial, _): return .digits(n, mask, initialOnly: initial, segments: segments)
+            case .contiguousDigits(let n, let mask, let initial, _): return .contiguousDigits(n, mask, initialOnly: initial, segments: segments)
+            case let other: return other
+            }
         case .run(let t, let condition): return .run(plan(t), condition)
         case .upper(let n): return .upper(n)
         case .all(let ts): return .all(ts.map(plan))
@@ -248,7 +255,8 @@ final class Prefilter {
 
     /// A digit run: range, digit count, the longest stretch of digits without a separator, the
     /// lengths of its maximal and initial stretches, and the kinds of separator it holds.
-    typealias DigitRun = (range: Range<Int>, count: Int, contiguous: Int, stretches: UInt64, initial: UInt64, separators: UInt8)
+    typealias DigitRun = (range: Range<Int>, count: Int, contiguous: Int, stretches: UInt64, initial: UInt64, separators: UInt8,
+                          lengths: Range<Int32>)
 
     /// Trigger hits in one region.
     struct Hits {
@@ -258,6 +266,8 @@ final class Prefilter {
         /// narrow NBSP, thin space, `.`, `-`, `/`). Every bit, in both, for a run that the
         /// scanned bytes may have cut at either end.
         var digitRuns: [DigitRun] = []
+        /// The lengths of each digit run's stretches, in order (capped at 63): `lengths` of a run.
+        var stretchLengths: [UInt8] = []
         /// Upper-case alphanumeric runs (containing a letter).
         var upperRuns: [Range<Int>] = []
         /// Per literal index, occurrence ranges in increasing order.
@@ -324,6 +334,7 @@ final class Prefilter {
             let start = i
             var count = 0, stretch = 0, contiguous = 0
             var stretches: UInt64 = 0, initial: UInt64 = 0
+            let lengthsStart = hits.stretchLengths.count
             var isInitial = true
             var separators: UInt8 = 0
             var lastDigitEnd = i
@@ -341,6 +352,7 @@ final class Prefilter {
                 let bit: UInt64 = 1 << UInt64(min(stretch, 63))
                 stretches |= bit
                 if isInitial { initial |= bit }
+                hits.stretchLengths.append(UInt8(min(stretch, 63)))
                 stretch = 0
                 // Up to two separators between digits.
                 var k = j
@@ -366,6 +378,7 @@ final class Prefilter {
             let bit: UInt64 = 1 << UInt64(min(stretch, 63))
             stretches |= bit
             if isInitial { initial |= bit }
+            hits.stretchLengths.append(UInt8(min(stretch, 63)))
             // A digit or separator just before the region, or the end of the data right after the
             // run: the stretch at that edge may be longer, or not initial, beyond what is seen here.
             if (start == region.lowerBound && start > 0) || lastDigitEnd >= end {
@@ -378,7 +391,10 @@ final class Prefilter {
                 // A run cut by the region, or that more data may continue, may hold separators
                 // not seen here.
                 if (start == region.lowerBound && start > 0) || lastDigitEnd >= end - 3 { separators = 0xFF }
-                hits.digitRuns.append((start..<lastDigitEnd, count, contiguous, stretches & ~1, initial & ~1, separators))
+                hits.digitRuns.append((start..<lastDigitEnd, count, contiguous, stretches & ~1, initial & ~1, separators,
+                                       Int32(lengthsStart)..<Int32(hits.stretchLengths.count)))
+            } else {
+                hits.stretchLengths.removeLast(hits.stretchLengths.count - lengthsStart)
             }
             i = max(lastDigitEnd, i + 1)
         }

@@ -29,6 +29,11 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
     /// never write them. A phone number's run (`0151 55102666`: stretches of 4 and 8, the 8 not
     /// initial) then no longer wakes a detector whose matches are 8 or 11 digits in a row.
     case stretches(Trigger, UInt64, initialOnly: Bool)
+    /// A digit trigger (plain or restricted by `stretches`) restricted to runs that hold one of
+    /// the segments its patterns' matches can have: consecutive stretches of given lengths (see
+    /// `DigitSegments`). Derived by the pack compiler, never written: a detector of 3-3-3 or
+    /// 4-2-3 digit numbers then no longer wakes on a card number (4 4 4 4).
+    case segments(Trigger, DigitSegments)
     /// A digit trigger (`digits`, `cdigits`, or one restricted by `stretches`) whose run meets a
     /// condition its patterns imply (`digits:4@line:14`, `digits:4@sep:.`, `cdigits:4@then:MGZ`;
     /// see `RunCondition`): runs that do not meet it no longer wake the detector.
@@ -51,6 +56,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         case .stretches(let t, let mask, let initial):
             hasher.combine(9 as UInt8); hasher.combine(mask); hasher.combine(initial); t.hash(into: &hasher)
         case .run(let t, let condition): hasher.combine(10 as UInt8); hasher.combine(condition); t.hash(into: &hasher)
+        case .segments(let t, let segments): hasher.combine(11 as UInt8); hasher.combine(segments); t.hash(into: &hasher)
         case .all(let ts): hasher.combine(7 as UInt8); hasher.combine(ts.count); ts.forEach { $0.hash(into: &hasher) }
         case .any(let ts): hasher.combine(8 as UInt8); hasher.combine(ts.count); ts.forEach { $0.hash(into: &hasher) }
         }
@@ -73,6 +79,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         case .upper(let n): return "upper:\(n)"
         case .stretches(let t, let mask, let initial): return "\(t){\(initial ? "^" : "")\(Trigger.describe(mask))}"
         case .run(let t, let condition): return "\(t)@\(condition)"
+        case .segments(let t, let segments): return "\(t)[\(segments)]"
         case .all(let ts): return ts.map(\.description).joined(separator: " & ")
         case .any(let ts): return "any[" + ts.map(\.description).joined(separator: ", ") + "]"
         }
@@ -207,7 +214,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .literal, .keyword, .wordStart: return [self]
         case .digits, .contiguousDigits, .upper: return []
-        case .stretches(let t, _, _), .run(let t, _): return t.literals
+        case .stretches(let t, _, _), .run(let t, _), .segments(let t, _): return t.literals
         case .all(let ts), .any(let ts): return ts.flatMap(\.literals)
         }
     }
@@ -215,7 +222,7 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
     /// Whether a `digits` or `contiguousDigits` leaf is part of the trigger.
     public var hasDigitLeaf: Bool {
         switch self {
-        case .digits, .contiguousDigits, .stretches: return true
+        case .digits, .contiguousDigits, .stretches, .segments: return true
         case .run(let t, _): return t.hasDigitLeaf
         case .literal, .keyword, .wordStart, .upper: return false
         case .all(let ts), .any(let ts): return ts.contains { $0.hasDigitLeaf }
@@ -232,10 +239,23 @@ public indirect enum Trigger: Hashable, Sendable, CustomStringConvertible {
         guard let mask, mask & Trigger.anyStretch != Trigger.anyStretch || initialOnly else { return self }
         switch self {
         case .digits, .contiguousDigits: return .stretches(self, mask & Trigger.anyStretch, initialOnly: initialOnly)
-        case .literal, .keyword, .wordStart, .upper, .stretches: return self
+        case .literal, .keyword, .wordStart, .upper, .stretches, .segments: return self
         case .run(let t, let condition): return .run(t.restrictingDigitStretches(to: mask, initialOnly: initialOnly), condition)
         case .all(let ts): return .all(ts.map { $0.restrictingDigitStretches(to: mask, initialOnly: initialOnly) })
         case .any(let ts): return .any(ts.map { $0.restrictingDigitStretches(to: mask, initialOnly: initialOnly) })
+        }
+    }
+
+    /// The trigger with each digit leaf (restricted to stretch lengths or not) restricted to runs
+    /// holding one of `segments` (see `DigitSegments`); unchanged when `segments` is nil.
+    public func restrictingDigitSegments(to segments: DigitSegments?) -> Trigger {
+        guard let segments else { return self }
+        switch self {
+        case .digits, .contiguousDigits, .stretches: return .segments(self, segments)
+        case .literal, .keyword, .wordStart, .upper, .segments: return self
+        case .run(let t, let condition): return .run(t.restrictingDigitSegments(to: segments), condition)
+        case .all(let ts): return .all(ts.map { $0.restrictingDigitSegments(to: segments) })
+        case .any(let ts): return .any(ts.map { $0.restrictingDigitSegments(to: segments) })
         }
     }
 

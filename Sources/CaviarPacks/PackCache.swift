@@ -22,7 +22,7 @@ import Foundation
 /// in use is never changed under a reader).
 public struct PackCache {
     public let path: String
-    static let magic = Array("CAVPACK18".utf8)
+    static let magic = Array("CAVPACK19".utf8)
 
     public init(path: String) { self.path = path }
 
@@ -398,6 +398,14 @@ struct BinaryWriter {
         case .upper(let n): out.append(5); int(n)
         case .contiguousDigits(let n): out.append(8); int(n)
         case .stretches(let inner, let mask, let initial): out.append(9); uint64(mask); bool(initial); trigger(inner)
+        case .segments(let inner, let segments):
+            out.append(11)
+            int(segments.segments.count)
+            for segment in segments.segments {
+                int(segment.count)
+                for s in segment { int(s.min); int(s.max); bool(s.isExact) }
+            }
+            trigger(inner)
         case .run(let inner, let condition):
             out.append(10)
             switch condition {
@@ -537,6 +545,18 @@ struct BinaryReader {
                 return nil
             }
             return trigger(depth: depth + 1).map { .run($0, condition) }
+        case 11:
+            var segments: [[DigitSegments.Stretch]] = []
+            for _ in 0..<count() where !failed {
+                var segment: [DigitSegments.Stretch] = []
+                for _ in 0..<count() where !failed {
+                    let low = int(), high = int()
+                    segment.append(DigitSegments.Stretch(min: low, max: high, isExact: bool()))
+                }
+                segments.append(segment)
+            }
+            guard !failed else { return nil }
+            return trigger(depth: depth + 1).map { .segments($0, DigitSegments(segments: segments)) }
         case 6, 7:
             var ts: [Trigger] = []
             for _ in 0..<count() where !failed {

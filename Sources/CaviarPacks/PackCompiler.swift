@@ -200,11 +200,16 @@ public enum PackCompiler {
                 // any pattern cannot be modelled), as `DigitStretches.mask(ofPatterns:)` would.
                 let masks = sources.map(DigitStretches.mask(ofPattern:))
                 let isolated = sources.map(DigitStretches.isLeftIsolated(pattern:))
+                // The stretch sequences a match can hold in one run (see `DigitSegments`).
+                let segments = sources.map(DigitSegments.of(pattern:))
                 let union: UInt64? = masks.contains { $0 == nil } ? nil : masks.reduce(0) { $0 | ($1 ?? 0) }
                 trigger = t.restrictingDigitStretches(to: union, initialOnly: !isolated.isEmpty && isolated.allSatisfy { $0 })
+                    .restrictingDigitSegments(to: DigitSegments.union(segments))
                 // And each pattern of a single-line detector on the runs it alone can match.
                 if sources.count > 1 && d.maxExtent == nil {
-                    let each = sources.indices.map { t.restrictingDigitStretches(to: masks[$0], initialOnly: isolated[$0]) }
+                    let each = sources.indices.map {
+                        t.restrictingDigitStretches(to: masks[$0], initialOnly: isolated[$0]).restrictingDigitSegments(to: segments[$0])
+                    }
                     if each.contains(where: { $0 != trigger }) { patternTriggers = each }
                 }
             }

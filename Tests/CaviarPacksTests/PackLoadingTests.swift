@@ -79,14 +79,17 @@ final class PackLoadingTests: XCTestCase {
         let pack = try PackCompiler.compile(try RawPack.decode(yaml: yaml, file: "t.yaml"))
         let byID = Dictionary(uniqueKeysWithValues: pack.detectors.map { ($0.id, $0) })
         let bit: (Int) -> UInt64 = { 1 << UInt64($0) }
-        XCTAssertEqual(byID["t.id"]?.trigger, .any([.stretches(.digits(7), bit(3) | bit(4) | bit(11), initialOnly: false), .literal(Array("ID".utf8))]))
+        // Stretch lengths, then the sequences of stretches a match holds in one run (`[11|3.4]`).
+        XCTAssertEqual(byID["t.id"]?.trigger?.description, "any[digits:7{3-4,11}[11|3.4], lit:ID]")
         // Each pattern wakes on the runs it alone can match: 11 digits, or a 3 and a 4.
-        XCTAssertEqual(byID["t.id"]?.patternTriggers, [.any([.stretches(.digits(7), bit(11), initialOnly: false), .literal(Array("ID".utf8))]),
-                                                       .any([.stretches(.digits(7), bit(3) | bit(4), initialOnly: false), .literal(Array("ID".utf8))])])
+        XCTAssertEqual(byID["t.id"]?.patternTriggers?.map(\.description), ["any[digits:7{11}[11], lit:ID]", "any[digits:7{3-4}[3.4], lit:ID]"])
+        XCTAssertEqual(byID["t.id"]?.patternTriggers?.first,
+                       .any([.segments(.stretches(.digits(7), bit(11), initialOnly: false), try XCTUnwrap(DigitSegments.of(pattern: "(?<!\\d)\\d{11}(?!\\d)"))),
+                             .literal(Array("ID".utf8))]))
         XCTAssertNil(byID["t.guarded"]?.patternTriggers, "one pattern: the detector's trigger is the pattern's")
         XCTAssertEqual(byID["t.backref"]?.trigger, .contiguousDigits(7))
         // Guarded against starting after a digit and a separator: initial stretches only.
-        XCTAssertEqual(byID["t.guarded"]?.trigger, .stretches(.contiguousDigits(8), bit(8), initialOnly: true))
+        XCTAssertEqual(byID["t.guarded"]?.trigger?.description, "cdigits:8{^8}[8]")
         let engine = try DetectionEngine(detectors: pack.detectors)
         let text = Array("tel 0151 55102666, ref 123 4567, nr 12345678901 and 1234567, id 87654321\n".utf8)
         let found = try text.withUnsafeBufferPointer { buf in

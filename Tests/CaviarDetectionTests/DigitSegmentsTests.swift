@@ -1,0 +1,60 @@
+@testable import CaviarDetection
+import XCTest
+
+/// The stretch sequences a pattern's matches can hold in one digit run (`DigitSegments`), and
+/// the runs they admit.
+final class DigitSegmentsTests: XCTestCase {
+    func segments(_ pattern: String) -> String? { DigitSegments.of(pattern: pattern)?.description }
+
+    func testGroupedNumbersGiveTheirSequences() {
+        // Guarded on both sides: every stretch is exact.
+        let guarded = "(?<![\\p{L}\\p{N}#])(?:\\d{9}|\\d{4}[ .\\-]\\d{2}[ .\\-]\\d{3}|\\d{3}[ .\\-]\\d{3}[ .\\-]\\d{3})(?![\\p{L}\\p{N}])"
+        XCTAssertEqual(segments(guarded), "9|4.2.3|3.3.3")
+        // Unguarded ends may go on outside the match.
+        XCTAssertEqual(segments("\\d{4} \\d{2}"), ">=4.>=2")
+        XCTAssertEqual(segments("(?<!\\d)\\d{4} \\d{2}"), "4.>=2")
+        XCTAssertEqual(segments("\\b\\d{2}-\\d{3}\\b"), "2.3")
+        XCTAssertEqual(segments("^\\d{1,3}$"), "1-3")
+        // An optional separator merges two stretches or not.
+        XCTAssertEqual(segments("(?<!\\d)\\d\\d[ ]?\\d\\d(?!\\d)"), "4|2.2")
+        // A letter ends a run: each side is a segment of its own.
+        XCTAssertEqual(segments("(?<!\\d)[XYZ]\\d{7}[A-Z](?!\\d)"), "7")
+        XCTAssertEqual(segments("(?<!\\d)\\d{2}[AB]\\d{3}(?!\\d)"), "2|3")
+        // Three separators in a row end a run too.
+        XCTAssertEqual(segments("(?<!\\d)\\d{2} - \\d{3}(?!\\d)"), "2|3")
+        XCTAssertEqual(segments("(?<!\\d)\\d{2} -\\d{3}(?!\\d)"), "2.3")
+        // Unbounded digits; a weaker segment makes a stronger one redundant.
+        XCTAssertEqual(segments("(?<!\\d)\\d+(?!\\d)"), "1+")
+        XCTAssertEqual(segments("(?:\\d{6}|\\d{13} \\d{2})"), ">=6")
+        // Counted groups are expanded.
+        XCTAssertEqual(segments("(?<!\\d)(?:\\d{2}[\\-/]){2}\\d{2}(?!\\d)"), "2.2.2")
+        // The guards of the shipped packs (nl.bsn).
+        let l = "(?<![\\p{L}\\p{N}#])(?<!\\p{N}[.,])(?<![\\p{L}\\p{N}][\\-/])(?<!\\p{N}[ \\x{00A0}\\x{202F}\\x{2009}])"
+        let r = "(?![\\p{L}\\p{N}])(?![.,]\\p{N})(?![\\-/][\\p{L}\\p{N}])"
+        let sep = "[ \\x{00A0}\\x{202F}\\x{2009}.\\-]"
+        XCTAssertEqual(segments(l + "(?:\\d{9}|\\d{4}\(sep)\\d{2}\(sep)\\d{3}|\\d{3}\(sep)\\d{3}\(sep)\\d{3})" + r), "9|4.2.3|3.3.3")
+    }
+
+    func testWhatIsNotModelledGivesUp() {
+        for pattern in ["\\d{3}\\s\\d{3}", "[0-9A-Z]{8}", "\\w+", "(\\d)\\1", "\\d{3}.\\d", "[^a]\\d", "(?x) \\d", "\\p{N}{4}", "(?:\\d )+\\d", "ab"] {
+            XCTAssertNil(DigitSegments.of(pattern: pattern), pattern)
+        }
+    }
+
+    func testRunsAdmitOnlyTheirSegments() throws {
+        let bsn = try XCTUnwrap(DigitSegments.of(pattern: "(?<!\\d)(?:\\d{9}|\\d{4}[ .]\\d{2}[ .]\\d{3}|\\d{3}[ .]\\d{3}[ .]\\d{3})(?!\\d)"))
+        func admits(_ lengths: [UInt8]) -> Bool { lengths.withUnsafeBufferPointer { bsn.admits($0) } }
+        XCTAssertTrue(admits([9]))
+        XCTAssertTrue(admits([2, 4, 2, 3]))
+        XCTAssertTrue(admits([3, 3, 3, 4]))
+        XCTAssertFalse(admits([4, 4, 4, 4]))   // a card number
+        XCTAssertFalse(admits([2, 4, 4, 4, 4, 2]))  // an IBAN's digits
+        XCTAssertFalse(admits([4, 8]))          // a mobile number
+        XCTAssertFalse(admits([2, 3, 2, 2, 2])) // +32 470 12 34 56
+        XCTAssertFalse(admits([3, 3, 1, 2]))    // an IPv4 address
+        XCTAssertFalse(admits([10]))
+        let open = try XCTUnwrap(DigitSegments.of(pattern: "\\d{4} \\d{2}"))
+        XCTAssertTrue([UInt8]([6, 2]).withUnsafeBufferPointer { open.admits($0) })
+        XCTAssertFalse([UInt8]([3, 2]).withUnsafeBufferPointer { open.admits($0) })
+    }
+}
