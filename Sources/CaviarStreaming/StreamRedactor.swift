@@ -162,21 +162,23 @@ public final class StreamRedactor {
         var candidates = raw.filter { $0.confidence >= threshold }
         candidates.sort { $0.span.lowerBound < $1.span.lowerBound }
         var cursorPosition = LineCursor(line: line, lineStart: lineStart - base, scanned: pos)
-        for d in candidates where policies[d.detectorID] == .block {
+        // `tracksLines`: some detector blocks.
+        for d in candidates where tracksLines && policies[d.detectorID] == .block {
             let (l, c) = buffer.withUnsafeBufferPointer { cursorPosition.advance(to: d.span.lowerBound, in: $0) }
             throw PolicyRefusal(reason: "\(d.entity.name) found by \(d.detectorID) (policy: block)", location: "line \(l), column \(c)")
         }
         let resolved = Resolver.resolve(candidates)
+        // Each detection's policy, looked up once.
+        let policyOf = resolved.map { policies[$0.detectorID] ?? .redact }
         var replacements: [[UInt8]] = []
         replacements.reserveCapacity(resolved.count)
         let computeReplacements = {
             if let numbering = self.numbering {
                 try numbering.reserve(in: Array(self.buffer[self.pos..<hold]))
             }
-            for d in resolved {
-                let policy = self.policies[d.detectorID] ?? .redact
+            for (index, d) in resolved.enumerated() {
                 let value = Array(self.buffer[d.span])
-                switch policy {
+                switch policyOf[index] {
                 case .redact, .block: replacements.append(try self.redactor.replacement(for: d, value: value))
                 case .warn, .keep: replacements.append(value)
                 }
@@ -187,14 +189,13 @@ public final class StreamRedactor {
         out.reserveCapacity(hold - pos + 64)
         var cursor = pos
         for (index, d) in resolved.enumerated() {
-            let policy = policies[d.detectorID] ?? .redact
-            let value = Array(buffer[d.span])
+            let policy = policyOf[index]
             let replacement = replacements[index]
             if let findings, findings.wantsFindings(policy: policy) {
                 let (l, c) = buffer.withUnsafeBufferPointer { cursorPosition.advance(to: d.span.lowerBound, in: $0) }
                 let absolute = (base + d.span.lowerBound)..<(base + d.span.upperBound)
                 findings.found(Finding(entity: d.entity, detectorID: d.detectorID, span: absolute, confidence: d.confidence,
-                                       replacement: replacement), value: value, policy: policy, line: l, column: c)
+                                       replacement: replacement), value: Array(buffer[d.span]), policy: policy, line: l, column: c)
             }
             if policy == .redact || policy == .block { findingCount += 1 }
             if sink != nil {
