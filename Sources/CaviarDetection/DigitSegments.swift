@@ -43,42 +43,42 @@ public struct DigitSegments: Hashable, Sendable, CustomStringConvertible {
 
     /// Every segment a match can have, deduplicated, in a stable order.
     public let segments: [[Stretch]]
-    /// The segments laid out for `admits` (not part of the value: derived from `segments`).
-    let index: Index
+    /// The segments laid out for `admits`, in one array (derived from `segments`, not part of
+    /// the value): `table[L] ..< table[L + 1]` (L = 0...63) are the entries listing the records
+    /// of the segments whose first stretch admits a length of L; a record is the segment's
+    /// stretch count, then each stretch's lowest and highest length (63 for an open stretch).
+    let table: [Int32]
 
     public static func == (a: DigitSegments, b: DigitSegments) -> Bool { a.segments == b.segments }
     public func hash(into hasher: inout Hasher) { hasher.combine(segments) }
 
-    /// Flat arrays: each segment's stretches as length bounds (an open stretch has no upper
-    /// bound), and the segments by the lengths their first stretch admits, so that a run's
-    /// stretch is compared only with the segments that can begin there.
-    final class Index: Sendable {
-        let low: [UInt8]
-        let high: [UInt8]
-        let start: [Int32]
-        let count: [Int32]
-        /// `byFirst[byFirstStart[L] ..< byFirstStart[L + 1]]`: segments whose first stretch admits L.
-        let byFirst: [Int32]
-        let byFirstStart: [Int32]
-
-        init(_ segments: [[Stretch]]) {
-            var low: [UInt8] = [], high: [UInt8] = [], start: [Int32] = [], count: [Int32] = []
-            for segment in segments {
-                start.append(Int32(low.count))
-                count.append(Int32(segment.count))
-                for s in segment {
-                    low.append(UInt8(Swift.min(s.min, DigitSegments.unbounded)))
-                    high.append(UInt8(s.isExact ? Swift.min(s.max, DigitSegments.unbounded) : DigitSegments.unbounded))
-                }
+    static func layOut(_ segments: [[Stretch]]) -> [Int32] {
+        var records: [Int32] = []
+        var offsets: [Int] = []
+        for segment in segments {
+            offsets.append(records.count)
+            records.append(Int32(segment.count))
+            for s in segment {
+                records.append(Int32(Swift.min(s.min, unbounded)))
+                records.append(Int32(s.isExact ? Swift.min(s.max, unbounded) : unbounded))
             }
-            var byFirst: [Int32] = [], byFirstStart: [Int32] = []
-            for length in 0...DigitSegments.unbounded {
-                byFirstStart.append(Int32(byFirst.count))
-                for (k, s) in start.enumerated() where low[Int(s)] <= length && Int(high[Int(s)]) >= length { byFirst.append(Int32(k)) }
-            }
-            byFirstStart.append(Int32(byFirst.count))
-            (self.low, self.high, self.start, self.count, self.byFirst, self.byFirstStart) = (low, high, start, count, byFirst, byFirstStart)
         }
+        var lists: [[Int]] = Array(repeating: [], count: unbounded + 1)
+        for (k, segment) in segments.enumerated() {
+            let first = segment[0], high = first.isExact ? Swift.min(first.max, unbounded) : unbounded
+            for length in Swift.min(first.min, unbounded)...high { lists[length].append(k) }
+        }
+        let head = unbounded + 2
+        let entries = lists.reduce(0) { $0 + $1.count }
+        var table: [Int32] = []
+        table.reserveCapacity(head + entries + records.count)
+        var next = head
+        for list in lists { table.append(Int32(next)); next += list.count }
+        table.append(Int32(next))
+        let recordBase = head + entries
+        for list in lists { for k in list { table.append(Int32(recordBase + offsets[k])) } }
+        table += records
+        return table
     }
 
     /// A length of 63 or more: no upper bound.
@@ -98,7 +98,7 @@ public struct DigitSegments: Hashable, Sendable, CustomStringConvertible {
             }
         }.map(\.element)
         self.segments = kept
-        index = Index(kept)
+        table = DigitSegments.layOut(kept)
     }
 
     /// Whether every run holding `b` holds `a`: `a` lies along some window of `b`, each of its
@@ -151,31 +151,27 @@ public struct DigitSegments: Hashable, Sendable, CustomStringConvertible {
     /// Whether some segment lies in the run whose stretch lengths (each at most 63) are
     /// `lengths`, in order.
     func admits(_ lengths: UnsafeBufferPointer<UInt8>) -> Bool {
-        let x = index
-        return x.low.withUnsafeBufferPointer { low in
-            x.high.withUnsafeBufferPointer { high in
-                x.byFirst.withUnsafeBufferPointer { byFirst in
-                    x.byFirstStart.withUnsafeBufferPointer { byFirstStart in
-                        let n = lengths.count
-                        for i in 0..<n {
-                            let first = Int(lengths[i])
-                            for k in Int(byFirstStart[first])..<Int(byFirstStart[first + 1]) {
-                                let segment = Int(byFirst[k])
-                                let start = Int(x.start[segment]), count = Int(x.count[segment])
-                                if i + count > n { continue }
-                                var j = 1
-                                while j < count {
-                                    let length = lengths[i + j]
-                                    if length < low[start + j] || length > high[start + j] { break }
-                                    j += 1
-                                }
-                                if j == count { return true }
-                            }
-                        }
-                        return false
+        table.withUnsafeBufferPointer { t in
+            let n = lengths.count
+            for i in 0..<n {
+                let first = Int(lengths[i])
+                var k = Int(t[first])
+                let listEnd = Int(t[first + 1])
+                while k < listEnd {
+                    let record = Int(t[k])
+                    let count = Int(t[record])
+                    k += 1
+                    if i + count > n { continue }
+                    var j = 1
+                    while j < count {
+                        let length = Int32(lengths[i + j])
+                        if length < t[record + 2 * j + 1] || length > t[record + 2 * j + 2] { break }
+                        j += 1
                     }
+                    if j == count { return true }
                 }
             }
+            return false
         }
     }
 
