@@ -27,12 +27,13 @@ final class Prefilter {
     private let literalIsCaseless: [Bool]
     /// The hit counts only where the byte before it does not continue a word.
     private let literalAtWordStart: [Bool]
-    /// Literals of two bytes or more grouped by their folded first two bytes (the pair key):
-    /// the group of the key of rank r among the keys present is
+    /// Literals of two bytes or more grouped by their folded first two bytes and their length
+    /// capped at `window` (the pair key, see `pairKey`): the group of the key of rank r among
+    /// the keys present is
     /// `pairLiterals[pairGroupStart[r]..<pairGroupStart[r + 1]]`.
     private let pairLiterals: [UInt32]
     private let pairGroupStart: [UInt32]
-    /// One bit per pair key that begins some literal: 8 KB that stay in the L1 cache.
+    /// One bit per pair key that some literal has (64 KB, of which a text touches a few lines).
     private let pairBits: [UInt64]
     /// Per 64-bit word of `pairBits`: the number of keys present before it.
     private let pairRankBase: [UInt32]
@@ -41,8 +42,6 @@ final class Prefilter {
     /// the folded word at the position rejects nearly all of them without touching their bytes.
     private let pairPrefix: [UInt32]
     private let pairMask: [UInt32]
-    /// Parallel to `pairLiterals`: the literal's length, capped at `Prefilter.window`.
-    private let pairLength: [UInt8]
 
     /// The filter of the literal scan, a shift-or over a hashed alphabet (the idea of
     /// Hyperscan's FDR): the state holds `window` lanes of eight bucket bits; at each byte it
@@ -56,6 +55,15 @@ final class Prefilter {
     private let shiftOrFinal: UInt64
     /// Lanes of the shift-or state: literals are filtered on their first eight bytes.
     static let window = 8
+
+    /// The key of a literal's group: its first two folded bytes and its length capped at
+    /// `window`, so that a candidate of one length meets only the literals of that length.
+    @inline(__always) static func pairKey(_ f0: UInt8, _ f1: UInt8, length: Int) -> Int {
+        (length - 1) << 16 | Int(f0) << 8 | Int(f1)
+    }
+
+    /// Keys: 8 lengths of 65 536 pairs.
+    static let pairKeyCount = window << 16
 
     init(triggers: [Trigger]) {
         var lits: [Trigger] = []
@@ -104,28 +112,29 @@ final class Prefilter {
             literalBytes.append(bytes)
             literalIsCaseless.append(caseless)
             literalAtWordStart.append(wordStart)
-            if bytes.count >= 2 { pairKeys.append((Int(f0) << 8 | Int(Prefilter.fold(bytes[1])), UInt32(i))) }
+            if bytes.count >= 2 {
+                pairKeys.append((Prefilter.pairKey(f0, Prefilter.fold(bytes[1]), length: min(bytes.count, Prefilter.window)), UInt32(i)))
+            }
             if bytes.count == 1 { singleByte[Int(f0)].append(i) }
         }
         // Literals grouped by pair key (literal order kept within a key). A key's group is found
         // by its rank among the keys present: the set bits of `pairBits` before it. A table of
         // all 65 536 keys cost more to build at every start-up than the rest of the prefilter.
         pairKeys.sort { $0.key != $1.key ? $0.key < $1.key : $0.literal < $1.literal }
-        var pairBits = [UInt64](repeating: 0, count: 1024)
+        var pairBits = [UInt64](repeating: 0, count: Prefilter.pairKeyCount >> 6)
         for (key, _) in pairKeys { pairBits[key >> 6] |= 1 << UInt64(key & 63) }
-        var rankBase = [UInt32](repeating: 0, count: 1024)
+        var rankBase = [UInt32](repeating: 0, count: Prefilter.pairKeyCount >> 6)
         var keysBefore: UInt32 = 0
-        for w in 0..<1024 {
+        for w in 0..<(Prefilter.pairKeyCount >> 6) {
             rankBase[w] = keysBefore
             keysBefore += UInt32(pairBits[w].nonzeroBitCount)
         }
         var groupStart: [UInt32] = []
         groupStart.reserveCapacity(Int(keysBefore) + 1)
-        var pairLiterals: [UInt32] = [], pairPrefix: [UInt32] = [], pairMask: [UInt32] = [], pairLength: [UInt8] = []
+        var pairLiterals: [UInt32] = [], pairPrefix: [UInt32] = [], pairMask: [UInt32] = []
         pairLiterals.reserveCapacity(pairKeys.count)
         pairPrefix.reserveCapacity(pairKeys.count)
         pairMask.reserveCapacity(pairKeys.count)
-        pairLength.reserveCapacity(pairKeys.count)
         var previousKey = -1
         for (key, literal) in pairKeys {
             if key != previousKey { groupStart.append(UInt32(pairLiterals.count)); previousKey = key }
@@ -138,7 +147,6 @@ final class Prefilter {
             }
             pairPrefix.append(prefix)
             pairMask.append(mask)
-            pairLength.append(UInt8(min(bytes.count, Prefilter.window)))
         }
         groupStart.append(UInt32(pairLiterals.count))
         (shiftOr, shiftOrFinal) = Prefilter.shiftOrFilter(literalBytes, caseless: literalIsCaseless)
@@ -147,7 +155,6 @@ final class Prefilter {
         self.pairGroupStart = groupStart
         self.pairPrefix = pairPrefix
         self.pairMask = pairMask
-        self.pairLength = pairLength
         self.pairLiterals = pairLiterals
         self.singleByte = singleByte
         var flat: [UInt8] = [], offsets: [Int32] = [], lengths: [Int32] = []
@@ -503,7 +510,7 @@ final class Prefilter {
             }
             return
         }
-        let key = Int(f0) << 8 | Int(Prefilter.fold(buf[start + 1]))
+        let key = Prefilter.pairKey(f0, Prefilter.fold(buf[start + 1]), length: length)
         let word = pairBits[key >> 6], bit: UInt64 = 1 << UInt64(key & 63)
         guard word & bit != 0 else { return }
         // The folded first four bytes (those past the end count as 0: a literal that needs
@@ -516,8 +523,7 @@ final class Prefilter {
             for k in 0..<min(4, end - start) { folded |= UInt32(Prefilter.fold(buf[start + k])) << UInt32(8 * k) }
         }
         let rank = Int(pairRankBase[key >> 6]) + (word & (bit &- 1)).nonzeroBitCount
-        for k in Int(pairGroupStart[rank])..<Int(pairGroupStart[rank + 1])
-        where Int(pairLength[k]) == length && folded & pairMask[k] == pairPrefix[k] {
+        for k in Int(pairGroupStart[rank])..<Int(pairGroupStart[rank + 1]) where folded & pairMask[k] == pairPrefix[k] {
             let li = Int(pairLiterals[k])
             if verify(li, buf, at: start, end: end) {
                 hits.literal[li].append(start..<(start + Int(literalLength[li])))
