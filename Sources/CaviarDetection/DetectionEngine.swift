@@ -334,11 +334,29 @@ public final class DetectionEngine {
     /// The indices of the digit runs with at least `n` digits (in a row, if `contiguous`), in
     /// order: computed once per scan and count, shared by every trigger with that count (there
     /// are about a hundred digit triggers and a thousand runs in a chunk of ordinary text).
+    /// Filtered from the closest list already made that holds them all (fewer digits, or the
+    /// same count not in a row), rather than from every run: about fifteen counts are asked
+    /// for, and most runs are short.
     func runs(atLeast n: Int, contiguous: Bool, _ hits: Prefilter.Hits, cache: inout [[Int32]?]) -> [Int32] {
-        let key = min(n, 64) + (contiguous ? 65 : 0)
+        let capped = min(n, 64)
+        let key = capped + (contiguous ? 65 : 0)
         if let cached = cache[key] { return cached }
+        // A run with n digits in a row has n digits; one with n has n - 1.
+        var parent: [Int32]?
+        var k = capped
+        while parent == nil && k >= 0 {
+            if contiguous && k < capped { parent = cache[k + 65] }
+            if parent == nil && (contiguous || k < capped) { parent = cache[k] }
+            k -= 1
+        }
         var out: [Int32] = []
-        for (i, run) in hits.digitRuns.enumerated() where (contiguous ? run.contiguous : run.count) >= n { out.append(Int32(i)) }
+        hits.digitRuns.withUnsafeBufferPointer { all in
+            if let parent {
+                for i in parent where (contiguous ? all[Int(i)].contiguous : all[Int(i)].count) >= n { out.append(i) }
+            } else {
+                for i in all.indices where (contiguous ? all[i].contiguous : all[i].count) >= n { out.append(Int32(i)) }
+            }
+        }
         cache[key] = out
         return out
     }
