@@ -23,35 +23,34 @@ extension PlaceholderBook {
 /// gigabyte can hold hundreds of thousands of distinct values, and a fingerprint is a third of
 /// the memory of a byte array (and no copy of sensitive data stays in memory). The fingerprint
 /// is two multiply-mix lanes over the entity's name and the value, eight bytes a step, under keys
-/// drawn at random for the run; its first word places it in an open-addressing table. (Two
-/// SipHash passes and a dictionary that hashed their result again were a twentieth of all
-/// redaction time on the benchmark corpus.) Two values sharing a fingerprint is a chance of
-/// about n² / 2¹²⁹ for keys nobody outside the run knows.
+/// drawn at random for the run. (Two SipHash passes over the value and a dictionary that hashed
+/// both words of their result were a twentieth of all redaction time on the benchmark corpus.)
+/// Two values sharing a fingerprint is a chance of about n² / 2¹²⁹ for keys nobody outside the
+/// run knows.
 public final class InMemoryPlaceholderBook: PlaceholderBook {
-    /// Per slot: the fingerprint's two words and its number (0: the slot is empty).
-    private var first: [UInt64]
-    private var second: [UInt64]
-    private var numbers: [Int]
-    private var used = 0
+    /// A fingerprint; its first word, already a keyed hash, is all the dictionary hashes.
+    struct Fingerprint: Hashable {
+        let a: UInt64
+        let b: UInt64
+        func hash(into hasher: inout Hasher) { hasher.combine(a) }
+    }
+
+    private var numbers: [Fingerprint: Int] = [:]
     /// How many values of each entity have a number (a few dozen entities: searched in order,
     /// which costs less than hashing the name of each new value's entity).
     private var countedEntities: [EntityType] = []
     private var counts: [Int] = []
     private let keys: [UInt64] = (0..<6).map { _ in UInt64.random(in: .min ... .max) | 1 }
 
-    public init() {
-        first = [UInt64](repeating: 0, count: 1024)
-        second = first
-        numbers = [Int](repeating: 0, count: 1024)
-    }
+    public init() {}
 
     @inline(__always) static func mix(_ x: UInt64, _ y: UInt64) -> UInt64 {
         let (high, low) = x.multipliedFullWidth(by: y)
         return high ^ low
     }
 
-    /// The two words of the fingerprint of `value` under `entity`.
-    func fingerprint(_ value: [UInt8], entity: EntityType) -> (UInt64, UInt64) {
+    /// The fingerprint of `value` under `entity`.
+    func fingerprint(_ value: [UInt8], entity: EntityType) -> Fingerprint {
         var a = keys[0] ^ UInt64(value.count), b = keys[1] ^ ~UInt64(value.count)
         let k2 = keys[2], k3 = keys[3], k4 = keys[4], k5 = keys[5]
         @inline(__always) func absorb(_ bytes: UnsafeRawBufferPointer) {
@@ -73,17 +72,12 @@ public final class InMemoryPlaceholderBook: PlaceholderBook {
         var name = entity.name
         name.withUTF8 { absorb(UnsafeRawBufferPointer($0)) }
         value.withUnsafeBytes(absorb)
-        return (Self.mix(a ^ k5, b ^ k2), Self.mix(b ^ k3, a ^ k4))
+        return Fingerprint(a: Self.mix(a ^ k5, b ^ k2), b: Self.mix(b ^ k3, a ^ k4))
     }
 
     public func number(for value: [UInt8], entity: EntityType) -> Int {
-        let (x, y) = fingerprint(value, entity: entity)
-        var mask = numbers.count - 1
-        var slot = Int(truncatingIfNeeded: x) & mask
-        while numbers[slot] != 0 {
-            if first[slot] == x && second[slot] == y { return numbers[slot] }
-            slot = (slot + 1) & mask
-        }
+        let key = fingerprint(value, entity: entity)
+        if let n = numbers[key] { return n }
         let n: Int
         if let e = countedEntities.firstIndex(of: entity) {
             counts[e] += 1
@@ -93,34 +87,8 @@ public final class InMemoryPlaceholderBook: PlaceholderBook {
             counts.append(1)
             n = 1
         }
-        if 2 * (used + 1) > numbers.count {
-            grow()
-            mask = numbers.count - 1
-            slot = Int(truncatingIfNeeded: x) & mask
-            while numbers[slot] != 0 { slot = (slot + 1) & mask }
-        }
-        first[slot] = x
-        second[slot] = y
-        numbers[slot] = n
-        used += 1
+        numbers[key] = n
         return n
-    }
-
-    /// Twice the slots, every fingerprint placed again.
-    private func grow() {
-        let (oldFirst, oldSecond, oldNumbers) = (first, second, numbers)
-        let size = 2 * oldNumbers.count
-        first = [UInt64](repeating: 0, count: size)
-        second = first
-        numbers = [Int](repeating: 0, count: size)
-        let mask = size - 1
-        for i in oldNumbers.indices where oldNumbers[i] != 0 {
-            var slot = Int(truncatingIfNeeded: oldFirst[i]) & mask
-            while numbers[slot] != 0 { slot = (slot + 1) & mask }
-            first[slot] = oldFirst[i]
-            second[slot] = oldSecond[i]
-            numbers[slot] = oldNumbers[i]
-        }
     }
 }
 
