@@ -316,8 +316,8 @@ public final class DetectionEngine {
             return out
         case .upper(let n):
             return hits.upperRuns.filter { $0.count >= n }
-        case .run(let inner, let condition):
-            return triggerHits(inner, hits, buf, conditions: conditions + [condition], runCache: &runCache)
+        case .run(let inner, let own):
+            return triggerHits(inner, hits, buf, conditions: conditions.isEmpty ? own : conditions + own, runCache: &runCache)
         case .all(let ts):
             guard let first = ts.first else { return [] }
             for other in ts.dropFirst() where triggerHits(other, hits, buf, conditions: conditions, runCache: &runCache).isEmpty { return [] }

@@ -232,7 +232,9 @@ final class Prefilter {
         case contiguousDigits(Int, UInt64, initialOnly: Bool, segments: DigitSegments?)
         case upper(Int)
         /// Hits of the inner digit plan among the runs that meet the condition.
-        case run(Plan, RunCondition)
+        /// Nested conditions are gathered into one list when the plan is made (the trigger pass
+        /// made a new array per conditioned leaf at every scan).
+        case run(Plan, [RunCondition])
         case all([Plan])
         case any([Plan])
         /// A leaf this prefilter was not built with: it never fires.
@@ -253,7 +255,10 @@ final class Prefilter {
             case .contiguousDigits(let n, let mask, let initial, _): return .contiguousDigits(n, mask, initialOnly: initial, segments: segments)
             case let other: return other
             }
-        case .run(let t, let condition): return .run(plan(t), condition)
+        case .run(var t, let condition):
+            var conditions = [condition]
+            while case .run(let inner, let c) = t { conditions.insert(c, at: 0); t = inner }
+            return .run(plan(t), conditions)
         case .upper(let n): return .upper(n)
         case .all(let ts): return .all(ts.map(plan))
         case .any(let ts): return .any(ts.map(plan))
