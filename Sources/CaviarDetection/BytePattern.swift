@@ -49,7 +49,12 @@ public struct BytePattern: Hashable, Sendable, CustomStringConvertible {
     public var description: String { source }
 
     public static func == (a: BytePattern, b: BytePattern) -> Bool { a.source == b.source }
-    public func hash(into hasher: inout Hasher) { hasher.combine(source) }
+    /// Equal sources have equal items: their count and total length are enough to hash (engines
+    /// hash every trigger at start-up, and packs put conditions on hundreds of cue words).
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(items.count)
+        hasher.combine(maxLength)
+    }
 
     /// Parses `source`; errors say what is wrong, for the trigger's message.
     public init(_ source: String) throws {

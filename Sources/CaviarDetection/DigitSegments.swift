@@ -50,7 +50,9 @@ public struct DigitSegments: Hashable, Sendable, CustomStringConvertible {
     let table: [Int32]
 
     public static func == (a: DigitSegments, b: DigitSegments) -> Bool { a.segments == b.segments }
-    public func hash(into hasher: inout Hasher) { hasher.combine(segments) }
+    /// The laid-out table says all the segments say, in one call (hashing every stretch was a
+    /// twentieth of a 1 KB run's start-up).
+    public func hash(into hasher: inout Hasher) { table.withUnsafeBytes { hasher.combine(bytes: $0) } }
 
     static func layOut(_ segments: [[Stretch]]) -> [Int32] {
         var records: [Int32] = []
@@ -63,20 +65,28 @@ public struct DigitSegments: Hashable, Sendable, CustomStringConvertible {
                 records.append(Int32(s.isExact ? Swift.min(s.max, unbounded) : unbounded))
             }
         }
-        var lists: [[Int]] = Array(repeating: [], count: unbounded + 1)
-        for (k, segment) in segments.enumerated() {
-            let first = segment[0], high = first.isExact ? Swift.min(first.max, unbounded) : unbounded
-            for length in Swift.min(first.min, unbounded)...high { lists[length].append(k) }
+        // Per length, the segments whose first stretch admits it (counted, then placed: no array
+        // per length, as this runs for every digit trigger at start-up).
+        func firstRange(_ segment: [Stretch]) -> ClosedRange<Int> {
+            let first = segment[0]
+            return Swift.min(first.min, unbounded)...(first.isExact ? Swift.min(first.max, unbounded) : unbounded)
         }
         let head = unbounded + 2
-        let entries = lists.reduce(0) { $0 + $1.count }
-        var table: [Int32] = []
-        table.reserveCapacity(head + entries + records.count)
+        var table = [Int32](repeating: 0, count: head)
+        var perLength = [Int](repeating: 0, count: unbounded + 1)
+        for segment in segments { for length in firstRange(segment) { perLength[length] += 1 } }
         var next = head
-        for list in lists { table.append(Int32(next)); next += list.count }
-        table.append(Int32(next))
-        let recordBase = head + entries
-        for list in lists { for k in list { table.append(Int32(recordBase + offsets[k])) } }
+        for length in 0...unbounded { table[length] = Int32(next); next += perLength[length] }
+        table[unbounded + 1] = Int32(next)
+        let recordBase = next
+        table += repeatElement(0, count: next - head)
+        var fill = table[0...unbounded].map { Int($0) }
+        for (k, segment) in segments.enumerated() {
+            for length in firstRange(segment) {
+                table[fill[length]] = Int32(recordBase + offsets[k])
+                fill[length] += 1
+            }
+        }
         table += records
         return table
     }
@@ -85,6 +95,13 @@ public struct DigitSegments: Hashable, Sendable, CustomStringConvertible {
     static let unbounded = 63
     /// Paths a pattern may expand into before the analysis gives up.
     static let pathLimit = 512
+
+    /// Segments already deduplicated and stripped of redundant ones by `init(segments:)` (read
+    /// back from the pack cache at start-up, where doing that again cost a tenth of a millisecond).
+    public init(normalized segments: [[Stretch]]) {
+        self.segments = segments
+        table = DigitSegments.layOut(segments)
+    }
 
     public init(segments: [[Stretch]]) {
         var seen = Set<[Stretch]>()

@@ -457,6 +457,8 @@ struct BinaryReader {
     var failed = false
     /// Skip what run time does not need (examples, raw pattern texts, descriptions): it comes out empty.
     var skipsRawText = false
+    /// Trigger conditions decoded so far, by their text.
+    var bytePatterns: [String: BytePattern] = [:]
 
     init(bytes: [UInt8]) { self.data = bytes }
 
@@ -536,8 +538,12 @@ struct BinaryReader {
                 i += n
             case 3, 4:
                 let n = count()
-                guard i + n <= data.count,
-                      let sequence = try? BytePattern(String(decoding: data[i..<(i + n)], as: UTF8.self)) else { failed = true; return nil }
+                guard i + n <= data.count else { failed = true; return nil }
+                // Packs put one condition on many cue words: each distinct text is parsed once.
+                let source = String(decoding: data[i..<(i + n)], as: UTF8.self)
+                let parsed = bytePatterns[source] ?? (try? BytePattern(source))
+                guard let sequence = parsed else { failed = true; return nil }
+                bytePatterns[source] = sequence
                 condition = kind == 3 ? .next(sequence) : .previous(sequence)
                 i += n
             default:
@@ -553,10 +559,13 @@ struct BinaryReader {
                     let low = int(), high = int()
                     segment.append(DigitSegments.Stretch(min: low, max: high, isExact: bool()))
                 }
+                // An empty segment or list would not come from the compiler (and would stop the
+                // detector from waking): the cache is not ours.
+                if segment.isEmpty { failed = true }
                 segments.append(segment)
             }
-            guard !failed else { return nil }
-            return trigger(depth: depth + 1).map { .segments($0, DigitSegments(segments: segments)) }
+            guard !failed, !segments.isEmpty else { failed = true; return nil }
+            return trigger(depth: depth + 1).map { .segments($0, DigitSegments(normalized: segments)) }
         case 6, 7:
             var ts: [Trigger] = []
             for _ in 0..<count() where !failed {
