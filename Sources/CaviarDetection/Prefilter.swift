@@ -390,7 +390,8 @@ final class Prefilter {
             let bit: UInt64 = 1 << UInt64(min(stretch, 63))
             stretches |= bit
             if isInitial { initial |= bit }
-            hits.stretchLengths.append(UInt8(min(stretch, 63)))
+            // The loop closed the last stretch already unless the data ended inside it.
+            if stretch > 0 { hits.stretchLengths.append(UInt8(min(stretch, 63))) }
             // A digit or separator just before the region, or the end of the data right after the
             // run: the stretch at that edge may be longer, or not initial, beyond what is seen here.
             if (start == region.lowerBound && start > 0) || lastDigitEnd >= end {

@@ -41,6 +41,17 @@ final class DigitSegmentsTests: XCTestCase {
         }
     }
 
+    /// The prefilter records each digit run's stretch lengths, in order, and nothing else.
+    func testThePrefilterRecordsEachRunsStretchLengths() {
+        let prefilter = Prefilter(triggers: [.digits(1)])
+        let text = Array("Karte 4111 1111 1111 1111, IBAN DE89 3704 0044 05, tel +32 470 12 34 56; 2016/679 (x) 7\u{00A0}12  3 - 4 end".utf8)
+        let runs: [[UInt8]] = text.withUnsafeBufferPointer { buf in
+            let hits = prefilter.scan(buf, region: 0..<buf.count)
+            return hits.digitRuns.map { Array(hits.stretchLengths[Int($0.lengths.lowerBound)..<Int($0.lengths.upperBound)]) }
+        }
+        XCTAssertEqual(runs, [[4, 4, 4, 4], [2, 4, 4, 2], [2, 3, 2, 2, 2], [4, 3], [1, 2, 1], [1]])
+    }
+
     func testRunsAdmitOnlyTheirSegments() throws {
         let bsn = try XCTUnwrap(DigitSegments.of(pattern: "(?<!\\d)(?:\\d{9}|\\d{4}[ .]\\d{2}[ .]\\d{3}|\\d{3}[ .]\\d{3}[ .]\\d{3})(?!\\d)"))
         func admits(_ lengths: [UInt8]) -> Bool { lengths.withUnsafeBufferPointer { bsn.admits($0) } }

@@ -1,4 +1,4 @@
-import CaviarDetection
+@testable import CaviarDetection
 import CaviarPacks
 import CaviarPCRE
 import Foundation
@@ -213,6 +213,77 @@ final class DigitStretchesTests: XCTestCase {
             try check(p.source, label: p.label, mask: m, subjects: subjects, matcher: matcher, into: &r)
         }
         return r
+    }
+
+    /// Every match of `source` in every subject: each digit run the prefilter records that holds
+    /// a digit of the match (and that the data cannot have cut) holds one of `segments`, so the
+    /// engine, which skips runs that hold none, never skips the run a match is found from.
+    func checkSegments(_ source: String, label: String, segments: DigitSegments, subjects: [String], matcher: Matcher,
+                       into r: inout FuzzResult) throws {
+        let pattern = try CompiledPattern(source, caseless: false, jit: true)
+        let prefilter = Prefilter(triggers: [.digits(1)])
+        r.patterns += 1
+        let before = r.matches
+        defer { if r.matches > before { r.patternsMatched += 1 } }
+        for subject in subjects {
+            let b = Array(subject.utf8)
+            r.subjects += 1
+            let hits = b.withUnsafeBufferPointer { prefilter.scan($0, region: 0..<$0.count) }
+            var start = 0
+            while start <= b.count {
+                defer { start += 1 }
+                if start < b.count, b[start] & 0xC0 == 0x80 { continue }
+                let outcome = try b.withUnsafeBufferPointer { try matcher.match(pattern, in: $0, from: start, startLimit: start) }
+                guard case .match(let groups) = outcome, let m = groups[0], !m.isEmpty else { continue }
+                r.matches += 1
+                for run in hits.digitRuns where run.stretches != Trigger.anyStretch {
+                    let low = max(run.range.lowerBound, m.lowerBound), high = min(run.range.upperBound, m.upperBound)
+                    guard low < high, (low..<high).contains(where: { b[$0] >= 48 && b[$0] <= 57 }) else { continue }
+                    r.stretchesChecked += 1
+                    let lengths = Array(hits.stretchLengths[Int(run.lengths.lowerBound)..<Int(run.lengths.upperBound)])
+                    if !lengths.withUnsafeBufferPointer({ segments.admits($0) }), r.violations.count < 20 {
+                        r.violations.append("\(label): run \(lengths) in match \(m) of \(subject.debugDescription) holds none of \(segments)")
+                    }
+                }
+            }
+        }
+    }
+
+    func fuzzSegments(_ patterns: [(label: String, source: String, examples: [String])], seed: UInt64, randomSubjects: Int,
+                      mutants: Int) throws -> FuzzResult {
+        var rng = SplitMix(state: seed)
+        let matcher = try Matcher(maxCaptures: 64)
+        var r = FuzzResult()
+        for p in patterns {
+            guard let segments = DigitSegments.of(pattern: p.source) else { continue }
+            var subjects = (0..<randomSubjects).map { _ in randomSubject(&rng) }
+            for e in p.examples {
+                subjects.append(e)
+                subjects += (0..<mutants).map { _ in mutate(e, &rng) }
+            }
+            // Each subject also with a tail, so that a run at its end is not one the data may have
+            // cut (the engine, and this check, take those on trust).
+            try checkSegments(p.source, label: p.label, segments: segments, subjects: subjects + subjects.map { $0 + "\nzz;" },
+                              matcher: matcher, into: &r)
+        }
+        return r
+    }
+
+    func testSyntheticPatternsKeepTheirDigitSegmentsAgainstPCRE2() throws {
+        let r = try fuzzSegments(Self.synthetic.map { ($0, $0, []) }, seed: 43, randomSubjects: 1500, mutants: 0)
+        XCTAssertEqual(r.violations, [])
+        XCTAssertGreaterThan(r.patterns, 15, "many synthetic patterns are modelled")
+        XCTAssertGreaterThan(r.stretchesChecked, 10_000)
+        print("synthetic segment fuzz: \(r.patterns) patterns modelled, \(r.matches) matches, \(r.stretchesChecked) runs checked")
+    }
+
+    func testShippedDetectorsKeepTheirDigitSegmentsAgainstPCRE2() throws {
+        let all = try shippedPatterns()
+        let r = try fuzzSegments(all.map { ($0.label, $0.source, $0.examples) }, seed: 8, randomSubjects: 150, mutants: 80)
+        XCTAssertEqual(r.violations, [])
+        XCTAssertGreaterThan(r.patterns, 150, "most shipped digit patterns are modelled")
+        XCTAssertGreaterThan(r.patternsMatched, r.patterns * 9 / 10, "most patterns are exercised by a match")
+        print("shipped segment fuzz: \(r.patterns) of \(all.count) patterns modelled, \(r.patternsMatched) matched, \(r.matches) matches, \(r.stretchesChecked) runs checked")
     }
 
     func testSyntheticPatternsAreSoundAgainstPCRE2() throws {
