@@ -408,28 +408,24 @@ struct SegmentParser {
     }
 
     mutating func parseGroup() -> SegmentNode? {
+        let open = i
         i += 1
         if i < s.count && s[i] == "?" {
             i += 1
             guard i < s.count else { return nil }
             switch s[i] {
-            case ":", ">", "|":
-                if s[i] == "|" { return nil }
+            case ":", ">":
                 i += 1
+            case "|":
+                return nil
             case "=", "!":
-                let negative = s[i] == "!"
                 i += 1
-                let body = i
-                guard let skipped = skipGroupBody() else { return nil }
-                return negative && excludesDigits(s[body..<(i - 1)]) ? .token(.noDigitAfter) : skipped
+                return lookaround(from: open)
             case "<":
                 guard i + 1 < s.count else { return nil }
                 if s[i + 1] == "=" || s[i + 1] == "!" {
-                    let negative = s[i + 1] == "!"
                     i += 2
-                    let body = i
-                    guard let skipped = skipGroupBody() else { return nil }
-                    return negative && excludesDigits(s[body..<(i - 1)]) ? .token(.noDigitBefore) : skipped
+                    return lookaround(from: open)
                 }
                 // A named group.
                 while i < s.count && s[i] != ">" { i += 1 }
@@ -456,34 +452,18 @@ struct SegmentParser {
         return inner
     }
 
-    /// Whether a negative look-around's body has a branch that is one atom matching every ASCII
-    /// digit (`\d`, `\p{N}`, a class holding them): then the character it looks at is no digit.
-    func excludesDigits(_ body: ArraySlice<Unicode.Scalar>) -> Bool {
-        // Top-level branches.
-        var branches: [ArraySlice<Unicode.Scalar>] = []
-        var depth = 0, inClass = false, start = body.startIndex, k = body.startIndex
-        while k < body.endIndex {
-            let c = body[k]
-            if c == "\\" { k += 2; continue }
-            if inClass { if c == "]" { inClass = false } } else if c == "[" { inClass = true; if k + 1 < body.endIndex && body[k + 1] == "]" { k += 1 } } else if c == "(" { depth += 1 } else if c == ")" { depth -= 1 } else if c == "|" && depth == 0 {
-                branches.append(body[start..<k])
-                start = k + 1
-            }
-            k += 1
+    /// A look-around whose body starts at `i` (its `(` at `open`): consumes nothing, and says
+    /// what the stretch analysis (`StretchParser`) proves of it: no digit before or after here
+    /// (`(?<![\p{L}\p{N}])`, `(?!\d)`), or nothing.
+    mutating func lookaround(from open: Int) -> SegmentNode? {
+        guard skipGroupBody() != nil else { return nil }
+        var parser = StretchParser(String(String.UnicodeScalarView(s[open..<i])))
+        switch parser.parse() {
+        case .prevNonDigit?: return .token(.noDigitBefore)
+        case .behind(let facts)? where facts.prevNonDigit: return .token(.noDigitBefore)
+        case .nextNonDigit?: return .token(.noDigitAfter)
+        default: return .sequence([])
         }
-        branches.append(body[start..<min(k, body.endIndex)])
-        let digitsOnly = Set("0123456789".unicodeScalars)
-        for branch in branches {
-            let text = String(String.UnicodeScalarView(branch))
-            if text == "\\d" || text == "\\p{N}" || text == "\\p{Nd}" || text == "[0-9]" { return true }
-            // A plain class (not negated) listing \d, \p{N}, \p{Nd} or 0-9.
-            guard text.hasPrefix("["), text.hasSuffix("]"), !text.hasPrefix("[^") else { continue }
-            let inside = text.dropFirst().dropLast()
-            guard !inside.contains("[") && !inside.contains("]") else { continue }
-            if inside.contains("\\d") || inside.contains("\\p{N}") || inside.contains("\\p{Nd}") || inside.contains("0-9") { return true }
-            if digitsOnly.isSubset(of: Set(inside.unicodeScalars)) { return true }
-        }
-        return false
     }
 
     /// A look-around: skipped, as it consumes nothing (its body only has to be well formed).
