@@ -1,0 +1,62 @@
+import CaviarPCRE
+@testable import CaviarDetection
+import XCTest
+
+/// An allow-list's regexes compiled as one pattern allow exactly what they allow one by one.
+final class AllowListTests: XCTestCase {
+    /// core.password_assignment's list, which is combined into one pattern.
+    static let passwordList = ["\\*+", "x{3,}", "X{3,}", "<[^>]*>", "$\\{[^}]*\\}", "\\{\\{[^}]*\\}\\}", "%\\([a-z_]+\\)s", "changeme",
+                               "redacted", "\\[[A-Z_]+(?:_\\d+)?\\]", "null", "none", "true", "false", "required"]
+
+    static let values = ["****", "*", "xxx", "xx", "XXXX", "<your-password>", "<", "${PASS}", "{{ pw }}", "%(password)s", "changeme",
+                         "changeme2", "redacted", "[SECRET_1]", "[SECRET]", "[secret_1]", "null", "none", "true", "false", "required",
+                         "hunter22", "Sommer2024!", "", "x", "abcabc", "Aa1", "aB", "ab\n", "né", "(a)", "xyzzy", "ab|cd"]
+
+    /// Whether any regex alone, anchored as before, matches the value.
+    func allowedOneByOne(_ regexes: [String], _ value: String) throws -> Bool {
+        let matcher = try Matcher(maxCaptures: 4)
+        for r in regexes {
+            let p = try CompiledPattern("^(?:\(r))$", jit: false)
+            let outcome = try Array(value.utf8).withUnsafeBufferPointer { try matcher.match(p, in: $0, from: 0) }
+            if case .match = outcome { return true }
+        }
+        return false
+    }
+
+    func assertAgrees(_ regexes: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let list = try AllowList(regexes: regexes)
+        let matcher = try Matcher(maxCaptures: 4)
+        for v in Self.values {
+            XCTAssertEqual(try list.allows(Array(v.utf8), matcher: matcher), try allowedOneByOne(regexes, v), "value \(v.debugDescription)",
+                           file: file, line: line)
+        }
+    }
+
+    func testPasswordListIsOnePatternAndAllowsTheSameValues() throws {
+        XCTAssertEqual(try AllowList.compile(Self.passwordList).count, 1)
+        try assertAgrees(Self.passwordList)
+    }
+
+    func testScopedOptionsAndGroupsStayInTheirAlternative() throws {
+        // (?i) applies to "abc" only; the second regex stays case-sensitive.
+        let list = ["(?i)abc", "xyzzy", "(a)|(b)"]
+        XCTAssertEqual(try AllowList.compile(list).count, 1)
+        try assertAgrees(list + ["ab\\|cd"])
+        let matcher = try Matcher(maxCaptures: 4)
+        XCTAssertTrue(try AllowList(regexes: list).allows(Array("ABC".utf8), matcher: matcher))
+        XCTAssertFalse(try AllowList(regexes: list).allows(Array("XYZZY".utf8), matcher: matcher))
+    }
+
+    func testRegexesThatDependOnTheirOwnNumberingStaySeparate() throws {
+        for r in ["(a)\\1", "(a)(?1)", "(?<n>a)\\k<n>", "(?|(a)|(b))", "(?(1)a|b)", "(?R)?a", "a)(?i)(b", "\\Qa)\\E", "[)]("] {
+            XCTAssertFalse(AllowList.isSelfContained(r), r)
+        }
+        for r in ["\\*+", "[)(]", "[]a]", "[^]a]", "[[:alpha:])]", "(?i)abc", "(?:a|b)c", "\\(x\\)", "a(?-i)b", "(?<year>\\d{4})"] {
+            XCTAssertTrue(AllowList.isSelfContained(r), r)
+        }
+        // A list holding one of them is compiled one regex at a time, and still agrees.
+        let list = ["(a)\\1", "(b)\\1", "null"]
+        XCTAssertEqual(try AllowList.compile(list).count, 3)
+        try assertAgrees(list + ["aa", "bb", "ab"])
+    }
+}
