@@ -77,18 +77,23 @@ public final class InMemoryPlaceholderBook: PlaceholderBook {
 
     public func number(for value: [UInt8], entity: EntityType) -> Int {
         let key = fingerprint(value, entity: entity)
-        if let n = numbers[key] { return n }
-        let n: Int
+        // One probe for a value seen before and for a new one alike (a look-up, then an insert,
+        // hashed and probed twice for every new value: most values are new).
+        return number(in: &numbers[key, default: 0], entity: entity)
+    }
+
+    /// The number in `slot`, or the next number of `entity` put there when it is 0 (numbers start at 1).
+    @inline(__always) private func number(in slot: inout Int, entity: EntityType) -> Int {
+        if slot != 0 { return slot }
         if let e = countedEntities.firstIndex(of: entity) {
             counts[e] += 1
-            n = counts[e]
+            slot = counts[e]
         } else {
             countedEntities.append(entity)
             counts.append(1)
-            n = 1
+            slot = 1
         }
-        numbers[key] = n
-        return n
+        return slot
     }
 }
 
@@ -99,20 +104,31 @@ public enum Placeholder {
     }
 
     /// `[ENTITY_N]` as UTF-8 bytes, built without string interpolation (one per redaction).
+    /// Reserved at its final size and appended byte by byte, the number's digits from the
+    /// highest: appending the name through the generic sequence path and the digits as a
+    /// `repeatElement` run to overwrite cost a reallocation-sized copy and two generic appends per
+    /// redaction. (Making the array at its size with `Array(repeating:count:)` or
+    /// `Array(unsafeUninitializedCapacity:)` cost more still: both looked the storage type up
+    /// through the unspecialised runtime path, about 400 instructions a call.)
     public static func bytes(entity: EntityType, number: Int) -> [UInt8] {
-        var n = number.magnitude, width = 1
-        while n >= 10 { n /= 10; width += 1 }
-        var out: [UInt8] = []
-        out.reserveCapacity(entity.name.utf8.count + width + 4)
-        out.append(0x5B)
-        out += entity.name.utf8
-        out.append(0x5F)
-        if number < 0 { out.append(0x2D) }
-        out += repeatElement(0x30, count: width)
-        n = number.magnitude
-        var i = out.count - 1
-        repeat { out[i] = 0x30 + UInt8(n % 10); n /= 10; i -= 1 } while n > 0
-        out.append(0x5D)
-        return out
+        var magnitude = number.magnitude, width = 1, divisor: UInt = 1
+        while magnitude >= 10 { magnitude /= 10; width += 1; divisor *= 10 }
+        var name = entity.name
+        return name.withUTF8 { nameBytes in
+            var out: [UInt8] = []
+            out.reserveCapacity(nameBytes.count + width + 4)
+            out.append(0x5B)
+            for b in nameBytes { out.append(b) }
+            out.append(0x5F)
+            if number < 0 { out.append(0x2D) }
+            var m = number.magnitude
+            while divisor > 0 {
+                out.append(0x30 + UInt8(m / divisor))
+                m %= divisor
+                divisor /= 10
+            }
+            out.append(0x5D)
+            return out
+        }
     }
 }

@@ -26,28 +26,42 @@ public enum Resolver {
     }
 
     /// Non-overlapping detections sorted by start.
+    /// Sorts positions rather than detections (the same stable sort, so the same order): a
+    /// detection holds three counted references, and moving and copying them through the sort
+    /// and the merge retained and released each several times per detection. Only the winners
+    /// are copied out.
     public static func resolve(_ detections: [Detection]) -> [Detection] {
         if detections.count <= 1 { return detections }
-        let sorted = detections.sorted {
-            $0.span.lowerBound != $1.span.lowerBound ? $0.span.lowerBound < $1.span.lowerBound
-                : ($0.span.upperBound != $1.span.upperBound ? $0.span.upperBound > $1.span.upperBound : wins($0, over: $1))
-        }
-        var out: [Detection] = []
-        out.reserveCapacity(sorted.count)
-        var current = sorted[0]
-        var winner = sorted[0]
-        for d in sorted.dropFirst() {
-            if d.span.lowerBound < current.span.upperBound {
-                current.span = current.span.lowerBound..<max(current.span.upperBound, d.span.upperBound)
-                if wins(d, over: winner) { winner = d }
-            } else {
-                out.append(merged(current.span, winner))
-                current = d
-                winner = d
+        return detections.withUnsafeBufferPointer { d in
+            var order = Array(0..<Int32(d.count))
+            order.sort {
+                let a = d[Int($0)].span, b = d[Int($1)].span
+                return a.lowerBound != b.lowerBound ? a.lowerBound < b.lowerBound
+                    : (a.upperBound != b.upperBound ? a.upperBound > b.upperBound : wins(d[Int($0)], over: d[Int($1)]))
             }
+            var out: [Detection] = []
+            out.reserveCapacity(d.count)
+            var span = d[Int(order[0])].span
+            var winner = Int(order[0])
+            for k in order.dropFirst() {
+                let i = Int(k)
+                if d[i].span.lowerBound < span.upperBound {
+                    span = span.lowerBound..<max(span.upperBound, d[i].span.upperBound)
+                    if wins(d[i], over: d[winner]) { winner = i }
+                } else {
+                    out.append(merged(span, d, winner))
+                    span = d[i].span
+                    winner = i
+                }
+            }
+            out.append(merged(span, d, winner))
+            return out
         }
-        out.append(merged(current.span, winner))
-        return out
+    }
+
+    /// The winner `d[winner]` over `span` (copied once, here).
+    static func merged(_ span: Range<Int>, _ d: UnsafeBufferPointer<Detection>, _ winner: Int) -> Detection {
+        merged(span, d[winner])
     }
 
     static func merged(_ span: Range<Int>, _ winner: Detection) -> Detection {
