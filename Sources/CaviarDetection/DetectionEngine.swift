@@ -293,17 +293,49 @@ public final class DetectionEngine {
                      conditions: [RunCondition], runCache: inout [[Int32]?]) -> [Range<Int>] {
         switch t {
         case .literal(let i):
-            return conditions.isEmpty ? hits.literal[i] : hits.literal[i].filter { meets($0, conditions, buf) }
+            if conditions.isEmpty { return hits.literal[i] }
+            // Condition by condition over the hits, each condition taken out of its enum once:
+            // per hit and condition, copying the condition (a pattern: retained, released) cost
+            // more than testing it.
+            var kept = hits.literal[i]
+            for condition in conditions where !kept.isEmpty {
+                switch condition {
+                case .beginsLine(let within): kept.removeAll { !Self.beginsLine($0.lowerBound, within: within, in: buf) }
+                case .next(let sequence): kept.removeAll { !sequence.matches(after: $0.upperBound, in: buf) }
+                case .previous(let sequence): kept.removeAll { !sequence.matches(before: $0.lowerBound, in: buf) }
+                case .holdsSeparator, .followedBy: break  // digit-run conditions (the parser keeps them off literals)
+                }
+            }
+            return kept
         case .digits(let n, let mask, let initial, let segments), .contiguousDigits(let n, let mask, let initial, let segments):
             var out: [Range<Int>] = []
             let contiguous: Bool
             if case .contiguousDigits = t { contiguous = true } else { contiguous = false }
-            let indices = runs(atLeast: n, contiguous: contiguous, hits, cache: &runCache)
+            var indices = runs(atLeast: n, contiguous: contiguous, hits, cache: &runCache)
             hits.stretchLengths.withUnsafeBufferPointer { lengths in
                 hits.digitRuns.withUnsafeBufferPointer { all in
+                    if !conditions.isEmpty {
+                        // The stretches first, then condition by condition over the runs left
+                        // (as for literals: each condition taken out of its enum once).
+                        indices.removeAll { (initial ? all[Int($0)].initial : all[Int($0)].stretches) & mask == 0 }
+                        for condition in conditions where !indices.isEmpty {
+                            switch condition {
+                            case .beginsLine(let within):
+                                indices.removeAll {
+                                    // A digit just before: a run that the scanned region cut, which may begin a line earlier.
+                                    let start = all[Int($0)].range.lowerBound
+                                    let isCut = start > 0 && buf[start - 1] >= 48 && buf[start - 1] <= 57
+                                    return !isCut && !Self.beginsLine(start, within: within, in: buf)
+                                }
+                            case .holdsSeparator(let separators): indices.removeAll { all[Int($0)].separators & separators == 0 }
+                            case .followedBy(let bytes): indices.removeAll { !Self.isFollowed(all[Int($0)].range.upperBound, by: bytes, in: buf) }
+                            case .next, .previous: break  // literal conditions (the parser keeps them off runs)
+                            }
+                        }
+                    }
                     for i in indices {
                         let run = all[Int(i)]
-                        guard (initial ? run.initial : run.stretches) & mask != 0 && (conditions.isEmpty || meets(run, conditions, buf)) else { continue }
+                        guard (initial ? run.initial : run.stretches) & mask != 0 else { continue }
                         // A run the data may have cut (every stretch bit set) is not checked.
                         if let segments, run.stretches != Trigger.anyStretch,
                            !segments.admits(UnsafeBufferPointer(rebasing: lengths[Int(run.lengths.lowerBound)..<Int(run.lengths.upperBound)])) {
@@ -361,35 +393,6 @@ public final class DetectionEngine {
         return out
     }
 
-    /// Whether a digit run meets every condition.
-    func meets(_ run: Prefilter.DigitRun, _ conditions: [RunCondition], _ buf: UnsafeBufferPointer<UInt8>) -> Bool {
-        for condition in conditions {
-            switch condition {
-            case .beginsLine(let within):
-                // A digit just before: a run that the scanned region cut, which may begin a line earlier.
-                let start = run.range.lowerBound
-                let isCut = start > 0 && buf[start - 1] >= 48 && buf[start - 1] <= 57
-                if !isCut && !Self.beginsLine(start, within: within, in: buf) { return false }
-            case .holdsSeparator(let mask): if run.separators & mask == 0 { return false }
-            case .followedBy(let bytes): if !Self.isFollowed(run.range.upperBound, by: bytes, in: buf) { return false }
-            case .next, .previous: break  // literal conditions (the parser keeps them off runs)
-            }
-        }
-        return true
-    }
-
-    /// Whether a literal hit meets every condition (`@line`, `@next`, `@prev`).
-    func meets(_ hit: Range<Int>, _ conditions: [RunCondition], _ buf: UnsafeBufferPointer<UInt8>) -> Bool {
-        for condition in conditions {
-            switch condition {
-            case .beginsLine(let within): if !Self.beginsLine(hit.lowerBound, within: within, in: buf) { return false }
-            case .next(let sequence): if !sequence.matches(after: hit.upperBound, in: buf) { return false }
-            case .previous(let sequence): if !sequence.matches(before: hit.lowerBound, in: buf) { return false }
-            case .holdsSeparator, .followedBy: break  // digit-run conditions (the parser keeps them off literals)
-            }
-        }
-        return true
-    }
 
     /// Offsets of every `\n` in the region being scanned, so that finding a line's end is a
     /// binary search rather than a walk (a walk per window is quadratic on long lines).
