@@ -141,7 +141,9 @@ public struct ContextWords: Sendable {
 
 /// The folded form of a word list, built once on first use (thread-safe).
 final class FoldedWordTable: @unchecked Sendable {
-    struct Built {
+    /// A class: every candidate with context words reads it, and a struct of four arrays was
+    /// retained and released four times each time.
+    final class Built: Sendable {
         /// The distinct folded words, sorted by their first byte (stable).
         let words: [[UInt8]]
         /// The same words end to end, `ends[i]` the end of word `i` in `bytes`.
@@ -152,6 +154,14 @@ final class FoldedWordTable: @unchecked Sendable {
         let firstWord: [Int32]
         /// Some word begins with a byte that is not a word byte (it cannot use the folder's word starts).
         let leadsWithNonWordByte: Bool
+
+        init(words: [[UInt8]], bytes: [UInt8], ends: [Int32], firstWord: [Int32], leadsWithNonWordByte: Bool) {
+            self.words = words
+            self.bytes = bytes
+            self.ends = ends
+            self.firstWord = firstWord
+            self.leadsWithNonWordByte = leadsWithNonWordByte
+        }
     }
 
     private let source: [String]

@@ -258,13 +258,17 @@ public final class RegexDetector: @unchecked Sendable {
     func evaluate(span: Range<Int>, in buf: UnsafeBufferPointer<UInt8>, matcher: Matcher, globalAllow: AllowList?,
                   folder: TextFolder? = nil) throws -> Detection? {
         let body = try self.body()
-        let raw = Array(buf[span])
-        if !body.validators.isEmpty {
-            let candidate = Candidate(raw: raw)
-            for v in body.validators where !v.validator.isValid(candidate) { return nil }
+        // The matched bytes are copied only for what reads them: most matches meet neither a
+        // validator nor an allow-list, and the copy was an allocation per match.
+        if !body.validators.isEmpty || body.allowList != nil || globalAllow != nil {
+            let raw = Array(buf[span])
+            if !body.validators.isEmpty {
+                let candidate = Candidate(raw: raw)
+                for v in body.validators where !v.validator.isValid(candidate) { return nil }
+            }
+            if let allowList = body.allowList, try allowList.allows(raw, matcher: matcher) { return nil }
+            if let globalAllow, try globalAllow.allows(raw, matcher: matcher) { return nil }
         }
-        if let allowList = body.allowList, try allowList.allows(raw, matcher: matcher) { return nil }
-        if let globalAllow, try globalAllow.allows(raw, matcher: matcher) { return nil }
         var score = body.confidence
         if let context = body.context {
             if context.isPresent(around: span, in: buf, folder: folder) {
