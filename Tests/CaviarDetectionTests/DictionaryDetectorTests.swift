@@ -254,3 +254,65 @@ private func detections(_ detector: DictionaryDetector, in text: String) -> [Str
         #expect(throws: DictionaryError.self) { try DictionaryDetector.open(path: csv.path) }
     }
 }
+
+/// Lists of 1 MiB and more are read and folded in two halves on two threads: the compiled
+/// bytes, the report and the errors must be those of the list read in one piece.
+@Suite struct ParallelFoldingTests {
+    /// A list of a few MB with what the halves must agree on: entity lines, a term that folds to
+    /// nothing, duplicates across the halves, spelling variants, CRLF lines, comments.
+    static func lines(_ count: Int) -> [String] {
+        var lines = ["\u{FEFF}# staff and codenames"]
+        let stems = ["Zoë", "Müller", "Straße", "Łukasz", "O'Brien", "Jean-Luc", "Ærø", "ORION"]
+        for index in 0..<count {
+            switch index % 97 {
+            case 0: lines.append("PERSON\t\(stems[index % stems.count]) Nr\(index)")
+            case 1: lines.append("---")
+            case 2: lines.append("# comment \(index)")
+            case 3: lines.append("Müller Nr\(index / 2)\r")
+            case 4: lines.append("INTERNAL_REFERENCE\tREF-\(index % 50)")
+            default: lines.append("\(stems[index % stems.count]) \(stems[(index / 8) % stems.count]) \(index)")
+            }
+        }
+        return lines
+    }
+
+    @Test func halvesFoldedApartCompileToTheSameBytesAndReport() throws {
+        let folder = try temporaryFolder()
+        let list = folder.appendingPathComponent("big.txt")
+        try write(Self.lines(120_000).joined(separator: "\n") + "\n", to: list)
+        let bytes = try Data(contentsOf: list)
+        #expect(bytes.count > DictionaryCompiler.parallelFoldingSize)
+        let whole = try DictionaryCompiler.compile(sources: [list.path], options: DictionaryBuildOptions(), foldsInParallelFrom: .max)
+        let halves = try DictionaryCompiler.compile(sources: [list.path], options: DictionaryBuildOptions(), foldsInParallelFrom: 0)
+        #expect(whole.bytes == halves.bytes)
+        #expect(whole.report.sourceTerms == halves.report.sourceTerms)
+        #expect(whole.report.spellings == halves.report.spellings)
+        #expect(whole.report.warnings == halves.report.warnings)
+        // The second half's warnings carry the lines of the whole file.
+        #expect(whole.report.warnings.contains { $0.line > 60_000 && $0.message.contains("no letters") })
+        #expect(whole.report.warnings.contains { $0.line > 60_000 && $0.message.contains("duplicate of") })
+    }
+
+    @Test(arguments: [(0.25, 0.26), (0.75, 0.76), (0.25, 0.75)])
+    func anErrorInEitherHalfNamesItsLineInTheWholeFile(at fractions: (Double, Double)) throws {
+        let folder = try temporaryFolder()
+        let list = folder.appendingPathComponent("bad.txt")
+        var lines = Self.lines(100_000)
+        let bad = Int(Double(lines.count) * fractions.0)
+        lines[bad] = "Person\tJean Dupont"
+        // A second error later on (in the same half or the other): the first one is reported.
+        lines[Int(Double(lines.count) * fractions.1)] = "PERSON\t "
+        try write(lines.joined(separator: "\n"), to: list)
+        var messages: [String] = []
+        for size in [Int.max, 0] {
+            do {
+                _ = try DictionaryCompiler.compile(sources: [list.path], options: DictionaryBuildOptions(), foldsInParallelFrom: size)
+                Issue.record("accepted a list with a bad line")
+            } catch let error as DictionaryError {
+                messages.append(error.description)
+            }
+        }
+        #expect(messages.count == 2 && messages[0] == messages[1])
+        #expect(messages.first?.contains("bad.txt:\(bad + 1): 'Person' before the tab is not an entity name") == true, "\(messages)")
+    }
+}

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CaviarCore
+import Dispatch
 import DictionaryAutomaton
 
 /// How to compile dictionary sources.
@@ -48,15 +49,17 @@ public enum DictionaryFreshness: Equatable, Sendable {
 /// the build options and a fingerprint of the sources' bytes.
 public enum DictionaryCompiler {
     /// Compiles `sources` (paths) into bytes.
-    public static func compile(sources: [String], options: DictionaryBuildOptions) throws -> (bytes: [UInt8], report: DictionaryBuildReport) {
-        var prepared = try prepare(sources: sources, options: options)
+    /// (`foldsInParallelFrom`: the size from which a plain list is folded on two threads; the
+    /// tests set it to compare both ways.)
+    public static func compile(sources: [String], options: DictionaryBuildOptions, foldsInParallelFrom: Int = DictionaryCompiler.parallelFoldingSize) throws -> (bytes: [UInt8], report: DictionaryBuildReport) {
+        var prepared = try prepare(sources: sources, options: options, foldsInParallelFrom: foldsInParallelFrom)
         let bytes = try prepared.builder.build(mode: prepared.mode, fingerprint: prepared.fingerprint)
         prepared.report.byteCount = bytes.count
         return (bytes, prepared.report)
     }
 
     /// Reads, folds and adds the terms of `sources`: the builder, ready to compile, and how.
-    static func prepare(sources: [String], options: DictionaryBuildOptions) throws -> (builder: DictionaryBuilder, mode: DictionaryBuilder.Mode, fingerprint: UInt64, report: DictionaryBuildReport) {
+    static func prepare(sources: [String], options: DictionaryBuildOptions, foldsInParallelFrom: Int = DictionaryCompiler.parallelFoldingSize) throws -> (builder: DictionaryBuilder, mode: DictionaryBuilder.Mode, fingerprint: UInt64, report: DictionaryBuildReport) {
         guard !sources.isEmpty else {
             throw DictionaryError(.invalidInput, "no dictionary source given: name one or more lists")
         }
@@ -112,40 +115,69 @@ public enum DictionaryCompiler {
         // at their spelling's index once known.
         var emptyWarnings: [(before: Int, warning: DictionaryWarning)] = []
 
+        // One spelling of a term (`number` 0 is its plain fold, given first), with the term's
+        // value index once its first spelling made it.
+        func addSpelling(_ number: Int, _ spelling: UnsafeBufferPointer<UInt8>, entityIndex: Int32, identityTerm: [UInt8]?, line: Int,
+                         valueIndex: inout Int?) throws {
+            if number == 0 {
+                // The first spelling is the plain fold: the identity unless one is given.
+                if key == nil && identityTerm == nil {
+                    // The usual case: the entity's prefix and the plain fold, with no copy.
+                    valueIndex = try builder.appendValue(entityPrefixes[Int(entityIndex)], spelling)
+                } else {
+                    value.removeAll(keepingCapacity: true)
+                    value.append(contentsOf: entityPrefixes[Int(entityIndex)])
+                    if let key {
+                        let hash = SipHash.hash(Array("identity:".utf8) + (identityTerm ?? Array(spelling)), key: key)
+                        value += Array(hexadecimal(hash).utf8)
+                    } else if let identityTerm {
+                        value += identityTerm
+                    }
+                    if identityTerm != nil, let known = identityValues[FoldedKey(bytes: value)] { valueIndex = known }
+                    if valueIndex == nil {
+                        let stored = try builder.appendValue(value)
+                        if identityTerm != nil { identityValues[FoldedKey(bytes: value)] = stored }
+                        valueIndex = stored
+                    }
+                }
+            }
+            try builder.add(folded: spelling, valueIndex: valueIndex ?? 0)
+            origins.append((entityIndex, Int32(truncatingIfNeeded: fileIndex), Int32(truncatingIfNeeded: line), identityTerm == nil && number == 0))
+        }
+
         func add(term: UnsafeBufferPointer<UInt8>, identityTerm: [UInt8]?, entity: EntityType, file: String, line: Int, warnIfEmpty: Bool) throws {
             let entityIndex = entityNumber(entity)
             var valueIndex: Int?
             var hasSpelling = false
             try TextFolding.forEachTermVariant(term, folder: scratch) { number, spelling in
-                if number == 0 {
-                    // The first spelling is the plain fold: the identity unless one is given.
-                    hasSpelling = true
-                    if key == nil && identityTerm == nil {
-                        // The usual case: the entity's prefix and the plain fold, with no copy.
-                        valueIndex = try builder.appendValue(entityPrefixes[Int(entityIndex)], spelling)
-                    } else {
-                        value.removeAll(keepingCapacity: true)
-                        value.append(contentsOf: entityPrefixes[Int(entityIndex)])
-                        if let key {
-                            let hash = SipHash.hash(Array("identity:".utf8) + (identityTerm ?? Array(spelling)), key: key)
-                            value += Array(hexadecimal(hash).utf8)
-                        } else if let identityTerm {
-                            value += identityTerm
-                        }
-                        if identityTerm != nil, let known = identityValues[FoldedKey(bytes: value)] { valueIndex = known }
-                        if valueIndex == nil {
-                            let stored = try builder.appendValue(value)
-                            if identityTerm != nil { identityValues[FoldedKey(bytes: value)] = stored }
-                            valueIndex = stored
-                        }
-                    }
-                }
-                try builder.add(folded: spelling, valueIndex: valueIndex ?? 0)
-                origins.append((entityIndex, Int32(truncatingIfNeeded: fileIndex), Int32(truncatingIfNeeded: line), identityTerm == nil && number == 0))
+                hasSpelling = true
+                try addSpelling(number, spelling, entityIndex: entityIndex, identityTerm: identityTerm, line: line, valueIndex: &valueIndex)
             }
             if !hasSpelling && warnIfEmpty {
                 emptyWarnings.append((builder.termCount, DictionaryWarning(file: file, line: line, message: "term has no letters or digits, skipped")))
             }
+        }
+
+        // The terms of a part folded apart, added in their order as `add` adds them; then the
+        // error that stopped the part, if any (after the terms before it, as when read at once).
+        func add(_ part: FoldedPart, file: String) throws {
+            try part.bytes.withUnsafeBufferPointer { bytes in
+                for term in 0..<part.lines.count {
+                    report.sourceTerms += 1
+                    let entityIndex = entityNumber(part.entities[Int(part.termEntities[term])])
+                    var valueIndex: Int?
+                    let spellings = part.termSpellings[term]..<part.termSpellings[term + 1]
+                    for spelling in spellings {
+                        let folded = UnsafeBufferPointer(rebasing: bytes[part.spellingStarts[spelling]..<part.spellingStarts[spelling + 1]])
+                        try addSpelling(spelling - spellings.lowerBound, folded, entityIndex: entityIndex, identityTerm: nil, line: part.lines[term],
+                                        valueIndex: &valueIndex)
+                    }
+                    if spellings.isEmpty {
+                        emptyWarnings.append((builder.termCount, DictionaryWarning(file: file, line: part.lines[term], message: "term has no letters or digits, skipped")))
+                    }
+                }
+            }
+            if let error = part.error { throw error }
         }
 
         for (index, path) in sources.enumerated() {
@@ -161,6 +193,10 @@ public enum DictionaryCompiler {
                         }
                     }
                 }
+            } else if contents[index].count >= foldsInParallelFrom {
+                let parts = FoldedPart.fold(contents[index], file: path, defaultEntity: options.defaultEntity)
+                for part in parts { try add(part, file: path) }
+                report.warnings += parts.flatMap(\.warnings)
             } else {
                 var warnings: [DictionaryWarning] = []
                 try DictionarySource.forEachTerm(contents[index], file: path, defaultEntity: options.defaultEntity, warnings: &warnings) { entity, term, line in
@@ -392,5 +428,101 @@ public enum DictionaryCompiler {
     static func hexadecimal(_ value: UInt64) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
+
+extension DictionaryCompiler {
+    /// Plain source lists from this size on are read and folded in two halves at once, on two
+    /// threads (a 1 M-term list spent about a third of its compile there); the terms are then
+    /// added in file order, so the compiled file is the same byte for byte.
+    public static let parallelFoldingSize = 1 << 20
+}
+
+/// The terms of one part of a plain source list, read and folded (`DictionarySource.forEachTerm`
+/// and `TextFolding.forEachTermVariant`) apart from the rest: per term its line, entity and
+/// spellings, and the error that stopped the part, if any.
+final class FoldedPart: @unchecked Sendable {
+    /// The entities met in the part; `termEntities` indexes them.
+    var entities: [EntityType] = []
+    var termEntities: [Int32] = []
+    /// Per term, its line.
+    var lines: [Int] = []
+    /// The spellings of term `t` are `termSpellings[t]..<termSpellings[t + 1]`; the bytes of
+    /// spelling `s` are `bytes[spellingStarts[s]..<spellingStarts[s + 1]]`.
+    var termSpellings: [Int] = [0]
+    var spellingStarts: [Int] = [0]
+    var bytes: [UInt8] = []
+    var warnings: [DictionaryWarning] = []
+    var error: (any Error)?
+
+    /// Reads and folds the lines of `source` that start in `lines`, the first numbered `firstLine`.
+    init(_ source: [UInt8], lines range: Range<Int>, firstLine: Int, file: String, defaultEntity: EntityType) {
+        let folder = TextFolder(capacity: 4096)
+        // Name lists: about 20 bytes and 1.6 spellings a line.
+        bytes.reserveCapacity(range.count + range.count / 4)
+        lines.reserveCapacity(range.count / 12)
+        termEntities.reserveCapacity(range.count / 12)
+        termSpellings.reserveCapacity(range.count / 12)
+        spellingStarts.reserveCapacity(range.count / 8)
+        var last: (entity: EntityType, index: Int32)?
+        var warnings: [DictionaryWarning] = []
+        do {
+            try DictionarySource.forEachTerm(source, lines: range, firstLine: firstLine, file: file, defaultEntity: defaultEntity, warnings: &warnings) { entity, term, line in
+                if last?.entity != entity {
+                    let index = entities.firstIndex(of: entity) ?? entities.count
+                    if index == entities.count { entities.append(entity) }
+                    last = (entity, Int32(index))
+                }
+                termEntities.append(last?.index ?? 0)
+                lines.append(line)
+                TextFolding.forEachTermVariant(term, folder: folder) { _, spelling in
+                    bytes.append(contentsOf: spelling)
+                    spellingStarts.append(bytes.count)
+                }
+                termSpellings.append(spellingStarts.count - 1)
+            }
+        } catch {
+            self.error = error
+        }
+        self.warnings = warnings
+    }
+
+    /// `source` in two parts (split after the newline that ends its middle line), read and
+    /// folded at once on two threads; one part when it has no line break after its middle.
+    static func fold(_ source: [UInt8], file: String, defaultEntity: EntityType) -> [FoldedPart] {
+        guard let newline = source[(source.count / 2)...].firstIndex(of: 0x0A), newline + 1 < source.count else {
+            return [FoldedPart(source, lines: 0..<source.count, firstLine: 1, file: file, defaultEntity: defaultEntity)]
+        }
+        let split = newline + 1
+        // The second part's first line: one after the line breaks of the first part.
+        let firstLine = 1 + source[..<split].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        let ranges = [0..<split, split..<source.count]
+        let firstLines = [1, firstLine]
+        let slots = Slots(count: 2)
+        defer { slots.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            slots.store(FoldedPart(source, lines: ranges[index], firstLine: firstLines[index], file: file, defaultEntity: defaultEntity), at: index)
+        }
+        return (0..<2).compactMap { slots.load($0) }
+    }
+
+    /// One result slot per thread, each written by its thread only.
+    struct Slots: @unchecked Sendable {
+        let pointer: UnsafeMutablePointer<FoldedPart?>
+        let count: Int
+
+        init(count: Int) {
+            self.count = count
+            pointer = .allocate(capacity: count)
+            pointer.initialize(repeating: nil, count: count)
+        }
+
+        func store(_ part: FoldedPart, at index: Int) { pointer[index] = part }
+        func load(_ index: Int) -> FoldedPart? { pointer[index] }
+
+        func deallocate() {
+            pointer.deinitialize(count: count)
+            pointer.deallocate()
+        }
     }
 }

@@ -43,13 +43,18 @@ public enum DictionarySource {
 
     /// `parse` without collecting: calls `body` with each term's entity, bytes (valid during the
     /// call only) and line, in order. Throws the same errors at the same lines.
-    public static func forEachTerm(_ bytes: [UInt8], file: String, defaultEntity: EntityType, warnings: inout [DictionaryWarning],
-                                   _ body: (EntityType, UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
+    ///
+    /// `lines` reads only part of `bytes`: the lines that start in it (it starts at a line
+    /// start), the first of them numbered `firstLine`, so that parts of one file read apart
+    /// give the terms and errors of the whole file read at once.
+    public static func forEachTerm(_ bytes: [UInt8], lines: Range<Int>? = nil, firstLine: Int = 1, file: String, defaultEntity: EntityType,
+                                   warnings: inout [DictionaryWarning], _ body: (EntityType, UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
         var previousEntity: (bytes: [UInt8], entity: EntityType)?
-        var lineNumber = 0
-        var start = 0
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
-        while start < bytes.count {
+        var lineNumber = firstLine - 1
+        var start = lines?.lowerBound ?? 0
+        let stop = lines?.upperBound ?? bytes.count
+        if start == 0 && bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+        while start < stop {
             lineNumber += 1
             var end = start
             while end < bytes.count && bytes[end] != 0x0A { end += 1 }
