@@ -36,6 +36,9 @@ public struct DictionaryBuilder {
     var uniqueCount = 0
     /// The terms' sorted order, kept by `duplicates()` for the build (nil once a term is added).
     var cachedOrder: [UInt32]?
+    /// From this many spellings on, independent build stages run on two threads (tests set it
+    /// to compare both ways).
+    var concurrentStagesFrom = 50_000
 
     /// A value as a dictionary key, hashed in one call (hashing `[UInt8]` goes byte by byte).
     struct ValueKey: Hashable {
@@ -310,6 +313,7 @@ public struct DictionaryBuilder {
         var bodyCount: Int
     }
 
+
     func assemble(mode: Mode, fingerprint: UInt64) throws -> Assembled {
         guard termBytes.count < Int(UInt32.max) else {
             throw DictionaryError(.tooLarge, "the terms total more than 4 GiB")
@@ -326,14 +330,20 @@ public struct DictionaryBuilder {
         var indexedTerms = 0
         switch mode {
         case .plain:
-            let trie = sorted.buildTrie(order: order)
-            nodeCount = trie.nodes.count
-            indexedTerms = trie.terms
-            sections[DictionaryFormat.Section.nodes.rawValue] = Section(trie.nodes)
-            sections[DictionaryFormat.Section.root.rawValue] = Section(trie.root)
-            sections[DictionaryFormat.Section.pairs.rawValue] = Section(trie.pairs)
-            sections[DictionaryFormat.Section.firstWordFilter.rawValue] = Section(sorted.buildFirstWordFilter(order: order, salt: nil))
-            sections[DictionaryFormat.Section.keyTable.rawValue] = Section(trie.keyTable())
+            // The trie with its key table and the word filters only read the sorted terms: for
+            // large lists they are built at once (the filters took a fifth of the trie's time on
+            // 1 M terms).
+            let (trie, filters) = sorted.termStarts.count >= concurrentStagesFrom
+                ? concurrently({ let trie = sorted.buildTrie(order: order); return (trie, trie.keyTable()) },
+                               { sorted.buildFirstWordFilter(order: order, salt: nil) })
+                : ({ let trie = sorted.buildTrie(order: order); return (trie, trie.keyTable()) }(), sorted.buildFirstWordFilter(order: order, salt: nil))
+            nodeCount = trie.0.nodes.count
+            indexedTerms = trie.0.terms
+            sections[DictionaryFormat.Section.nodes.rawValue] = Section(trie.0.nodes)
+            sections[DictionaryFormat.Section.root.rawValue] = Section(trie.0.root)
+            sections[DictionaryFormat.Section.pairs.rawValue] = Section(trie.0.pairs)
+            sections[DictionaryFormat.Section.firstWordFilter.rawValue] = Section(filters)
+            sections[DictionaryFormat.Section.keyTable.rawValue] = Section(trie.1)
         case .hashed(let key, let saltPath):
             flags |= DictionaryFormat.flagHashed
             keyCheck = key.checkValue

@@ -332,3 +332,34 @@ let matchCases: [MatchCase] = [
         }
     }
 }
+
+/// Large builds make the trie and the word filters on two threads at once: the bytes must be
+/// those of the same build made one stage after the other.
+@Suite struct ConcurrentBuildTests {
+    @Test func concurrentStagesGiveTheSameFile() throws {
+        var builder = DictionaryBuilder()
+        let syllables = ["ma", "ri", "el", "an", "to", "ni", "lu", "ca", "\u{E9}", "\u{F8}r", "ss"]
+        var state: UInt64 = 7
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for number in 0..<60_000 {
+            var text = ""
+            for _ in 0..<(2 + next(3)) { text += syllables[next(syllables.count)] }
+            for _ in 0..<next(3) { text += " " + syllables[next(syllables.count)] + syllables[next(syllables.count)] }
+            for variant in TextFolding.termVariants(text) {
+                try builder.add(folded: variant, value: Array("v\(number)".utf8))
+            }
+        }
+        #expect(builder.termCount > 50_000)
+        builder.concurrentStagesFrom = .max
+        let oneByOne = try builder.build(fingerprint: 3)
+        builder.concurrentStagesFrom = 0
+        let together = try builder.build(fingerprint: 3)
+        #expect(oneByOne == together)
+        // And the file reads back: a term added above is found.
+        let automaton = try DictionaryAutomaton(bytes: together)
+        #expect(automaton.nodeCount > 1000)
+    }
+}
