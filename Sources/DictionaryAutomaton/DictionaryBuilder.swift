@@ -463,64 +463,163 @@ public struct DictionaryBuilder {
 
     /// Term indices sorted by bytes, ties by insertion order (so the first value wins).
     func sortedOrder() -> [UInt32] {
-        /// The first 8 bytes big-endian (zero-padded, and folded terms hold no 0 byte), so most
-        /// comparisons never leave the array being sorted.
-        struct Entry {
-            var prefix: UInt64
-            var index: UInt32
-            var length: UInt32
-        }
         let count = termStarts.count
-        var entries: [Entry] = []
+        var entries: [SortEntry] = []
         entries.reserveCapacity(count)
         termBytes.withUnsafeBufferPointer { bytes in
             for index in 0..<count {
                 let start = Int(termStarts[index])
                 let length = Int(termLengths[index])
-                entries.append(Entry(prefix: Self.sortKey(bytes, from: start, count: length), index: UInt32(index), length: UInt32(length)))
+                entries.append(SortEntry(prefix: Self.sortKey(bytes, from: start, count: length), index: UInt32(index), length: UInt32(length)))
             }
         }
         // Radix sort on the prefix (stable, so equal prefixes stay in insertion order), then
-        // each run of equal prefixes sorted on the rest of the bytes.
-        Self.radixSort(&entries) { $0.prefix }
+        // each run of equal prefixes sorted on the rest of the bytes. A first pass groups the
+        // entries by their first byte, so that the groups of the first half of the entries and
+        // those of the second are sorted apart, on two threads when there are many (the sort
+        // was a ninth of a 1 M-term build).
+        var scratch = entries
+        let halves: (Range<Int>, Range<Int>) = entries.withUnsafeMutableBufferPointer { elements in
+            scratch.withUnsafeMutableBufferPointer { other in
+                var starts = Self.groupByTopByte(from: elements, into: other) { $0.prefix }
+                // `other` holds the groups: sorted from there back into `elements`.
+                starts.append(count)
+                let middle = starts.min { abs($0 - count / 2) < abs($1 - count / 2) } ?? count
+                return (0..<middle, middle..<count)
+            }
+        }
         termBytes.withUnsafeBufferPointer { bytes in
-            let base = bytes.baseAddress
             termStarts.withUnsafeBufferPointer { starts in
-                // A run is sorted on its next 8 bytes (same padding), kept next to each entry,
-                // so that most comparisons are of integers, not of bytes elsewhere in memory.
-                var run: [(second: UInt64, entry: Entry)] = []
-                entries.withUnsafeMutableBufferPointer { sorted in
-                    var runStart = 0
-                    while runStart < sorted.count {
-                        var runEnd = runStart + 1
-                        while runEnd < sorted.count && sorted[runEnd].prefix == sorted[runStart].prefix { runEnd += 1 }
-                        if runEnd - runStart > 1 {
-                            run.removeAll(keepingCapacity: true)
-                            for entry in sorted[runStart..<runEnd] {
-                                let start = Int(starts[Int(entry.index)])
-                                let length = Int(entry.length)
-                                run.append((Self.sortKey(bytes, from: start + 8, count: length - 8), entry))
-                            }
-                            run.sort { left, right in
-                                if left.second != right.second { return left.second < right.second }
-                                let leftLength = Int(left.entry.length)
-                                let rightLength = Int(right.entry.length)
-                                let common = min(leftLength, rightLength) - 16
-                                if common > 0, let base {
-                                    let order = memcmp(base + Int(starts[Int(left.entry.index)]) + 16, base + Int(starts[Int(right.entry.index)]) + 16, common)
-                                    if order != 0 { return order < 0 }
-                                }
-                                if leftLength != rightLength { return leftLength < rightLength }
-                                return left.entry.index < right.entry.index
-                            }
-                            for (offset, item) in run.enumerated() { sorted[runStart + offset] = item.entry }
+                entries.withUnsafeMutableBufferPointer { elements in
+                    scratch.withUnsafeMutableBufferPointer { other in
+                        func sortPart(_ part: Range<Int>) {
+                            guard !part.isEmpty, let target = elements.baseAddress, let source = other.baseAddress else { return }
+                            let sorted = UnsafeMutableBufferPointer(start: target + part.lowerBound, count: part.count)
+                            let spare = UnsafeMutableBufferPointer(start: source + part.lowerBound, count: part.count)
+                            // The part's groups are in `spare`, each group's entries in their
+                            // first order: sorted on all eight bytes (a part holds several
+                            // groups; the pass on the first byte is skipped when it holds one).
+                            _ = sorted.update(fromContentsOf: spare)
+                            Self.radixSort(sorted, scratch: spare, passes: 0..<8) { $0.prefix }
+                            Self.sortRunsOfEqualPrefixes(sorted, bytes: bytes, starts: starts)
                         }
-                        runStart = runEnd
+                        if count >= concurrentStagesFrom {
+                            _ = concurrently({ sortPart(halves.0) }, { sortPart(halves.1) })
+                        } else {
+                            sortPart(0..<count)
+                        }
                     }
                 }
             }
         }
         return entries.map(\.index)
+    }
+
+    /// The entry of `sortedOrder`: the term's first 8 bytes big-endian (zero-padded, and folded
+    /// terms hold no 0 byte), so that most comparisons never leave the array being sorted.
+    struct SortEntry {
+        var prefix: UInt64
+        var index: UInt32
+        var length: UInt32
+    }
+
+    /// Sorts each run of entries with equal prefixes on the rest of their bytes (ties by index).
+    static func sortRunsOfEqualPrefixes(_ sorted: UnsafeMutableBufferPointer<SortEntry>, bytes: UnsafeBufferPointer<UInt8>, starts: UnsafeBufferPointer<UInt32>) {
+        let base = bytes.baseAddress
+        // A run is sorted on its next 8 bytes (same padding), kept next to each entry, so that
+        // most comparisons are of integers, not of bytes elsewhere in memory.
+        var run: [(second: UInt64, entry: SortEntry)] = []
+        var runStart = 0
+        while runStart < sorted.count {
+            var runEnd = runStart + 1
+            while runEnd < sorted.count && sorted[runEnd].prefix == sorted[runStart].prefix { runEnd += 1 }
+            if runEnd - runStart > 1 {
+                run.removeAll(keepingCapacity: true)
+                for entry in sorted[runStart..<runEnd] {
+                    let start = Int(starts[Int(entry.index)])
+                    let length = Int(entry.length)
+                    run.append((Self.sortKey(bytes, from: start + 8, count: length - 8), entry))
+                }
+                run.sort { left, right in
+                    if left.second != right.second { return left.second < right.second }
+                    let leftLength = Int(left.entry.length)
+                    let rightLength = Int(right.entry.length)
+                    let common = min(leftLength, rightLength) - 16
+                    if common > 0, let base {
+                        let order = memcmp(base + Int(starts[Int(left.entry.index)]) + 16, base + Int(starts[Int(right.entry.index)]) + 16, common)
+                        if order != 0 { return order < 0 }
+                    }
+                    if leftLength != rightLength { return leftLength < rightLength }
+                    return left.entry.index < right.entry.index
+                }
+                for (offset, item) in run.enumerated() { sorted[runStart + offset] = item.entry }
+            }
+            runStart = runEnd
+        }
+    }
+
+    /// One stable pass on the top byte of `key`: `source`'s elements grouped in `destination`
+    /// by that byte, in increasing order. Returns where each non-empty group starts.
+    static func groupByTopByte<Element>(from source: UnsafeMutableBufferPointer<Element>, into destination: UnsafeMutableBufferPointer<Element>,
+                                        key: (Element) -> UInt64) -> [Int] {
+        var counts = [Int](repeating: 0, count: 256)
+        for element in source { counts[Int(truncatingIfNeeded: key(element) >> 56)] += 1 }
+        var starts: [Int] = []
+        var total = 0
+        for index in 0..<256 {
+            let here = counts[index]
+            if here > 0 { starts.append(total) }
+            counts[index] = total
+            total += here
+        }
+        for element in source {
+            let bucket = Int(truncatingIfNeeded: key(element) >> 56)
+            destination[counts[bucket]] = element
+            counts[bucket] += 1
+        }
+        return starts
+    }
+
+    /// Stable least-significant-byte radix sort of `elements` on the bytes `passes` of `key`
+    /// (0: the lowest), with `scratch` of the same size; passes where every key has the same
+    /// byte are skipped. The counts of all the passes are taken in one read of the elements.
+    static func radixSort<Element>(_ elements: UnsafeMutableBufferPointer<Element>, scratch: UnsafeMutableBufferPointer<Element>, passes: Range<Int>,
+                                   key: (Element) -> UInt64) {
+        let count = elements.count
+        guard count > 1 else { return }
+        var counts = [Int](repeating: 0, count: 8 * 256)
+        counts.withUnsafeMutableBufferPointer { counts in
+            for element in elements {
+                var value = key(element)
+                for pass in 0..<8 {
+                    counts[pass << 8 | Int(truncatingIfNeeded: value & 0xFF)] += 1
+                    value >>= 8
+                }
+            }
+        }
+        var source = elements
+        var destination = scratch
+        for pass in passes {
+            let shift = UInt64(8 * pass)
+            let base = pass << 8
+            if counts[base..<(base + 256)].contains(count) { continue }
+            var total = 0
+            for index in base..<(base + 256) {
+                let here = counts[index]
+                counts[index] = total
+                total += here
+            }
+            counts.withUnsafeMutableBufferPointer { counts in
+                for element in source {
+                    let bucket = base | Int(truncatingIfNeeded: key(element) >> shift) & 0xFF
+                    destination[counts[bucket]] = element
+                    counts[bucket] += 1
+                }
+            }
+            swap(&source, &destination)
+        }
+        // An odd number of passes left the result in `scratch`.
+        if source.baseAddress != elements.baseAddress { _ = elements.update(fromContentsOf: source) }
     }
 
     /// Up to eight bytes from `start` (`count` of them, none when `count` ≤ 0) read big-endian
