@@ -81,6 +81,32 @@ public struct DictionaryBuilder {
         return valueEnds.count - 1
     }
 
+    /// Appends the terms and values of `other` after those of this builder, as if they had been
+    /// added here in the same order (value indices renumbered): parts of one list built apart,
+    /// on several threads, joined in order. Neither builder may use `addUnique` or
+    /// `add(folded:value:)` (their tables are not joined).
+    public mutating func append(contentsOf other: DictionaryBuilder) throws {
+        guard uniqueCount == 0, other.uniqueCount == 0, valueIndex.isEmpty, other.valueIndex.isEmpty else {
+            throw DictionaryError(.invalidInput, "builders that remove duplicate terms or values cannot be joined")
+        }
+        guard valueEnds.count + other.valueEnds.count <= DictionaryFormat.maxValues else {
+            throw DictionaryError(.tooLarge, "more than \(DictionaryFormat.maxValues) distinct values")
+        }
+        guard termBytes.count + other.termBytes.count < Int(UInt32.max) else {
+            throw DictionaryError(.tooLarge, "the terms total more than 4 GiB")
+        }
+        cachedOrder = nil
+        let byteBase = UInt32(termBytes.count)
+        let valueBase = UInt32(valueEnds.count)
+        let valueByteBase = UInt64(valueBytes.count)
+        termStarts.append(contentsOf: other.termStarts.lazy.map { $0 &+ byteBase })
+        termLengths.append(contentsOf: other.termLengths)
+        termValues.append(contentsOf: other.termValues.lazy.map { $0 &+ valueBase })
+        termBytes.append(contentsOf: other.termBytes)
+        valueEnds.append(contentsOf: other.valueEnds.lazy.map { $0 &+ valueByteBase })
+        valueBytes.append(contentsOf: other.valueBytes)
+    }
+
     /// Reserves room for about `terms` terms of `bytes` folded bytes in all (and, when `unique`,
     /// `addUnique`'s table for as many).
     public mutating func reserveCapacity(terms: Int, bytes: Int, unique: Bool = true) {

@@ -362,4 +362,27 @@ let matchCases: [MatchCase] = [
         let automaton = try DictionaryAutomaton(bytes: together)
         #expect(automaton.nodeCount > 1000)
     }
+
+    @Test func partsBuiltApartJoinToTheFileOfOneBuilder() throws {
+        let terms = (0..<3000).map { "ter\($0 % 700) m\u{E9}\($0)" }
+        var whole = DictionaryBuilder()
+        var parts = [DictionaryBuilder(), DictionaryBuilder(), DictionaryBuilder()]
+        for (index, term) in terms.enumerated() {
+            let folded = TextFolding.foldTerm(Array(term.utf8))
+            let value = whole.valueCount
+            #expect(try whole.appendValue(Array("E\u{0}\(index % 7)".utf8)) == value)
+            try whole.add(folded: folded, valueIndex: value)
+            let part = index * 3 / terms.count
+            let local = try parts[part].appendValue(Array("E\u{0}\(index % 7)".utf8))
+            try parts[part].add(folded: folded, valueIndex: local)
+        }
+        var joined = DictionaryBuilder()
+        for part in parts { try joined.append(contentsOf: part) }
+        #expect(try joined.build(fingerprint: 9) == whole.build(fingerprint: 9))
+        // A builder that removes duplicates keeps tables that joining would not carry over.
+        var unique = DictionaryBuilder()
+        var valueIndex: Int?
+        _ = try unique.addUnique(folded: Array("orion".utf8), valueIndex: &valueIndex, value: Array("v".utf8))
+        #expect(throws: DictionaryError.self) { try joined.append(contentsOf: unique) }
+    }
 }

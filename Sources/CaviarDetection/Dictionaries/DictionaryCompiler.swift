@@ -158,25 +158,22 @@ public enum DictionaryCompiler {
             }
         }
 
-        // The terms of a part folded apart, added in their order as `add` adds them; then the
-        // error that stopped the part, if any (after the terms before it, as when read at once).
+        // The terms of a part read apart, joined in their order: as `add` would have added them
+        // (entities numbered in order of appearance, warnings at their spelling's index); then
+        // the error that stopped the part, if any (after the terms before it, as when read at
+        // once).
         func add(_ part: FoldedPart, file: String) throws {
-            try part.bytes.withUnsafeBufferPointer { bytes in
-                for term in 0..<part.lines.count {
-                    report.sourceTerms += 1
-                    let entityIndex = entityNumber(part.entities[Int(part.termEntities[term])])
-                    var valueIndex: Int?
-                    let spellings = part.termSpellings[term]..<part.termSpellings[term + 1]
-                    for spelling in spellings {
-                        let folded = UnsafeBufferPointer(rebasing: bytes[part.spellingStarts[spelling]..<part.spellingStarts[spelling + 1]])
-                        try addSpelling(spelling - spellings.lowerBound, folded, entityIndex: entityIndex, identityTerm: nil, line: part.lines[term],
-                                        valueIndex: &valueIndex)
-                    }
-                    if spellings.isEmpty {
-                        emptyWarnings.append((builder.termCount, DictionaryWarning(file: file, line: part.lines[term], message: "term has no letters or digits, skipped")))
-                    }
-                }
+            let entityNumbers = part.entities.map(entityNumber)
+            let termBase = builder.termCount
+            for empty in part.empties {
+                emptyWarnings.append((termBase + empty.before, DictionaryWarning(file: file, line: empty.line, message: "term has no letters or digits, skipped")))
             }
+            try builder.append(contentsOf: part.builder)
+            let file = Int32(truncatingIfNeeded: fileIndex)
+            for origin in part.origins {
+                origins.append((entityNumbers[Int(origin.entity)], file, origin.line, origin.warns))
+            }
+            report.sourceTerms += part.sourceTerms
             if let error = part.error { throw error }
         }
 
@@ -193,7 +190,7 @@ public enum DictionaryCompiler {
                         }
                     }
                 }
-            } else if contents[index].count >= foldsInParallelFrom {
+            } else if key == nil && contents[index].count >= foldsInParallelFrom {
                 let parts = FoldedPart.fold(contents[index], file: path, defaultEntity: options.defaultEntity)
                 for part in parts { try add(part, file: path) }
                 report.warnings += parts.flatMap(\.warnings)
@@ -438,20 +435,19 @@ extension DictionaryCompiler {
     public static let parallelFoldingSize = 1 << 20
 }
 
-/// The terms of one part of a plain source list, read and folded (`DictionarySource.forEachTerm`
-/// and `TextFolding.forEachTermVariant`) apart from the rest: per term its line, entity and
-/// spellings, and the error that stopped the part, if any.
+/// The terms of one part of a plain source list, read, folded and added to a builder of its own
+/// (as `DictionaryCompiler.prepare` adds them: the value of a term is its entity's name, a 0
+/// byte and its plain fold), apart from the rest of the list; with what `prepare` keeps beside
+/// the builder, and the error that stopped the part, if any.
 final class FoldedPart: @unchecked Sendable {
-    /// The entities met in the part; `termEntities` indexes them.
+    var builder = DictionaryBuilder()
+    /// The entities met in the part, in order of appearance; `origins` index them.
     var entities: [EntityType] = []
-    var termEntities: [Int32] = []
-    /// Per term, its line.
-    var lines: [Int] = []
-    /// The spellings of term `t` are `termSpellings[t]..<termSpellings[t + 1]`; the bytes of
-    /// spelling `s` are `bytes[spellingStarts[s]..<spellingStarts[s + 1]]`.
-    var termSpellings: [Int] = [0]
-    var spellingStarts: [Int] = [0]
-    var bytes: [UInt8] = []
+    /// Per spelling: its entity, its line, and whether a duplicate of it is worth a warning.
+    var origins: [(entity: Int32, line: Int32, warns: Bool)] = []
+    /// Terms that fold to nothing: the number of spellings before them, and their line.
+    var empties: [(before: Int, line: Int)] = []
+    var sourceTerms = 0
     var warnings: [DictionaryWarning] = []
     var error: (any Error)?
 
@@ -459,27 +455,32 @@ final class FoldedPart: @unchecked Sendable {
     init(_ source: [UInt8], lines range: Range<Int>, firstLine: Int, file: String, defaultEntity: EntityType) {
         let folder = TextFolder(capacity: 4096)
         // Name lists: about 20 bytes and 1.6 spellings a line.
-        bytes.reserveCapacity(range.count + range.count / 4)
-        lines.reserveCapacity(range.count / 12)
-        termEntities.reserveCapacity(range.count / 12)
-        termSpellings.reserveCapacity(range.count / 12)
-        spellingStarts.reserveCapacity(range.count / 8)
+        builder.reserveCapacity(terms: range.count / 10, bytes: range.count + range.count / 4, unique: false)
+        origins.reserveCapacity(range.count / 10)
+        var prefixes: [[UInt8]] = []
         var last: (entity: EntityType, index: Int32)?
         var warnings: [DictionaryWarning] = []
         do {
             try DictionarySource.forEachTerm(source, lines: range, firstLine: firstLine, file: file, defaultEntity: defaultEntity, warnings: &warnings) { entity, term, line in
+                sourceTerms += 1
                 if last?.entity != entity {
                     let index = entities.firstIndex(of: entity) ?? entities.count
-                    if index == entities.count { entities.append(entity) }
+                    if index == entities.count {
+                        entities.append(entity)
+                        prefixes.append(Array(entity.name.utf8) + [0])
+                    }
                     last = (entity, Int32(index))
                 }
-                termEntities.append(last?.index ?? 0)
-                lines.append(line)
-                TextFolding.forEachTermVariant(term, folder: folder) { _, spelling in
-                    bytes.append(contentsOf: spelling)
-                    spellingStarts.append(bytes.count)
+                let entityIndex = last?.index ?? 0
+                var valueIndex = 0
+                var hasSpelling = false
+                try TextFolding.forEachTermVariant(term, folder: folder) { number, spelling in
+                    hasSpelling = true
+                    if number == 0 { valueIndex = try builder.appendValue(prefixes[Int(entityIndex)], spelling) }
+                    try builder.add(folded: spelling, valueIndex: valueIndex)
+                    origins.append((entityIndex, Int32(truncatingIfNeeded: line), number == 0))
                 }
-                termSpellings.append(spellingStarts.count - 1)
+                if !hasSpelling { empties.append((builder.termCount, line)) }
             }
         } catch {
             self.error = error
