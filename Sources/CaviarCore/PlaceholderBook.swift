@@ -51,6 +51,11 @@ public final class InMemoryPlaceholderBook: PlaceholderBook {
 
     /// The fingerprint of `value` under `entity`.
     func fingerprint(_ value: [UInt8], entity: EntityType) -> Fingerprint {
+        value.withUnsafeBytes { fingerprint($0, entity: entity) }
+    }
+
+    /// The fingerprint of the bytes `value` under `entity`.
+    func fingerprint(_ value: UnsafeRawBufferPointer, entity: EntityType) -> Fingerprint {
         var a = keys[0] ^ UInt64(value.count), b = keys[1] ^ ~UInt64(value.count)
         let k2 = keys[2], k3 = keys[3], k4 = keys[4], k5 = keys[5]
         @inline(__always) func absorb(_ bytes: UnsafeRawBufferPointer) {
@@ -71,12 +76,17 @@ public final class InMemoryPlaceholderBook: PlaceholderBook {
         }
         var name = entity.name
         name.withUTF8 { absorb(UnsafeRawBufferPointer($0)) }
-        value.withUnsafeBytes(absorb)
+        absorb(value)
         return Fingerprint(a: Self.mix(a ^ k5, b ^ k2), b: Self.mix(b ^ k3, a ^ k4))
     }
 
     public func number(for value: [UInt8], entity: EntityType) -> Int {
-        let key = fingerprint(value, entity: entity)
+        value.withUnsafeBufferPointer { number(for: $0, entity: entity) }
+    }
+
+    /// `number(for:entity:)` of bytes in place (the driver numbers a value without copying it out).
+    public func number(for value: UnsafeBufferPointer<UInt8>, entity: EntityType) -> Int {
+        let key = fingerprint(UnsafeRawBufferPointer(value), entity: entity)
         // One probe for a value seen before and for a new one alike (a look-up, then an insert,
         // hashed and probed twice for every new value: most values are new).
         return number(in: &numbers[key, default: 0], entity: entity)
@@ -103,20 +113,27 @@ public enum Placeholder {
         String(decoding: bytes(entity: entity, number: number), as: UTF8.self)
     }
 
-    /// `[ENTITY_N]` as UTF-8 bytes, built without string interpolation (one per redaction).
-    /// Reserved at its final size and appended byte by byte, the number's digits from the
-    /// highest: appending the name through the generic sequence path and the digits as a
-    /// `repeatElement` run to overwrite cost a reallocation-sized copy and two generic appends per
-    /// redaction. (Making the array at its size with `Array(repeating:count:)` or
-    /// `Array(unsafeUninitializedCapacity:)` cost more still: both looked the storage type up
-    /// through the unspecialised runtime path, about 400 instructions a call.)
+    /// `[ENTITY_N]` as UTF-8 bytes, built without string interpolation.
     public static func bytes(entity: EntityType, number: Int) -> [UInt8] {
-        var magnitude = number.magnitude, width = 1, divisor: UInt = 1
-        while magnitude >= 10 { magnitude /= 10; width += 1; divisor *= 10 }
+        var out: [UInt8] = []
+        out.reserveCapacity(entity.name.utf8.count + 24)
+        append(entity: entity, number: number, to: &out)
+        return out
+    }
+
+    /// Appends `[ENTITY_N]` to `out` byte by byte, the number's digits from the highest.
+    /// Appending the name through the generic sequence path and the digits as a
+    /// `repeatElement` run to overwrite cost a reallocation-sized copy and two generic appends
+    /// per redaction. (Making an array at its size with `Array(repeating:count:)` or
+    /// `Array(unsafeUninitializedCapacity:)` cost more still: both looked the storage type up
+    /// through the unspecialised runtime path, about 400 instructions a call. And no
+    /// `reserveCapacity` here: it reserves exactly, so appending to a growing array would copy
+    /// it every time.)
+    public static func append(entity: EntityType, number: Int, to out: inout [UInt8]) {
+        var magnitude = number.magnitude, divisor: UInt = 1
+        while magnitude >= 10 { magnitude /= 10; divisor *= 10 }
         var name = entity.name
-        return name.withUTF8 { nameBytes in
-            var out: [UInt8] = []
-            out.reserveCapacity(nameBytes.count + width + 4)
+        name.withUTF8 { nameBytes in
             out.append(0x5B)
             for b in nameBytes { out.append(b) }
             out.append(0x5F)
@@ -128,7 +145,6 @@ public enum Placeholder {
                 divisor /= 10
             }
             out.append(0x5D)
-            return out
         }
     }
 }

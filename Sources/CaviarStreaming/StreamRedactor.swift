@@ -187,8 +187,10 @@ public final class StreamRedactor {
         let resolved = Resolver.resolve(candidates)
         // Each detection's policy, looked up once.
         let policyOf = resolved.withUnsafeBufferPointer { p in p.indices.map { policyTable.policy(of: p[$0].detectorID) } }
-        var replacements: [[UInt8]] = []
-        replacements.reserveCapacity(resolved.count)
+        // The replacements end to end, detection `i`'s ending at `replacementEnds[i]`.
+        var replacements: [UInt8] = []
+        var replacementEnds: [Int] = []
+        replacementEnds.reserveCapacity(resolved.count)
         let computeReplacements = {
             if let numbering = self.numbering {
                 try numbering.reserve(in: Array(self.buffer[self.pos..<hold]))
@@ -197,11 +199,12 @@ public final class StreamRedactor {
             try resolved.withUnsafeBufferPointer { detections in
                 try text.withUnsafeBufferPointer { p in
                     for i in detections.indices {
-                        let value = Array(UnsafeBufferPointer(rebasing: p[detections[i].span]))
+                        let value = UnsafeBufferPointer(rebasing: p[detections[i].span])
                         switch policyOf[i] {
-                        case .redact, .block: replacements.append(try self.redactor.replacement(for: detections[i], value: value))
-                        case .warn, .keep: replacements.append(value)
+                        case .redact, .block: try self.redactor.appendReplacement(for: detections[i], value: value, to: &replacements)
+                        case .warn, .keep: replacements.append(contentsOf: value)
                         }
+                        replacementEnds.append(replacements.count)
                     }
                 }
             }
@@ -218,18 +221,19 @@ public final class StreamRedactor {
                 for i in detections.indices {
                     let span = detections[i].span
                     let policy = policyOf[i]
+                    let replacement = (i == 0 ? 0 : replacementEnds[i - 1])..<replacementEnds[i]
                     if let findings, findings.wantsFindings(policy: policy) {
                         let d = detections[i]
                         let (l, c) = cursorPosition.advance(to: span.lowerBound, in: p)
                         let absolute = (base + span.lowerBound)..<(base + span.upperBound)
                         findings.found(Finding(entity: d.entity, detectorID: d.detectorID, span: absolute, confidence: d.confidence,
-                                               replacement: replacements[i]), value: Array(UnsafeBufferPointer(rebasing: p[span])),
+                                               replacement: Array(replacements[replacement])), value: Array(UnsafeBufferPointer(rebasing: p[span])),
                                        policy: policy, line: l, column: c)
                     }
                     if policy == .redact || policy == .block { redactions += 1 }
                     if writes {
                         out.append(contentsOf: UnsafeBufferPointer(rebasing: p[cursor..<span.lowerBound]))
-                        out.append(contentsOf: replacements[i])
+                        replacements.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[replacement])) }
                     }
                     cursor = span.upperBound
                 }

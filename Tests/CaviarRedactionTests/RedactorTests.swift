@@ -72,3 +72,43 @@ final class RedactorTests: XCTestCase {
         XCTAssertThrowsError(try Redactor(defaultOperator: .surrogate).replacement(for: email, value: Array("a@b.c".utf8)))
     }
 }
+
+/// `appendReplacement` writes what `replacement` returns, for every operator and book.
+final class AppendReplacementTests: XCTestCase {
+    final class ListBook: PlaceholderBook {
+        var seen: [[UInt8]] = []
+        func number(for value: [UInt8], entity: EntityType) throws -> Int {
+            if let i = seen.firstIndex(of: value) { return i + 1 }
+            seen.append(value)
+            return seen.count
+        }
+    }
+
+    func testAppendedBytesEqualTheReplacement() throws {
+        let values = ["jan@example.eu", "DE89 3704 0044 0532 0130 00", "jan@example.eu", "", "né", "+33 6 12 34 56 78", "jan@example.eu"]
+        let operators: [RedactionOperator] = [.placeholder, .mask(character: "*", keepLast: 2), .remove, .hash(key: Array(repeating: 7, count: 16))]
+        for op in operators {
+            for makeBook in [{ InMemoryPlaceholderBook() as any PlaceholderBook }, { ListBook() as any PlaceholderBook }] {
+                // Two redactors with books in the same state: one appends, one returns arrays.
+                let appending = Redactor(book: makeBook(), defaultOperator: op)
+                let returning = Redactor(book: makeBook(), defaultOperator: op)
+                var out: [UInt8] = Array("prefix ".utf8)
+                var expected = out
+                for (k, v) in values.enumerated() {
+                    var d = Detection(entity: EntityType(k % 2 == 0 ? "EMAIL" : "IBAN"), detectorID: "t.x", span: 0..<v.utf8.count, confidence: 0.9)
+                    if k == 5 { d.identity = Array("same person".utf8) }
+                    let bytes = Array(v.utf8)
+                    try bytes.withUnsafeBufferPointer { try appending.appendReplacement(for: d, value: $0, to: &out) }
+                    expected += try returning.replacement(for: d, value: bytes)
+                }
+                XCTAssertEqual(String(decoding: out, as: UTF8.self), String(decoding: expected, as: UTF8.self), "\(op)")
+            }
+        }
+        // A per-entity operator is honoured.
+        let r = Redactor(entityOperators: [EntityType("IBAN"): .remove])
+        var out: [UInt8] = []
+        let d = Detection(entity: EntityType("IBAN"), detectorID: "t.x", span: 0..<2, confidence: 0.9)
+        try Array("DE".utf8).withUnsafeBufferPointer { try r.appendReplacement(for: d, value: $0, to: &out) }
+        XCTAssertEqual(out, [])
+    }
+}
