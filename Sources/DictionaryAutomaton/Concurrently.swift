@@ -1,9 +1,9 @@
 import Dispatch
 
-/// Runs `first` and `second` at the same time, on two threads, and returns both results (the
+/// Runs `first` and `second` at the same time, on two threads, and returns both results (a
 /// build's independent stages; a machine with one free core runs them one after the other).
 /// Each closure writes only its own slot, and both have returned when this returns.
-func concurrently<A, B>(_ first: () -> A, _ second: () -> B) -> (A, B) {
+public func concurrently<A, B>(_ first: () -> A, _ second: () -> B) -> (A, B) {
     withoutActuallyEscaping(first) { first in
         withoutActuallyEscaping(second) { second in
             let work = PairOfWork(first: first, second: second)

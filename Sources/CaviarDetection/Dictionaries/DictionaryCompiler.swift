@@ -4,7 +4,6 @@ import Glibc
 import Darwin
 #endif
 import CaviarCore
-import Dispatch
 import DictionaryAutomaton
 
 /// How to compile dictionary sources.
@@ -190,11 +189,14 @@ public enum DictionaryCompiler {
                         }
                     }
                 }
-            } else if key == nil && contents[index].count >= foldsInParallelFrom {
-                let parts = FoldedPart.fold(contents[index], file: path, defaultEntity: options.defaultEntity)
+            } else if key == nil {
+                // Plain lists: read in one part, or in two on two threads from `foldsInParallelFrom` bytes.
+                let parts = FoldedPart.fold(contents[index], file: path, defaultEntity: options.defaultEntity,
+                                            inTwo: contents[index].count >= foldsInParallelFrom)
                 for part in parts { try add(part, file: path) }
                 report.warnings += parts.flatMap(\.warnings)
             } else {
+                // Hashed lists store salted hashes as values (`addSpelling`).
                 var warnings: [DictionaryWarning] = []
                 try DictionarySource.forEachTerm(contents[index], file: path, defaultEntity: options.defaultEntity, warnings: &warnings) { entity, term, line in
                     report.sourceTerms += 1
@@ -488,42 +490,18 @@ final class FoldedPart: @unchecked Sendable {
         self.warnings = warnings
     }
 
-    /// `source` in two parts (split after the newline that ends its middle line), read and
-    /// folded at once on two threads; one part when it has no line break after its middle.
-    static func fold(_ source: [UInt8], file: String, defaultEntity: EntityType) -> [FoldedPart] {
-        guard let newline = source[(source.count / 2)...].firstIndex(of: 0x0A), newline + 1 < source.count else {
+    /// `source` read as one part, or (`inTwo`) as two parts (split after the newline that ends
+    /// its middle line) read at once on two threads.
+    static func fold(_ source: [UInt8], file: String, defaultEntity: EntityType, inTwo: Bool) -> [FoldedPart] {
+        guard inTwo, let newline = source[(source.count / 2)...].firstIndex(of: 0x0A), newline + 1 < source.count else {
             return [FoldedPart(source, lines: 0..<source.count, firstLine: 1, file: file, defaultEntity: defaultEntity)]
         }
         let split = newline + 1
         // The second part's first line: one after the line breaks of the first part.
         let firstLine = 1 + source[..<split].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-        let ranges = [0..<split, split..<source.count]
-        let firstLines = [1, firstLine]
-        let slots = Slots(count: 2)
-        defer { slots.deallocate() }
-        DispatchQueue.concurrentPerform(iterations: 2) { index in
-            slots.store(FoldedPart(source, lines: ranges[index], firstLine: firstLines[index], file: file, defaultEntity: defaultEntity), at: index)
-        }
-        return (0..<2).compactMap { slots.load($0) }
-    }
-
-    /// One result slot per thread, each written by its thread only.
-    struct Slots: @unchecked Sendable {
-        let pointer: UnsafeMutablePointer<FoldedPart?>
-        let count: Int
-
-        init(count: Int) {
-            self.count = count
-            pointer = .allocate(capacity: count)
-            pointer.initialize(repeating: nil, count: count)
-        }
-
-        func store(_ part: FoldedPart, at index: Int) { pointer[index] = part }
-        func load(_ index: Int) -> FoldedPart? { pointer[index] }
-
-        func deallocate() {
-            pointer.deinitialize(count: count)
-            pointer.deallocate()
-        }
+        let (first, second) = concurrently(
+            { FoldedPart(source, lines: 0..<split, firstLine: 1, file: file, defaultEntity: defaultEntity) },
+            { FoldedPart(source, lines: split..<source.count, firstLine: firstLine, file: file, defaultEntity: defaultEntity) })
+        return [first, second]
     }
 }
