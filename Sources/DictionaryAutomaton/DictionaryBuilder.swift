@@ -666,45 +666,14 @@ public struct DictionaryBuilder {
         return count >= 8 ? key : key & (UInt64.max << UInt64(8 * (8 - count)))
     }
 
-    /// Stable least-significant-byte radix sort on a 64-bit key; passes where every key has the
-    /// same byte are skipped. The counts of all eight bytes are taken in one read of the
-    /// elements (not one read a pass).
+    /// `radixSort(_:scratch:passes:key:)` of a whole array on all eight bytes of the key.
     static func radixSort<Element>(_ elements: inout [Element], key: (Element) -> UInt64) {
-        let count = elements.count
-        guard count > 1, let first = elements.first else { return }
-        var other = [Element](repeating: first, count: count)
-        var counts = [Int](repeating: 0, count: 8 * 256)
-        counts.withUnsafeMutableBufferPointer { counts in
-            for element in elements {
-                var value = key(element)
-                for pass in 0..<8 {
-                    counts[pass << 8 | Int(truncatingIfNeeded: value & 0xFF)] += 1
-                    value >>= 8
-                }
+        guard elements.count > 1, let first = elements.first else { return }
+        var scratch = [Element](repeating: first, count: elements.count)
+        elements.withUnsafeMutableBufferPointer { elements in
+            scratch.withUnsafeMutableBufferPointer { scratch in
+                radixSort(elements, scratch: scratch, passes: 0..<8, key: key)
             }
-        }
-        for pass in 0..<8 {
-            let shift = UInt64(8 * pass)
-            let base = pass << 8
-            if counts[base..<(base + 256)].contains(count) { continue }
-            var total = 0
-            for index in base..<(base + 256) {
-                let here = counts[index]
-                counts[index] = total
-                total += here
-            }
-            elements.withUnsafeBufferPointer { source in
-                other.withUnsafeMutableBufferPointer { destination in
-                    counts.withUnsafeMutableBufferPointer { counts in
-                        for element in source {
-                            let bucket = base | Int(truncatingIfNeeded: key(element) >> shift) & 0xFF
-                            destination[counts[bucket]] = element
-                            counts[bucket] += 1
-                        }
-                    }
-                }
-            }
-            swap(&elements, &other)
         }
     }
 
