@@ -115,23 +115,59 @@ public struct ContextWords: Sendable {
         }
     }
 
+    /// The offset of the `n`-th character start before `i` (0 when there are fewer). Eight
+    /// bytes at a time while the count stays short of `n`: a byte-by-byte walk over the 60
+    /// characters before every candidate with context words was most of what judging it cost
+    /// besides folding and searching.
     static func back(from i: Int, characters n: Int, in buf: UnsafeBufferPointer<UInt8>) -> Int {
+        if n <= 0 { return i }
+        guard let base = buf.baseAddress else { return 0 }
         var j = i, count = 0
-        while j > 0 && count < n {
-            j -= 1
-            if buf[j] & 0xC0 != 0x80 { count += 1 }
+        while j >= 8 {
+            let starts = characterStarts(UnsafeRawPointer(base + j - 8))
+            if count + starts >= n { break }
+            count += starts
+            j -= 8
         }
-        return j
+        while j > 0 {
+            j -= 1
+            if buf[j] & 0xC0 != 0x80 {
+                count += 1
+                if count == n { return j }
+            }
+        }
+        return 0
     }
 
+    /// The offset just past `n` characters from `i` (the `n`-th character start after `i`, or
+    /// the end of `buf`); the byte at `i` counts as a character's start. Eight bytes at a time
+    /// as `back`.
     static func forward(from i: Int, characters n: Int, in buf: UnsafeBufferPointer<UInt8>) -> Int {
-        var j = i, count = 0
-        while j < buf.count && count < n {
-            j += 1
-            while j < buf.count && buf[j] & 0xC0 == 0x80 { j += 1 }
-            count += 1
+        if n <= 0 || i >= buf.count { return i }
+        guard let base = buf.baseAddress else { return buf.count }
+        var j = i + 1, count = 0
+        while j + 8 <= buf.count {
+            let starts = characterStarts(UnsafeRawPointer(base + j))
+            if count + starts >= n { break }
+            count += starts
+            j += 8
         }
-        return j
+        while j < buf.count {
+            if buf[j] & 0xC0 != 0x80 {
+                count += 1
+                if count == n { return j }
+            }
+            j += 1
+        }
+        return buf.count
+    }
+
+    /// How many of the eight bytes at `p` begin a character (are not UTF-8 continuation bytes).
+    @inline(__always) static func characterStarts(_ p: UnsafeRawPointer) -> Int {
+        let w = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
+        // A continuation byte's top bits are 10: after the xor, its byte is zero, any other is not.
+        let y = (w & 0xC0C0_C0C0_C0C0_C0C0) ^ 0x8080_8080_8080_8080
+        return ((y | (y << 1)) & 0x8080_8080_8080_8080).nonzeroBitCount
     }
 
     @inline(__always) static func isWordByte(_ b: UInt8) -> Bool {

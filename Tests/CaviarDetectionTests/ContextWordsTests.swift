@@ -30,6 +30,39 @@ final class ContextWordsTests: XCTestCase {
         XCTAssertGreaterThan(found, 1000, "the generator must produce texts that hold a word")
     }
 
+    /// `back` and `forward` count characters eight bytes at a time: the same offsets as a walk
+    /// byte by byte, on mixed scripts, cut sequences and at both ends of the buffer.
+    func testCharacterCountsMatchAByteWalk() {
+        func backByByte(_ i: Int, _ n: Int, _ buf: UnsafeBufferPointer<UInt8>) -> Int {
+            var j = i, count = 0
+            while j > 0 && count < n { j -= 1; if buf[j] & 0xC0 != 0x80 { count += 1 } }
+            return j
+        }
+        func forwardByByte(_ i: Int, _ n: Int, _ buf: UnsafeBufferPointer<UInt8>) -> Int {
+            var j = i, count = 0
+            while j < buf.count && count < n {
+                j += 1
+                while j < buf.count && buf[j] & 0xC0 == 0x80 { j += 1 }
+                count += 1
+            }
+            return j
+        }
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            var text: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...30, using: &rng) { text += Array(Self.pieces.randomElement(using: &rng)!.utf8) }
+            if Bool.random(using: &rng) && !text.isEmpty { text.removeFirst() }  // may begin inside a sequence
+            text.withUnsafeBufferPointer { buf in
+                for _ in 0..<8 {
+                    let i = Int.random(in: 0...buf.count, using: &rng)
+                    let n = Int.random(in: 0...70, using: &rng)
+                    XCTAssertEqual(ContextWords.back(from: i, characters: n, in: buf), backByByte(i, n, buf))
+                    XCTAssertEqual(ContextWords.forward(from: i, characters: n, in: buf), forwardByByte(i, n, buf))
+                }
+            }
+        }
+    }
+
     func testAWordBeginningWithAnApostropheTakesTheWalk() {
         let table = FoldedWordTable(words: ["'s number"]).get()
         XCTAssertTrue(table.leadsWithNonWordByte)
