@@ -338,7 +338,7 @@ public final class DetectionEngine {
                         guard (initial ? run.initial : run.stretches) & mask != 0 else { continue }
                         // A run the data may have cut (every stretch bit set) is not checked.
                         if let segments, run.stretches != Trigger.anyStretch,
-                           !segments.admits(UnsafeBufferPointer(rebasing: lengths[Int(run.lengths.lowerBound)..<Int(run.lengths.upperBound)])) {
+                           !segments.admits(stretches: run.stretches, lengths: UnsafeBufferPointer(rebasing: lengths[Int(run.lengths.lowerBound)..<Int(run.lengths.upperBound)])) {
                             continue
                         }
                         out.append(run.range)
@@ -492,10 +492,9 @@ public final class DetectionEngine {
                     case .partial(let ps):
                         hold = min(hold, max(pos, ps))
                         s = windowEnd
-                    case .match(let groups):
-                        guard let whole = groups[0] else { s = windowEnd; continue }
+                    case .match(let whole, let group):
                         wholeMatches.append(whole)
-                        if let span = groups.count > d.group ? groups[d.group] : nil, !span.isEmpty, span.lowerBound >= pos,
+                        if let span = group, !span.isEmpty, span.lowerBound >= pos,
                            let det = try evaluate(d, span: span, in: buf) {
                             out.append(det)
                         }
@@ -513,7 +512,7 @@ public final class DetectionEngine {
     /// must not fail on a short input where a long one, already JIT-compiled, would pass.
     @inline(__always)
     func match(_ d: RegexDetector, _ pattern: CompiledPattern, _ pi: Int, in subject: UnsafeBufferPointer<UInt8>, from s: Int,
-               startLimit: Int, partial: Bool) throws -> MatchOutcome {
+               startLimit: Int, partial: Bool) throws -> SpanOutcome {
         if let profile, let di = detectorIndex[ObjectIdentifier(d)] {
             let start = DetectorProfile.now()
             let outcome = try matchOnce(d, pattern, pi, in: subject, from: s, startLimit: startLimit, partial: partial)
@@ -525,13 +524,13 @@ public final class DetectionEngine {
 
     @inline(__always)
     private func matchOnce(_ d: RegexDetector, _ pattern: CompiledPattern, _ pi: Int, in subject: UnsafeBufferPointer<UInt8>, from s: Int,
-                            startLimit: Int, partial: Bool) throws -> MatchOutcome {
+                            startLimit: Int, partial: Bool) throws -> SpanOutcome {
         do {
-            return try matcher.match(pattern, in: subject, from: s, startLimit: startLimit, partial: partial)
+            return try matcher.matchSpan(pattern, in: subject, from: s, group: d.group, startLimit: startLimit, partial: partial)
         } catch let f as MatchFailure {
             if !pattern.isJITCompiled, let jit = try d.jitPattern(pi) {
                 do {
-                    return try matcher.match(jit, in: subject, from: s, startLimit: startLimit, partial: partial)
+                    return try matcher.matchSpan(jit, in: subject, from: s, group: d.group, startLimit: startLimit, partial: partial)
                 } catch let again as MatchFailure {
                     throw DetectorFailure(detectorID: d.id, origin: d.origin, offset: s, message: again.message)
                 }
@@ -563,9 +562,9 @@ public final class DetectionEngine {
                 case .partial(let ps):
                     earliest = min(earliest ?? ps, ps)
                     s = below
-                case .match(let groups):
+                case .match(let whole, _):
                     // A complete match was seen by the gated pass; a partial one may still start after its start.
-                    s = (groups[0]?.lowerBound ?? s) + 1
+                    s = whole.lowerBound + 1
                 }
             }
         }
@@ -590,11 +589,10 @@ public final class DetectionEngine {
                         hold = min(hold, max(pos, ps))
                         s = window.upperBound
                     }
-                case .match(let groups):
-                    guard let whole = groups[0] else { s = window.upperBound; continue }
+                case .match(let whole, let group):
                     if whole.count > extent { s = whole.lowerBound + 1; continue }
                     wholeMatches.append(whole)
-                    if let span = groups.count > d.group ? groups[d.group] : nil, !span.isEmpty, span.lowerBound >= pos,
+                    if let span = group, !span.isEmpty, span.lowerBound >= pos,
                        let det = try evaluate(d, span: span, in: buf) {
                         out.append(det)
                     }

@@ -48,6 +48,11 @@ public struct DigitSegments: Hashable, Sendable, CustomStringConvertible {
     /// of the segments whose first stretch admits a length of L; a record is the segment's
     /// stretch count, then each stretch's lowest and highest length (63 for an open stretch).
     let table: [Int32]
+    /// When every segment is a single stretch: bit L set for each length L one of them admits
+    /// (derived, as `table`). A run then holds a segment exactly when one of its stretch lengths
+    /// has its bit: one test of the run's stretch bits instead of `admits`' walk (most digit
+    /// triggers are of this kind: `cdigits:7{^7}[7]`).
+    let singleStretchLengths: UInt64?
 
     public static func == (a: DigitSegments, b: DigitSegments) -> Bool { a.segments == b.segments }
     /// The laid-out table says all the segments say, in one call (hashing every stretch was a
@@ -91,6 +96,29 @@ public struct DigitSegments: Hashable, Sendable, CustomStringConvertible {
         return table
     }
 
+    /// `singleStretchLengths` of `segments` (the lengths `layOut` records for them), or nil when
+    /// a segment has more than one stretch.
+    static func singleStretchLengths(_ segments: [[Stretch]]) -> UInt64? {
+        var lengths: UInt64 = 0
+        for segment in segments {
+            guard segment.count == 1, let stretch = segment.first else { return nil }
+            let lowest = Swift.min(stretch.min, unbounded)
+            let highest = stretch.isExact ? Swift.min(stretch.max, unbounded) : unbounded
+            guard lowest <= highest else { continue }
+            for length in lowest...highest { lengths |= 1 << UInt64(length) }
+        }
+        return lengths
+    }
+
+    /// Whether some segment lies in a digit run: `stretches` are its stretch bits (bit L: a
+    /// stretch of L digits, 63 for more; bit 0 may be set without a stretch of none, see
+    /// `Prefilter`), `lengths` its stretch lengths in order, read only when the bits cannot decide.
+    @inline(__always)
+    func admits(stretches: UInt64, lengths: UnsafeBufferPointer<UInt8>) -> Bool {
+        if let single = singleStretchLengths { return stretches & ~1 & single != 0 }
+        return admits(lengths)
+    }
+
     /// A length of 63 or more: no upper bound.
     static let unbounded = 63
     /// Paths a pattern may expand into before the analysis gives up.
@@ -101,6 +129,7 @@ public struct DigitSegments: Hashable, Sendable, CustomStringConvertible {
     public init(normalized segments: [[Stretch]]) {
         self.segments = segments
         table = DigitSegments.layOut(segments)
+        singleStretchLengths = DigitSegments.singleStretchLengths(segments)
     }
 
     public init(segments: [[Stretch]]) {
@@ -116,6 +145,7 @@ public struct DigitSegments: Hashable, Sendable, CustomStringConvertible {
         }.map(\.element)
         self.segments = kept
         table = DigitSegments.layOut(kept)
+        singleStretchLengths = DigitSegments.singleStretchLengths(kept)
     }
 
     /// Whether every run holding `b` holds `a`: `a` lies along some window of `b`, each of its

@@ -150,6 +150,17 @@ public enum MatchOutcome: Equatable, Sendable {
     case partial(start: Int)
 }
 
+/// The outcome of one match attempt, as the engine reads it: the whole match and one group,
+/// with no array of every group (one allocation a match).
+public enum SpanOutcome: Equatable, Sendable {
+    case noMatch
+    /// A complete match, and the span of the group asked for (nil when it is unset or the
+    /// pattern has fewer groups).
+    case match(whole: Range<Int>, group: Range<Int>?)
+    /// The subject ended while a match was still possible, starting at this offset.
+    case partial(start: Int)
+}
+
 /// Per-thread matching state: match data, match context with a match limit, and a JIT stack.
 /// Not thread-safe; create one per thread.
 public final class Matcher {
@@ -216,6 +227,30 @@ public final class Matcher {
             groups.append(s == pcre2Unset || e < s ? nil : s..<e)
         }
         return .match(groups)
+    }
+
+    /// `match` reporting the whole match and group `group` only (see `SpanOutcome`).
+    public func matchSpan(_ pattern: CompiledPattern, in subject: UnsafeBufferPointer<UInt8>, from start: Int, group: Int,
+                          startLimit: Int? = nil, partial: Bool = false) throws -> SpanOutcome {
+        pcre2_set_offset_limit_8(context, startLimit ?? pcre2Unset)
+        let options: UInt32 = partial ? UInt32(PCRE2_PARTIAL_HARD) : 0
+        let base = subject.baseAddress ?? UnsafePointer(bitPattern: 1)
+        let rc = pattern.isJITCompiled
+            ? pcre2_jit_match_8(pattern.code, base, subject.count, start, options, matchData, context)
+            : pcre2_match_8(pattern.code, base, subject.count, start, options, matchData, context)
+        if rc == PCRE2_ERROR_NOMATCH { return .noMatch }
+        let ov = pcre2_get_ovector_pointer_8(matchData)
+        guard let ov else { return .noMatch }
+        if rc == PCRE2_ERROR_PARTIAL { return .partial(start: ov[0]) }
+        if rc < 0 { throw MatchFailure(code: rc, message: pcre2Message(rc)) }
+        let pairs = min(Int(rc == 0 ? Int32(ovectorPairs) : rc), ovectorPairs)
+        func span(_ i: Int) -> Range<Int>? {
+            guard i >= 0, i < pairs else { return nil }
+            let s = ov[2 * i], e = ov[2 * i + 1]
+            return s == pcre2Unset || e < s ? nil : s..<e
+        }
+        guard let whole = span(0) else { return .noMatch }
+        return .match(whole: whole, group: span(group))
     }
 }
 

@@ -52,6 +52,33 @@ final class DigitSegmentsTests: XCTestCase {
         XCTAssertEqual(runs, [[4, 4, 4, 4], [2, 4, 4, 2], [2, 3, 2, 2, 2], [4, 3], [1, 2, 1], [1]])
     }
 
+    /// Sets of single stretches decide from the run's stretch bits: the same answer as the walk
+    /// over its lengths, for random sets and runs (the bits as the prefilter records them, bit 0
+    /// sometimes set by a run that ends after a separator).
+    func testSingleStretchSetsDecideFromTheStretchBitsAsTheWalkDoes() {
+        var random = SystemRandomNumberGenerator()
+        var decided = (admitted: 0, refused: 0)
+        for _ in 0..<3000 {
+            let segments = (0..<Int.random(in: 1...3, using: &random)).map { _ -> [DigitSegments.Stretch] in
+                let low = Int.random(in: 1...14, using: &random)
+                return [DigitSegments.Stretch(min: low, max: low + Int.random(in: 0...3, using: &random), isExact: Bool.random(using: &random))]
+            }
+            let set = DigitSegments(segments: segments)
+            XCTAssertNotNil(set.singleStretchLengths)
+            let lengths = (0..<Int.random(in: 1...6, using: &random)).map { _ in UInt8.random(in: 1...20, using: &random) }
+            var bits = lengths.reduce(UInt64(0)) { $0 | 1 << UInt64($1) }
+            if Bool.random(using: &random) { bits |= 1 }
+            let walked = lengths.withUnsafeBufferPointer { set.admits($0) }
+            XCTAssertEqual(lengths.withUnsafeBufferPointer { set.admits(stretches: bits, lengths: $0) }, walked, "\(set) on \(lengths)")
+            if walked { decided.admitted += 1 } else { decided.refused += 1 }
+        }
+        // Both answers were given often enough for the comparison to mean something.
+        XCTAssertGreaterThan(decided.admitted, 300)
+        XCTAssertGreaterThan(decided.refused, 300)
+        // A set with a longer segment keeps the walk.
+        XCTAssertNil(DigitSegments(segments: [[.init(min: 3, max: 3, isExact: true), .init(min: 3, max: 3, isExact: true)]]).singleStretchLengths)
+    }
+
     func testRunsAdmitOnlyTheirSegments() throws {
         let bsn = try XCTUnwrap(DigitSegments.of(pattern: "(?<!\\d)(?:\\d{9}|\\d{4}[ .]\\d{2}[ .]\\d{3}|\\d{3}[ .]\\d{3}[ .]\\d{3})(?!\\d)"))
         func admits(_ lengths: [UInt8]) -> Bool { lengths.withUnsafeBufferPointer { bsn.admits($0) } }

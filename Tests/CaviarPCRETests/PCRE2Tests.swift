@@ -52,6 +52,30 @@ final class PCRE2Tests: XCTestCase {
         XCTAssertEqual(try match(p, Array("mail me at john.doe@exam".utf8), partial: true), .partial(start: 11))
     }
 
+    /// `matchSpan` (what the engine calls) gives the whole match and the group asked for as
+    /// `match` gives them, unset and missing groups as nil, and the same partial and no match.
+    func testMatchSpanReportsWhatMatchReports() throws {
+        let m = try Matcher()
+        let p = try CompiledPattern("(?:IBAN:? )?(DE\\d{2})(x)?( \\d{4})+")
+        let cases: [(String, Bool)] = [("pay IBAN DE89 3704 0044 now", false), ("DE12 3456", false), ("no number here", false), ("IBAN DE89 37", true)]
+        for (text, partial) in cases {
+            let bytes = Array(text.utf8)
+            let full = try match(p, bytes, partial: partial, matcher: m)
+            for group in 0...4 {
+                let spans = try bytes.withUnsafeBufferPointer { try m.matchSpan(p, in: $0, from: 0, group: group, partial: partial) }
+                switch full {
+                case .noMatch: XCTAssertEqual(spans, .noMatch, text)
+                case .partial(let start): XCTAssertEqual(spans, .partial(start: start), text)
+                case .match(let groups):
+                    let expected = group < groups.count ? groups[group] : nil
+                    XCTAssertEqual(spans, .match(whole: groups[0] ?? 0..<0, group: expected), "\(text) group \(group)")
+                }
+            }
+        }
+        // The cases cover a match with a set group, an unset one (2) and one past the pattern's (4).
+        XCTAssertEqual(try Array("DE12 3456".utf8).withUnsafeBufferPointer { try m.matchSpan(p, in: $0, from: 0, group: 1) }, .match(whole: 0..<9, group: 0..<4))
+    }
+
     /// The interpreter (patterns that run a few times only) agrees with the JIT, partial
     /// matching included.
     func testInterpreterAgreesWithTheJIT() throws {
