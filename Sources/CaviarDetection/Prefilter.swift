@@ -422,18 +422,32 @@ final class Prefilter {
         // by one only in the last 63 bytes of the data.
         var blockStart = Int.min
         var alnum: UInt64 = 0, uppers: UInt64 = 0
+        // Where a run of at least `minUpperCount` (at most 32) may start: bits p of `alnum` with
+        // the next bits set too, those past the block counted as set. Most runs are a capital
+        // beginning a word or a short number: the blocks and stretches without a long one are
+        // stepped over instead of measured run by run.
+        var longStarts: UInt64 = 0
+        let span = min(minUpperCount, 32)
         @inline(__always) func classify(_ at: Int) {
             let block = ByteClassBlock(base, at: at)
             blockStart = at
             alnum = block.digits | block.uppers
             uppers = block.uppers
+            var starts = alnum, shifted = alnum
+            for _ in 1..<max(span, 1) {
+                shifted = shifted >> 1 | 1 << 63
+                starts &= shifted
+            }
+            longStarts = starts
         }
         @inline(__always) func isAlnum(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 48 && c <= 57) }
         while i < stop {
             if i + ByteClassBlock.width <= end {
                 if i >= blockStart + ByteClassBlock.width || i < blockStart { classify(i) }
-                let rest = alnum >> UInt64(i - blockStart)
+                let rest = longStarts >> UInt64(i - blockStart)
                 if rest == 0 { i = blockStart + ByteClassBlock.width; continue }
+                // The first possible start is where its run starts (or `i`, in a run cut by the
+                // region): any earlier byte of that run would be a possible start too.
                 i += rest.trailingZeroBitCount
                 if i >= stop { break }
             } else if !isAlnum(base[i]) {

@@ -115,4 +115,42 @@ final class PrefilterScanTests: XCTestCase {
             }
         }
     }
+
+    /// With a longer shortest upper-case trigger, blocks and stretches holding no run that long
+    /// are stepped over: the runs reported are still those a byte walk finds (a letter in them,
+    /// and at least that long or reaching the end of the data), from any region start.
+    func testLongUpperRunsFoundWithBlocksEqualAByteWalk() throws {
+        var rng = SystemRandomNumberGenerator()
+        for minimum in [2, 4, 9, 40] {
+            let prefilter = Prefilter(triggers: [try Trigger.parse("upper:\(minimum)")])
+            XCTAssertEqual(prefilter.minUpperCount, minimum)
+            var reported = 0
+            for _ in 0..<300 {
+                let pieces = ["Ab ", "CD ", "ABCD ", "AB12CD ", "A ", "9 ", "12345 ", "XYZ0123456 ", "Éa ", "x ", "\n", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH "]
+                var text: [UInt8] = []
+                for _ in 0..<Int.random(in: 0..<60, using: &rng) { text += Array((pieces.randomElement(using: &rng) ?? " ").utf8) }
+                if Bool.random(using: &rng) { text += Array("QWERTY".utf8) }   // a run at the very end
+                let from = text.isEmpty ? 0 : Int.random(in: 0..<max(1, text.count / 3), using: &rng)
+                text.withUnsafeBufferPointer { buf in
+                    let found = prefilter.scan(buf, region: from..<buf.count).upperRuns
+                    var expected: [Range<Int>] = []
+                    var i = from
+                    while i < text.count {
+                        let b = text[i]
+                        guard (b >= 65 && b <= 90) || (b >= 48 && b <= 57) else { i += 1; continue }
+                        var j = i, letter = false
+                        while j < text.count, (text[j] >= 65 && text[j] <= 90) || (text[j] >= 48 && text[j] <= 57) {
+                            letter = letter || text[j] >= 65
+                            j += 1
+                        }
+                        if letter && (j - i >= minimum || j == text.count) { expected.append(i..<j) }
+                        i = j
+                    }
+                    XCTAssertEqual(found, expected, "upper:\(minimum) from \(from) in \(String(decoding: text, as: UTF8.self))")
+                    reported += found.count
+                }
+            }
+            XCTAssertGreaterThan(reported, 50, "upper:\(minimum)")
+        }
+    }
 }
