@@ -60,27 +60,36 @@ public struct ContextWords: Sendable {
         return folded.bytes.withUnsafeBufferPointer { bytes in
         folded.ends.withUnsafeBufferPointer { ends in
         folded.firstWord.withUnsafeBufferPointer { firstWord in
-            let m = text.count
             for s in 0..<folder.startCount {
                 let i = folder.wordStart(s)
                 if i > 0 && ContextWords.isWordByte(text[i - 1]) { continue }
-                let lead = Int(text[i])
-                var wi = Int(firstWord[lead])
-                let wEnd = Int(firstWord[lead + 1])
-                while wi < wEnd {
-                    let start = wi == 0 ? 0 : Int(ends[wi - 1])
-                    let n = Int(ends[wi]) - start
-                    wi += 1
-                    guard i + n <= m else { continue }
-                    var k = 1
-                    while k < n && text[i + k] == bytes[start + k] { k += 1 }
-                    if k == n && (i + n == m || !ContextWords.isWordByte(text[i + n])) { return true }
-                }
+                if wordEnds(at: i, in: text, bytes: bytes, ends: ends, firstWord: firstWord) { return true }
             }
             return false
         }
         }
         }
+    }
+
+    /// Whether one of the folded words (those that begin with the byte at `i`, compared from
+    /// their second byte) occurs at `i` of `text` and ends there as a word.
+    @inline(__always)
+    static func wordEnds(at i: Int, in text: UnsafeBufferPointer<UInt8>, bytes: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int32>,
+                         firstWord: UnsafeBufferPointer<Int32>) -> Bool {
+        let m = text.count
+        let lead = Int(text[i])
+        var wi = Int(firstWord[lead])
+        let wEnd = Int(firstWord[lead + 1])
+        while wi < wEnd {
+            let start = wi == 0 ? 0 : Int(ends[wi - 1])
+            let n = Int(ends[wi]) - start
+            wi += 1
+            guard i + n <= m else { continue }
+            var k = 1
+            while k < n && text[i + k] == bytes[start + k] { k += 1 }
+            if k == n && (i + n == m || !ContextWords.isWordByte(text[i + n])) { return true }
+        }
+        return false
     }
 
     /// Whether any folded word occurs as a whole word in `text`: one walk over its word starts,
@@ -90,24 +99,8 @@ public struct ContextWords: Sendable {
         folded.bytes.withUnsafeBufferPointer { bytes in
         folded.ends.withUnsafeBufferPointer { ends in
         folded.firstWord.withUnsafeBufferPointer { firstWord in
-            let m = text.count
-            var i = 0
-            while i < m {
-                if i == 0 || !ContextWords.isWordByte(text[i - 1]) {
-                    let lead = Int(text[i])
-                    var wi = Int(firstWord[lead])
-                    let wEnd = Int(firstWord[lead + 1])
-                    while wi < wEnd {
-                        let start = wi == 0 ? 0 : Int(ends[wi - 1])
-                        let n = Int(ends[wi]) - start
-                        wi += 1
-                        guard i + n <= m else { continue }
-                        var k = 1
-                        while k < n && text[i + k] == bytes[start + k] { k += 1 }
-                        if k == n && (i + n == m || !ContextWords.isWordByte(text[i + n])) { return true }
-                    }
-                }
-                i += 1
+            for i in 0..<text.count where i == 0 || !ContextWords.isWordByte(text[i - 1]) {
+                if wordEnds(at: i, in: text, bytes: bytes, ends: ends, firstWord: firstWord) { return true }
             }
             return false
         }

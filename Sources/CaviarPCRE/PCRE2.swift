@@ -203,10 +203,39 @@ public final class Matcher {
     ///   - notEmpty: reject an empty match at `start` (to step past an empty match).
     public func match(_ pattern: CompiledPattern, in subject: UnsafeBufferPointer<UInt8>, from start: Int,
                       startLimit: Int? = nil, partial: Bool = false, notEmptyAtStart: Bool = false) throws -> MatchOutcome {
-        pcre2_set_offset_limit_8(context, startLimit ?? pcre2Unset)
         var options: UInt32 = 0
         if partial { options |= UInt32(PCRE2_PARTIAL_HARD) }
         if notEmptyAtStart { options |= UInt32(PCRE2_NOTEMPTY_ATSTART) }
+        switch try run(pattern, subject, from: start, startLimit: startLimit, options: options) {
+        case .noMatch: return .noMatch
+        case .partial(let at): return .partial(start: at)
+        case .match(let ovector, let pairs): return .match((0..<pairs).map { Self.span(ovector, $0, pairs: pairs) })
+        }
+    }
+
+    /// `match` reporting the whole match and group `group` only (see `SpanOutcome`).
+    public func matchSpan(_ pattern: CompiledPattern, in subject: UnsafeBufferPointer<UInt8>, from start: Int, group: Int,
+                          startLimit: Int? = nil, partial: Bool = false) throws -> SpanOutcome {
+        switch try run(pattern, subject, from: start, startLimit: startLimit, options: partial ? UInt32(PCRE2_PARTIAL_HARD) : 0) {
+        case .noMatch: return .noMatch
+        case .partial(let at): return .partial(start: at)
+        case .match(let ovector, let pairs):
+            guard let whole = Self.span(ovector, 0, pairs: pairs) else { return .noMatch }
+            return .match(whole: whole, group: Self.span(ovector, group, pairs: pairs))
+        }
+    }
+
+    /// What one PCRE2 call found: for a match, the ovector and its pairs that are set.
+    private enum Found {
+        case noMatch
+        case partial(Int)
+        case match(UnsafeMutablePointer<Int>, pairs: Int)
+    }
+
+    /// One PCRE2 call; an error (match limit, JIT stack) is thrown.
+    @inline(__always)
+    private func run(_ pattern: CompiledPattern, _ subject: UnsafeBufferPointer<UInt8>, from start: Int, startLimit: Int?, options: UInt32) throws -> Found {
+        pcre2_set_offset_limit_8(context, startLimit ?? pcre2Unset)
         // A non-nil base pointer even for an empty subject.
         let base = subject.baseAddress ?? UnsafePointer(bitPattern: 1)
         // The JIT fast path skips pcre2_match's option and UTF checks (patterns are compiled for
@@ -215,42 +244,18 @@ public final class Matcher {
             ? pcre2_jit_match_8(pattern.code, base, subject.count, start, options, matchData, context)
             : pcre2_match_8(pattern.code, base, subject.count, start, options, matchData, context)
         if rc == PCRE2_ERROR_NOMATCH { return .noMatch }
-        let ov = pcre2_get_ovector_pointer_8(matchData)
-        guard let ov else { return .noMatch }
-        if rc == PCRE2_ERROR_PARTIAL { return .partial(start: ov[0]) }
+        guard let ov = pcre2_get_ovector_pointer_8(matchData) else { return .noMatch }
+        if rc == PCRE2_ERROR_PARTIAL { return .partial(ov[0]) }
         if rc < 0 { throw MatchFailure(code: rc, message: pcre2Message(rc)) }
-        let pairs = min(Int(rc == 0 ? Int32(ovectorPairs) : rc), ovectorPairs)
-        var groups: [Range<Int>?] = []
-        groups.reserveCapacity(pairs)
-        for i in 0..<pairs {
-            let s = ov[2 * i], e = ov[2 * i + 1]
-            groups.append(s == pcre2Unset || e < s ? nil : s..<e)
-        }
-        return .match(groups)
+        return .match(ov, pairs: min(Int(rc == 0 ? Int32(ovectorPairs) : rc), ovectorPairs))
     }
 
-    /// `match` reporting the whole match and group `group` only (see `SpanOutcome`).
-    public func matchSpan(_ pattern: CompiledPattern, in subject: UnsafeBufferPointer<UInt8>, from start: Int, group: Int,
-                          startLimit: Int? = nil, partial: Bool = false) throws -> SpanOutcome {
-        pcre2_set_offset_limit_8(context, startLimit ?? pcre2Unset)
-        let options: UInt32 = partial ? UInt32(PCRE2_PARTIAL_HARD) : 0
-        let base = subject.baseAddress ?? UnsafePointer(bitPattern: 1)
-        let rc = pattern.isJITCompiled
-            ? pcre2_jit_match_8(pattern.code, base, subject.count, start, options, matchData, context)
-            : pcre2_match_8(pattern.code, base, subject.count, start, options, matchData, context)
-        if rc == PCRE2_ERROR_NOMATCH { return .noMatch }
-        let ov = pcre2_get_ovector_pointer_8(matchData)
-        guard let ov else { return .noMatch }
-        if rc == PCRE2_ERROR_PARTIAL { return .partial(start: ov[0]) }
-        if rc < 0 { throw MatchFailure(code: rc, message: pcre2Message(rc)) }
-        let pairs = min(Int(rc == 0 ? Int32(ovectorPairs) : rc), ovectorPairs)
-        func span(_ i: Int) -> Range<Int>? {
-            guard i >= 0, i < pairs else { return nil }
-            let s = ov[2 * i], e = ov[2 * i + 1]
-            return s == pcre2Unset || e < s ? nil : s..<e
-        }
-        guard let whole = span(0) else { return .noMatch }
-        return .match(whole: whole, group: span(group))
+    /// Group `index` of an ovector with `pairs` pairs set: nil when unset or past them.
+    @inline(__always)
+    private static func span(_ ov: UnsafeMutablePointer<Int>, _ index: Int, pairs: Int) -> Range<Int>? {
+        guard index >= 0, index < pairs else { return nil }
+        let s = ov[2 * index], e = ov[2 * index + 1]
+        return s == pcre2Unset || e < s ? nil : s..<e
     }
 }
 

@@ -91,19 +91,8 @@ final class PrefilterScanTests: XCTestCase {
             }
             text.withUnsafeBufferPointer { buf in
                 let hits = prefilter.scan(buf, region: 0..<buf.count)
-                var uppers: [Range<Int>] = [], digitStarts: [Int] = []
-                var i = 0
-                while i < text.count {
-                    let b = text[i]
-                    guard (b >= 65 && b <= 90) || (b >= 48 && b <= 57) else { i += 1; continue }
-                    var j = i, letter = false
-                    while j < text.count, (text[j] >= 65 && text[j] <= 90) || (text[j] >= 48 && text[j] <= 57) {
-                        letter = letter || text[j] >= 65
-                        j += 1
-                    }
-                    if letter { uppers.append(i..<j) }
-                    i = j
-                }
+                let uppers = Self.upperRunsByByteWalk(text, from: 0, minimum: 1)
+                var digitStarts: [Int] = []
                 for (k, b) in text.enumerated() where b >= 48 && b <= 57 && (k == 0 || !(text[k - 1] >= 48 && text[k - 1] <= 57)) {
                     digitStarts.append(k)
                 }
@@ -133,24 +122,31 @@ final class PrefilterScanTests: XCTestCase {
                 let from = text.isEmpty ? 0 : Int.random(in: 0..<max(1, text.count / 3), using: &rng)
                 text.withUnsafeBufferPointer { buf in
                     let found = prefilter.scan(buf, region: from..<buf.count).upperRuns
-                    var expected: [Range<Int>] = []
-                    var i = from
-                    while i < text.count {
-                        let b = text[i]
-                        guard (b >= 65 && b <= 90) || (b >= 48 && b <= 57) else { i += 1; continue }
-                        var j = i, letter = false
-                        while j < text.count, (text[j] >= 65 && text[j] <= 90) || (text[j] >= 48 && text[j] <= 57) {
-                            letter = letter || text[j] >= 65
-                            j += 1
-                        }
-                        if letter && (j - i >= minimum || j == text.count) { expected.append(i..<j) }
-                        i = j
-                    }
+                    let expected = Self.upperRunsByByteWalk(text, from: from, minimum: minimum)
                     XCTAssertEqual(found, expected, "upper:\(minimum) from \(from) in \(String(decoding: text, as: UTF8.self))")
                     reported += found.count
                 }
             }
             XCTAssertGreaterThan(reported, 50, "upper:\(minimum)")
         }
+    }
+
+    /// The runs of capitals and digits from `from` that hold a capital and are at least
+    /// `minimum` long or reach the end of `text`, found a byte at a time.
+    static func upperRunsByByteWalk(_ text: [UInt8], from: Int, minimum: Int) -> [Range<Int>] {
+        func isRunByte(_ b: UInt8) -> Bool { (b >= 65 && b <= 90) || (b >= 48 && b <= 57) }
+        var runs: [Range<Int>] = []
+        var i = from
+        while i < text.count {
+            guard isRunByte(text[i]) else { i += 1; continue }
+            var j = i, letter = false
+            while j < text.count, isRunByte(text[j]) {
+                letter = letter || text[j] >= 65
+                j += 1
+            }
+            if letter && (j - i >= minimum || j == text.count) { runs.append(i..<j) }
+            i = j
+        }
+        return runs
     }
 }
