@@ -111,8 +111,8 @@ public struct DigitSegments: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Whether some segment lies in a digit run: `stretches` are its stretch bits (bit L: a
-    /// stretch of L digits, 63 for more; bit 0 may be set without a stretch of none, see
-    /// `Prefilter`), `lengths` its stretch lengths in order, read only when the bits cannot decide.
+    /// stretch of L digits, 63 for more; bit 0, a stretch of no digits, never counts), `lengths`
+    /// its stretch lengths in order, read only when the bits cannot decide.
     @inline(__always)
     func admits(stretches: UInt64, lengths: UnsafeBufferPointer<UInt8>) -> Bool {
         if let single = singleStretchLengths { return stretches & ~1 & single != 0 }

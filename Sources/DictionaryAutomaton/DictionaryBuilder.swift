@@ -339,7 +339,6 @@ public struct DictionaryBuilder {
         var bodyCount: Int
     }
 
-
     func assemble(mode: Mode, fingerprint: UInt64) throws -> Assembled {
         guard termBytes.count < Int(UInt32.max) else {
             throw DictionaryError(.tooLarge, "the terms total more than 4 GiB")
@@ -359,17 +358,19 @@ public struct DictionaryBuilder {
             // The trie with its key table and the word filters only read the sorted terms: for
             // large lists they are built at once (the filters took a fifth of the trie's time on
             // 1 M terms).
-            let (trie, filters) = sorted.termStarts.count >= concurrentStagesFrom
-                ? concurrently({ let trie = sorted.buildTrie(order: order); return (trie, trie.keyTable()) },
-                               { sorted.buildFirstWordFilter(order: order, salt: nil) })
-                : ({ let trie = sorted.buildTrie(order: order); return (trie, trie.keyTable()) }(), sorted.buildFirstWordFilter(order: order, salt: nil))
-            nodeCount = trie.0.nodes.count
-            indexedTerms = trie.0.terms
-            sections[DictionaryFormat.Section.nodes.rawValue] = Section(trie.0.nodes)
-            sections[DictionaryFormat.Section.root.rawValue] = Section(trie.0.root)
-            sections[DictionaryFormat.Section.pairs.rawValue] = Section(trie.0.pairs)
+            let trieStage = { () -> (trie: Trie, keyTable: [UInt64]) in
+                let trie = sorted.buildTrie(order: order)
+                return (trie, trie.keyTable())
+            }
+            let filterStage = { sorted.buildFirstWordFilter(order: order, salt: nil) }
+            let (built, filters) = sorted.termStarts.count >= concurrentStagesFrom ? concurrently(trieStage, filterStage) : (trieStage(), filterStage())
+            nodeCount = built.trie.nodes.count
+            indexedTerms = built.trie.terms
+            sections[DictionaryFormat.Section.nodes.rawValue] = Section(built.trie.nodes)
+            sections[DictionaryFormat.Section.root.rawValue] = Section(built.trie.root)
+            sections[DictionaryFormat.Section.pairs.rawValue] = Section(built.trie.pairs)
             sections[DictionaryFormat.Section.firstWordFilter.rawValue] = Section(filters)
-            sections[DictionaryFormat.Section.keyTable.rawValue] = Section(trie.1)
+            sections[DictionaryFormat.Section.keyTable.rawValue] = Section(built.keyTable)
         case .hashed(let key, let saltPath):
             flags |= DictionaryFormat.flagHashed
             keyCheck = key.checkValue
@@ -500,37 +501,35 @@ public struct DictionaryBuilder {
             }
         }
         // Radix sort on the prefix (stable, so equal prefixes stay in insertion order), then
-        // each run of equal prefixes sorted on the rest of the bytes. A first pass groups the
-        // entries by their first byte, so that the groups of the first half of the entries and
-        // those of the second are sorted apart, on two threads when there are many (the sort
-        // was a ninth of a 1 M-term build).
+        // each run of equal prefixes sorted on the rest of the bytes. For many terms a first pass
+        // groups the entries by their first byte, so that the groups of the first half of the
+        // entries and those of the second are sorted apart, on two threads (the sort was a ninth
+        // of a 1 M-term build).
+        let isSplit = count >= concurrentStagesFrom
         var scratch = entries
-        let halves: (Range<Int>, Range<Int>) = entries.withUnsafeMutableBufferPointer { elements in
+        let middle = !isSplit ? count : entries.withUnsafeMutableBufferPointer { elements in
             scratch.withUnsafeMutableBufferPointer { other in
-                var starts = Self.groupByTopByte(from: elements, into: other) { $0.prefix }
-                // `other` holds the groups: sorted from there back into `elements`.
-                starts.append(count)
-                let middle = starts.min { abs($0 - count / 2) < abs($1 - count / 2) } ?? count
-                return (0..<middle, middle..<count)
+                // The groups go to `other`, each in its first order; each half is sorted from
+                // there back into `elements`.
+                let starts = Self.groupByTopByte(from: elements, into: other) { $0.prefix } + [count]
+                _ = elements.update(fromContentsOf: other)
+                return starts.min { abs($0 - count / 2) < abs($1 - count / 2) } ?? count
             }
         }
         termBytes.withUnsafeBufferPointer { bytes in
             termStarts.withUnsafeBufferPointer { starts in
                 entries.withUnsafeMutableBufferPointer { elements in
                     scratch.withUnsafeMutableBufferPointer { other in
+                        // A part holds whole groups or all the entries: sorted on all eight bytes
+                        // (the pass on the first byte is skipped when it holds one group).
                         func sortPart(_ part: Range<Int>) {
-                            guard !part.isEmpty, let target = elements.baseAddress, let source = other.baseAddress else { return }
+                            guard !part.isEmpty, let target = elements.baseAddress, let spare = other.baseAddress else { return }
                             let sorted = UnsafeMutableBufferPointer(start: target + part.lowerBound, count: part.count)
-                            let spare = UnsafeMutableBufferPointer(start: source + part.lowerBound, count: part.count)
-                            // The part's groups are in `spare`, each group's entries in their
-                            // first order: sorted on all eight bytes (a part holds several
-                            // groups; the pass on the first byte is skipped when it holds one).
-                            _ = sorted.update(fromContentsOf: spare)
-                            Self.radixSort(sorted, scratch: spare, passes: 0..<8) { $0.prefix }
+                            Self.radixSort(sorted, scratch: UnsafeMutableBufferPointer(start: spare + part.lowerBound, count: part.count), passes: 0..<8) { $0.prefix }
                             Self.sortRunsOfEqualPrefixes(sorted, bytes: bytes, starts: starts)
                         }
-                        if count >= concurrentStagesFrom {
-                            _ = concurrently({ sortPart(halves.0) }, { sortPart(halves.1) })
+                        if isSplit {
+                            _ = concurrently({ sortPart(0..<middle) }, { sortPart(middle..<count) })
                         } else {
                             sortPart(0..<count)
                         }

@@ -114,23 +114,23 @@ public enum DictionaryCompiler {
         // at their spelling's index once known.
         var emptyWarnings: [(before: Int, warning: DictionaryWarning)] = []
 
-        // One spelling of a term (`number` 0 is its plain fold, given first), with the term's
-        // value index once its first spelling made it.
-        func addSpelling(_ number: Int, _ spelling: UnsafeBufferPointer<UInt8>, entityIndex: Int32, identityTerm: [UInt8]?, line: Int,
-                         valueIndex: inout Int?) throws {
-            if number == 0 {
-                // The first spelling is the plain fold: the identity unless one is given.
-                if key == nil && identityTerm == nil {
-                    // The usual case: the entity's prefix and the plain fold, with no copy.
-                    valueIndex = try builder.appendValue(entityPrefixes[Int(entityIndex)], spelling)
-                } else {
+        // CSV people and hashed lists, term by term (plain lists go through `FoldedPart`): the
+        // value is the entity's prefix and the identity (the CSV person's, else the plain fold,
+        // the first spelling), or its salted hash; a CSV person's variants share one value.
+        func add(term: UnsafeBufferPointer<UInt8>, identityTerm: [UInt8]?, entity: EntityType, file: String, line: Int, warnIfEmpty: Bool) throws {
+            let entityIndex = entityNumber(entity)
+            var valueIndex: Int?
+            var hasSpelling = false
+            try TextFolding.forEachTermVariant(term, folder: scratch) { number, spelling in
+                if number == 0 {
+                    hasSpelling = true
                     value.removeAll(keepingCapacity: true)
                     value.append(contentsOf: entityPrefixes[Int(entityIndex)])
                     if let key {
                         let hash = SipHash.hash(Array("identity:".utf8) + (identityTerm ?? Array(spelling)), key: key)
                         value += Array(hexadecimal(hash).utf8)
-                    } else if let identityTerm {
-                        value += identityTerm
+                    } else {
+                        value += identityTerm ?? Array(spelling)
                     }
                     if identityTerm != nil, let known = identityValues[FoldedKey(bytes: value)] { valueIndex = known }
                     if valueIndex == nil {
@@ -139,18 +139,8 @@ public enum DictionaryCompiler {
                         valueIndex = stored
                     }
                 }
-            }
-            try builder.add(folded: spelling, valueIndex: valueIndex ?? 0)
-            origins.append((entityIndex, Int32(truncatingIfNeeded: fileIndex), Int32(truncatingIfNeeded: line), identityTerm == nil && number == 0))
-        }
-
-        func add(term: UnsafeBufferPointer<UInt8>, identityTerm: [UInt8]?, entity: EntityType, file: String, line: Int, warnIfEmpty: Bool) throws {
-            let entityIndex = entityNumber(entity)
-            var valueIndex: Int?
-            var hasSpelling = false
-            try TextFolding.forEachTermVariant(term, folder: scratch) { number, spelling in
-                hasSpelling = true
-                try addSpelling(number, spelling, entityIndex: entityIndex, identityTerm: identityTerm, line: line, valueIndex: &valueIndex)
+                try builder.add(folded: spelling, valueIndex: valueIndex ?? 0)
+                origins.append((entityIndex, Int32(truncatingIfNeeded: fileIndex), Int32(truncatingIfNeeded: line), identityTerm == nil && number == 0))
             }
             if !hasSpelling && warnIfEmpty {
                 emptyWarnings.append((builder.termCount, DictionaryWarning(file: file, line: line, message: "term has no letters or digits, skipped")))
