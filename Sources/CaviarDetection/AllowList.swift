@@ -41,7 +41,8 @@ public final class AllowList: @unchecked Sendable {
     }
 
     /// Whether `regex` means the same as one alternative among others: no back-reference or
-    /// subroutine call by number or name, no conditional or branch-reset group, and every
+    /// subroutine call by number or name, no conditional or branch-reset group, no backtracking
+    /// verb, and every
     /// parenthesis it closes is one it opened (so that an option setting such as `(?i)` stays
     /// inside its wrapping group). Conservative: anything unclear is answered no.
     static func isSelfContained(_ regex: String) -> Bool {
@@ -74,6 +75,9 @@ public final class AllowList: @unchecked Sendable {
                 }
                 if i >= b.count { return false }
             case 0x28:  // (
+                // (*COMMIT), (*PRUNE), (*SKIP), (*ACCEPT)…: a verb acts on the whole match, so
+                // one in the first alternative could stop the others from being tried.
+                if i + 1 < b.count && b[i + 1] == 0x2A { return false }
                 if i + 2 < b.count && b[i + 1] == 0x3F {
                     let kind = b[i + 2]
                     // (?1) (?+1) (?-1) (?R) (?&name) (?P=name) (?P>name) (?(cond)...) (?|...)

@@ -48,12 +48,16 @@ final class AllowListTests: XCTestCase {
     }
 
     func testRegexesThatDependOnTheirOwnNumberingStaySeparate() throws {
-        for r in ["(a)\\1", "(a)(?1)", "(?<n>a)\\k<n>", "(?|(a)|(b))", "(?(1)a|b)", "(?R)?a", "a)(?i)(b", "\\Qa)\\E", "[)]("] {
+        for r in ["(a)\\1", "(a)(?1)", "(?<n>a)\\k<n>", "(?|(a)|(b))", "(?(1)a|b)", "(?R)?a", "a)(?i)(b", "\\Qa)\\E", "[)](", "a(*COMMIT)b"] {
             XCTAssertFalse(AllowList.isSelfContained(r), r)
         }
         for r in ["\\*+", "[)(]", "[]a]", "[^]a]", "[[:alpha:])]", "(?i)abc", "(?:a|b)c", "\\(x\\)", "a(?-i)b", "(?<year>\\d{4})"] {
             XCTAssertTrue(AllowList.isSelfContained(r), r)
         }
+        // A verb in the first regex would stop the second from being tried on "ac" if combined.
+        let verbs = ["a(*COMMIT)b", "ac"]
+        XCTAssertEqual(try AllowList.compile(verbs).count, 2)
+        XCTAssertTrue(try AllowList(regexes: verbs).allows(Array("ac".utf8), matcher: try Matcher(maxCaptures: 4)))
         // A list holding one of them is compiled one regex at a time, and still agrees.
         let list = ["(a)\\1", "(b)\\1", "null"]
         XCTAssertEqual(try AllowList.compile(list).count, 3)
