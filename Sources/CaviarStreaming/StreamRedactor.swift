@@ -82,25 +82,44 @@ public final class StreamRedactor {
         try sink?.finish()
     }
 
-    /// Reads `fd` to the end with `read(2)`, processing each chunk as it arrives. A pipe returns
-    /// what its writer has written, so an interactive line is processed at once whatever the
-    /// chunk size; a file is read `chunkSize` bytes at a time, and each chunk costs a scan's
-    /// fixed work (at 64 KiB, a sixth of all redaction time on the benchmark corpus).
-    public func run(fd: Int32, chunkSize: Int = 256 << 10) throws {
-        while true {
+    /// Reads `fd` to the end with `read(2)`, processing each chunk as it arrives. Each chunk
+    /// costs a scan's fixed work (the partial matching of multi-line detectors at its end, the
+    /// trigger bookkeeping), so chunks are large: 256 KiB at first, then up to `chunkSize` once a
+    /// read has filled a whole chunk (a short input does not pay for a large buffer). A pipe
+    /// returns at most what its buffer holds (64 KiB on Linux) per read, so the chunk is filled by
+    /// further reads while more input is already waiting (`poll` with no timeout); an interactive
+    /// pipe, which pauses after each line, is still processed line by line as it arrives.
+    public func run(fd: Int32, chunkSize: Int = 512 << 10) throws {
+        var chunk = min(chunkSize, 256 << 10)
+        var atEnd = false
+        while !atEnd {
             // Read straight into the buffer's tail: no chunk array copied in.
             let held = buffer.count
-            buffer.append(contentsOf: repeatElement(0, count: chunkSize))
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress.map { $0 + held }, chunkSize) }
-            buffer.removeLast(chunkSize - max(n, 0))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw IOFailure("read", code: errno)
+            buffer.append(contentsOf: repeatElement(0, count: chunk))
+            var filled = 0
+            while filled < chunk {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress.map { $0 + held + filled }, chunk - filled) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    let code = errno
+                    buffer.removeLast(chunk - filled)
+                    throw IOFailure("read", code: code)
+                }
+                if n == 0 { atEnd = true; break }
+                filled += n
+                if filled < chunk && !StreamRedactor.hasWaitingInput(fd) { break }
             }
-            if n == 0 { break }
-            try step(isFinal: false)
+            buffer.removeLast(chunk - filled)
+            if filled == chunk { chunk = chunkSize }
+            if filled > 0 { try step(isFinal: false) }
         }
         try finish()
+    }
+
+    /// Whether a read of `fd` would return at once (data waiting, or the end of the input).
+    static func hasWaitingInput(_ fd: Int32) -> Bool {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&p, 1, 0) == 1 && p.revents & Int16(POLLIN | POLLHUP) != 0
     }
 
     /// End of the longest prefix of `buffer[from..<end]` that does not stop inside a UTF-8 sequence.

@@ -124,6 +124,81 @@ final class StreamingTests: XCTestCase {
         XCTAssertFalse(out.contains("Hauptstraße") || out.contains("10115"), out)
     }
 
+    /// `run(fd:)` over real pipes: a burst larger than a pipe's buffer (read in several calls
+    /// into one chunk) comes out as `feed` gives it, and a line that a paused writer has sent is
+    /// written before the writer sends more (the chunk is not held to be filled).
+    func testReadingAPipeFillsChunksOnlyWithInputAlreadyWaiting() throws {
+        let engine = try StreamingTests.engine()
+        var input: [UInt8] = []
+        for i in 0..<4000 {
+            input += Array("line \(i): mail jean.dupont\(i % 97)@example.com, IBAN DE89 3704 0044 0532 0130 00, ok\n".utf8)
+        }
+        let expected = try StreamingTests.redact(input, chunk: 0, engine: engine)
+
+        var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0]
+        XCTAssertEqual(pipe(&inPipe), 0)
+        XCTAssertEqual(pipe(&outPipe), 0)
+        nonisolated(unsafe) let driver = StreamRedactor(engine: engine, redactor: Redactor(), sink: FileDescriptorSink(fd: outPipe[1]))
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var failure: (any Error)?
+        let readFD = inPipe[0], writeOut = outPipe[1]
+        Thread.detachNewThread {
+            do { try driver.run(fd: readFD) } catch { failure = error }
+            close(writeOut)
+            done.signal()
+        }
+        func readOutput(atLeast n: Int, into out: inout [UInt8]) {
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while out.count < n {
+                var p = pollfd(fd: outPipe[0], events: Int16(POLLIN), revents: 0)
+                guard poll(&p, 1, 10_000) == 1 else { return }
+                let r = chunk.withUnsafeMutableBytes { read(outPipe[0], $0.baseAddress, $0.count) }
+                if r <= 0 { return }
+                out += chunk[0..<r]
+            }
+        }
+        func writeAll(_ bytes: [UInt8]) {
+            var off = 0
+            while off < bytes.count {
+                let w = bytes.withUnsafeBytes { write(inPipe[1], $0.baseAddress! + off, bytes.count - off) }
+                if w <= 0 { break }
+                off += w
+            }
+        }
+        // The first line alone, then wait for it: a driver that waited to fill its chunk would
+        // never write it (the writer sends nothing more until it has seen it).
+        let first = Array("Bonjour, écrivez à jean.dupont@example.com\n".utf8)
+        let firstOut = Array("Bonjour, écrivez à [EMAIL_1]\n".utf8)
+        var out: [UInt8] = []
+        // The burst is written from another thread: the pipe's buffer is smaller than the input,
+        // and the output must be drained while it is written.
+        writeAll(first)
+        readOutput(atLeast: firstOut.count, into: &out)
+        XCTAssertEqual(String(decoding: out, as: UTF8.self), String(decoding: firstOut, as: UTF8.self), "the first line was not written while the writer paused")
+        let writeIn = inPipe[1], burstInput = input
+        Thread.detachNewThread {
+            let input = burstInput
+            var off = 0
+            while off < input.count {
+                let w = input.withUnsafeBytes { write(writeIn, $0.baseAddress! + off, input.count - off) }
+                if w <= 0 { break }
+                off += w
+            }
+            close(writeIn)
+        }
+        readOutput(atLeast: Int.max, into: &out)
+        XCTAssertEqual(done.wait(timeout: .now() + 30), .success)
+        XCTAssertNil(failure)
+        close(inPipe[0]); close(outPipe[0])
+        // The burst's own placeholders continue the numbering the first line began.
+        let burst = String(decoding: out[firstOut.count...], as: UTF8.self)
+        let alone = String(decoding: expected, as: UTF8.self)
+        XCTAssertEqual(burst.components(separatedBy: "\n").count, alone.components(separatedBy: "\n").count)
+        XCTAssertFalse(burst.contains("@example.com") || burst.contains("0532 0130"), "a value in the burst was not redacted")
+        XCTAssertEqual(burst.replacingOccurrences(of: #"\[[A-Z_]+_\d+\]"#, with: "[X]", options: .regularExpression),
+                       alone.replacingOccurrences(of: #"\[[A-Z_]+_\d+\]"#, with: "[X]", options: .regularExpression))
+    }
+
     func testGatedEqualsUngatedOverEveryShippedDetector() throws {
         let gated = try StreamingTests.engine()
         let ungated = try StreamingTests.engine()
