@@ -28,14 +28,24 @@ extension PlaceholderBook {
 /// Two values sharing a fingerprint is a chance of about n² / 2¹²⁹ for keys nobody outside the
 /// run knows.
 public final class InMemoryPlaceholderBook: PlaceholderBook {
-    /// A fingerprint; its first word, already a keyed hash, is all the dictionary hashes.
+    /// A fingerprint; its first word, already a keyed hash, places it in the table.
     struct Fingerprint: Hashable {
         let a: UInt64
         let b: UInt64
-        func hash(into hasher: inout Hasher) { hasher.combine(a) }
     }
 
-    private var numbers: [Fingerprint: Int] = [:]
+    /// A slot of the table: a fingerprint and its number (0: the slot is empty).
+    struct Slot {
+        var a: UInt64 = 0
+        var b: UInt64 = 0
+        var number = 0
+    }
+
+    /// Open addressing with linear probing, at most two thirds full, placed by the fingerprint's
+    /// first word. (A `Dictionary` of fingerprints ran SipHash over that word for every value,
+    /// and again for every value at each growth: a twentieth of redacting the bench corpus.)
+    private var slots = [Slot](repeating: Slot(), count: 1024)
+    private var used = 0
     /// How many values of each entity have a number (a few dozen entities: searched in order,
     /// which costs less than hashing the name of each new value's entity).
     private var countedEntities: [EntityType] = []
@@ -87,23 +97,48 @@ public final class InMemoryPlaceholderBook: PlaceholderBook {
     /// `number(for:entity:)` of bytes in place (the driver numbers a value without copying it out).
     public func number(for value: UnsafeBufferPointer<UInt8>, entity: EntityType) -> Int {
         let key = fingerprint(UnsafeRawBufferPointer(value), entity: entity)
-        // One probe for a value seen before and for a new one alike (a look-up, then an insert,
-        // hashed and probed twice for every new value: most values are new).
-        return number(in: &numbers[key, default: 0], entity: entity)
+        // One probe for a value seen before and for a new one alike (most values are new).
+        let (n, isNew) = slots.withUnsafeMutableBufferPointer { table -> (Int, Bool) in
+            let mask = table.count - 1
+            var i = Int(truncatingIfNeeded: key.a) & mask
+            while table[i].number != 0 {
+                if table[i].a == key.a && table[i].b == key.b { return (table[i].number, false) }
+                i = (i + 1) & mask
+            }
+            let n = nextNumber(entity)
+            table[i] = Slot(a: key.a, b: key.b, number: n)
+            return (n, true)
+        }
+        if isNew {
+            used += 1
+            if 3 * used > 2 * slots.count { grow() }
+        }
+        return n
     }
 
-    /// The number in `slot`, or the next number of `entity` put there when it is 0 (numbers start at 1).
-    @inline(__always) private func number(in slot: inout Int, entity: EntityType) -> Int {
-        if slot != 0 { return slot }
+    /// Doubles the table, placing every fingerprint again by its first word.
+    private func grow() {
+        let old = slots
+        slots = [Slot](repeating: Slot(), count: 2 * old.count)
+        slots.withUnsafeMutableBufferPointer { table in
+            let mask = table.count - 1
+            for s in old where s.number != 0 {
+                var i = Int(truncatingIfNeeded: s.a) & mask
+                while table[i].number != 0 { i = (i + 1) & mask }
+                table[i] = s
+            }
+        }
+    }
+
+    /// The next number of `entity` (numbers start at 1).
+    @inline(__always) private func nextNumber(_ entity: EntityType) -> Int {
         if let e = countedEntities.firstIndex(of: entity) {
             counts[e] += 1
-            slot = counts[e]
-        } else {
-            countedEntities.append(entity)
-            counts.append(1)
-            slot = 1
+            return counts[e]
         }
-        return slot
+        countedEntities.append(entity)
+        counts.append(1)
+        return 1
     }
 }
 
