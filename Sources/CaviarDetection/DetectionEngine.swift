@@ -63,6 +63,19 @@ public final class DetectionEngine {
     var triggerHitCache: [[Range<Int>]?] = []
     /// Per scan, `runs(atLeast:contiguous:)` by count (0...64, then 65... for contiguous).
     var runIndexCache: [[Int32]?] = []
+    /// The digit-segment sets of the plans that `admits` must walk (not single stretches), each
+    /// with its row in `verdicts`.
+    let segmentsSlot: [DigitSegments: Int]
+    /// Per scan: each digit run's shape (its sequence of stretch lengths) as a number, -1 until
+    /// asked; runs of one shape share every segment verdict (a chunk of text has thousands of
+    /// runs, but dates, phone numbers and amounts come in few shapes).
+    var runShape: [Int32] = []
+    /// Per scan: the runs that first had each shape (whose lengths stand for the shape), and
+    /// an open-addressing table from a shape's hash to its number.
+    var shapeRuns: [Int32] = []
+    var shapeTable: [Int32] = []
+    /// Per scan, per segment set and shape: 0 not yet known, 1 admits, 2 does not.
+    var verdicts: [UInt8] = []
     /// Slots of a run cache: counts 0...64 (64 standing for more), once plain, once contiguous.
     static let runCacheSlots = 2 * 65
     /// Per-detector PCRE2 time, when a benchmark asks for it (nil: not measured).
@@ -109,6 +122,18 @@ public final class DetectionEngine {
         }
         distinctTriggers = distinct
         triggerPlans = distinct.map(prefilter.plan)
+        var walked: [DigitSegments: Int] = [:]
+        func collect(_ p: Prefilter.Plan) {
+            switch p {
+            case .digits(_, _, _, let segments?), .contiguousDigits(_, _, _, let segments?):
+                if segments.singleStretchLengths == nil && walked[segments] == nil { walked[segments] = walked.count }
+            case .run(let inner, _): collect(inner)
+            case .all(let ts), .any(let ts): ts.forEach(collect)
+            default: break
+            }
+        }
+        triggerPlans.forEach(collect)
+        segmentsSlot = walked
     }
 
     public func addTextDetector(_ detector: any TextDetector) { textDetectors.append(detector) }
@@ -147,6 +172,7 @@ public final class DetectionEngine {
         var jitBudget = max(1 << 8, 2 * (end - pos))
         triggerHitCache = [[Range<Int>]?](repeating: nil, count: distinctTriggers.count)
         runIndexCache = [[Int32]?](repeating: nil, count: Self.runCacheSlots)
+        runShape.removeAll(keepingCapacity: true)
         indexNewlines(buf, from: pos, to: end)
 
         // Single-line detectors.
@@ -333,13 +359,19 @@ public final class DetectionEngine {
                             }
                         }
                     }
+                    let slot = segments.flatMap { segmentsSlot[$0] }
                     for i in indices {
                         let run = all[Int(i)]
                         guard (initial ? run.initial : run.stretches) & mask != 0 else { continue }
                         // A run the data may have cut (every stretch bit set) is not checked.
-                        if let segments, run.stretches != Trigger.anyStretch,
-                           !segments.admits(stretches: run.stretches, lengths: UnsafeBufferPointer(rebasing: lengths[Int(run.lengths.lowerBound)..<Int(run.lengths.upperBound)])) {
-                            continue
+                        if let segments, run.stretches != Trigger.anyStretch {
+                            let admitted: Bool
+                            if let slot {
+                                admitted = admits(segments, slot: slot, run: Int(i), all, lengths)
+                            } else {
+                                admitted = segments.admits(stretches: run.stretches, lengths: UnsafeBufferPointer(rebasing: lengths[Int(run.lengths.lowerBound)..<Int(run.lengths.upperBound)]))
+                            }
+                            if !admitted { continue }
                         }
                         out.append(run.range)
                     }
@@ -360,6 +392,57 @@ public final class DetectionEngine {
             return out
         case .never:
             return []
+        }
+    }
+
+    /// `segments.admits` for run `r`, remembered per shape of run for this scan.
+    func admits(_ segments: DigitSegments, slot: Int, run r: Int, _ all: UnsafeBufferPointer<Prefilter.DigitRun>,
+                _ lengths: UnsafeBufferPointer<UInt8>) -> Bool {
+        if runShape.isEmpty {
+            runShape = [Int32](repeating: -1, count: all.count)
+            shapeRuns.removeAll(keepingCapacity: true)
+            shapeTable = [Int32](repeating: -1, count: max(64, 1 << (Int.bitWidth - (2 * all.count).leadingZeroBitCount)))
+            verdicts.removeAll(keepingCapacity: true)
+        }
+        var shape = Int(runShape[r])
+        if shape < 0 {
+            shape = self.shape(of: r, all, lengths)
+            runShape[r] = Int32(shape)
+        }
+        let cell = slot * all.count + shape
+        if verdicts.isEmpty { verdicts = [UInt8](repeating: 0, count: segmentsSlot.count * all.count) }
+        switch verdicts[cell] {
+        case 1: return true
+        case 2: return false
+        default:
+            let run = all[r]
+            let yes = segments.admits(stretches: run.stretches, lengths: UnsafeBufferPointer(rebasing: lengths[Int(run.lengths.lowerBound)..<Int(run.lengths.upperBound)]))
+            verdicts[cell] = yes ? 1 : 2
+            return yes
+        }
+    }
+
+    /// The number of run `r`'s shape (its stretch lengths in order), given out in order of
+    /// first sight within the scan.
+    func shape(of r: Int, _ all: UnsafeBufferPointer<Prefilter.DigitRun>, _ lengths: UnsafeBufferPointer<UInt8>) -> Int {
+        let mine = all[r].lengths
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(mine.count)
+        for k in Int(mine.lowerBound)..<Int(mine.upperBound) { h = (h ^ UInt64(lengths[k])) &* 0x100_0000_01B3 }
+        let mask = shapeTable.count - 1
+        var i = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+        while true {
+            let s = Int(shapeTable[i])
+            if s < 0 {
+                shapeTable[i] = Int32(shapeRuns.count)
+                shapeRuns.append(Int32(r))
+                return shapeRuns.count - 1
+            }
+            let theirs = all[Int(shapeRuns[s])].lengths
+            if theirs.count == mine.count
+                && (0..<mine.count).allSatisfy({ lengths[Int(theirs.lowerBound) + $0] == lengths[Int(mine.lowerBound) + $0] }) {
+                return s
+            }
+            i = (i + 1) & mask
         }
     }
 

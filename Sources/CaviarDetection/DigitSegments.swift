@@ -54,10 +54,20 @@ public struct DigitSegments: Hashable, Sendable, CustomStringConvertible {
     /// triggers are of this kind: `cdigits:7{^7}[7]`).
     let singleStretchLengths: UInt64?
 
-    public static func == (a: DigitSegments, b: DigitSegments) -> Bool { a.segments == b.segments }
-    /// The laid-out table says all the segments say, in one call (hashing every stretch was a
-    /// twentieth of a 1 KB run's start-up).
-    public func hash(into hasher: inout Hasher) { table.withUnsafeBytes { hasher.combine(bytes: $0) } }
+    /// The hash of the laid-out table (which says all the segments say), taken once: the engine
+    /// looks its segment sets up at every scan, and hashing a table of hundreds of entries each
+    /// time cost more than the walks the look-up saves (hashing every stretch, a twentieth of a
+    /// 1 KB run's start-up).
+    let tableHash: Int
+
+    public static func == (a: DigitSegments, b: DigitSegments) -> Bool { a.tableHash == b.tableHash && a.segments == b.segments }
+    public func hash(into hasher: inout Hasher) { hasher.combine(tableHash) }
+
+    static func hashOf(_ table: [Int32]) -> Int {
+        var hasher = Hasher()
+        table.withUnsafeBytes { hasher.combine(bytes: $0) }
+        return hasher.finalize()
+    }
 
     static func layOut(_ segments: [[Stretch]]) -> [Int32] {
         var records: [Int32] = []
@@ -129,6 +139,7 @@ public struct DigitSegments: Hashable, Sendable, CustomStringConvertible {
     public init(normalized segments: [[Stretch]]) {
         self.segments = segments
         table = DigitSegments.layOut(segments)
+        tableHash = DigitSegments.hashOf(table)
         singleStretchLengths = DigitSegments.singleStretchLengths(segments)
     }
 
@@ -145,6 +156,7 @@ public struct DigitSegments: Hashable, Sendable, CustomStringConvertible {
         }.map(\.element)
         self.segments = kept
         table = DigitSegments.layOut(kept)
+        tableHash = DigitSegments.hashOf(table)
         singleStretchLengths = DigitSegments.singleStretchLengths(kept)
     }
 
