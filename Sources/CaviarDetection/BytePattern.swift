@@ -41,6 +41,9 @@ public struct BytePattern: Hashable, Sendable, CustomStringConvertible {
     let items: [Item]
     /// The most bytes a match can take.
     let maxLength: Int
+    /// Every item takes a fixed number of bytes (`[^a-zA-Z]`, `\d{2}:`): a match is one pass,
+    /// no counts to try.
+    let isFixed: Bool
 
     /// The longest sequence a condition may describe, in bytes: a condition looks at the bytes
     /// next to a hit, not at a whole match.
@@ -149,12 +152,14 @@ public struct BytePattern: Hashable, Sendable, CustomStringConvertible {
         self.source = source
         self.items = items
         maxLength = length
+        isFixed = items.allSatisfy { $0.min == $0.max }
     }
 
     /// Whether the bytes from `start` on match, or may once more data arrives (the pattern could
     /// run past the end of `buf`: an undecided hit is kept).
     func matches(after start: Int, in buf: UnsafeBufferPointer<UInt8>) -> Bool {
         if start + maxLength > buf.count { return true }
+        if isFixed { return matchFixed(at: start, step: 1, in: buf) }
         return match(item: 0, at: start, step: 1, in: buf)
     }
 
@@ -162,7 +167,26 @@ public struct BytePattern: Hashable, Sendable, CustomStringConvertible {
     /// `buf` is too close to tell (the buffer may begin inside a line).
     func matches(before end: Int, in buf: UnsafeBufferPointer<UInt8>) -> Bool {
         if end - maxLength < 0 { return true }
+        if isFixed { return matchFixed(at: end - 1, step: -1, in: buf) }
         return match(item: items.count - 1, at: end - 1, step: -1, in: buf)
+    }
+
+    /// `match` for a pattern whose items all take a fixed count: each byte against its item,
+    /// forwards from the first item or backwards from the last.
+    private func matchFixed(at start: Int, step: Int, in buf: UnsafeBufferPointer<UInt8>) -> Bool {
+        items.withUnsafeBufferPointer { items in
+            var p = start
+            var k = step > 0 ? 0 : items.count - 1
+            while k >= 0 && k < items.count {
+                let item = items[k]
+                for _ in 0..<item.max {
+                    if !item.contains(buf[p]) { return false }
+                    p += step
+                }
+                k += step
+            }
+            return true
+        }
     }
 
     /// Items from `k` on (forwards) or down to 0 (backwards), each count tried from the most bytes

@@ -288,4 +288,36 @@ final class TriggerTests: XCTestCase {
             }
         }
     }
+
+    /// Byte conditions next to a hit, forwards and backwards, for patterns of fixed length (one
+    /// pass) and with optional counts (tried from the most bytes down), against the same bytes.
+    func testBytePatternsMatchNextToAHitForwardsAndBackwards() throws {
+        func check(_ pattern: String, _ text: String, after: Int? = nil, before: Int? = nil, _ expected: Bool, line: UInt = #line) throws {
+            let p = try BytePattern(pattern)
+            let bytes = Array(text.utf8)
+            let result = bytes.withUnsafeBufferPointer { buf in
+                if let after { return p.matches(after: after, in: buf) }
+                return p.matches(before: before!, in: buf)
+            }
+            XCTAssertEqual(result, expected, "\(pattern) on \(text)", line: line)
+        }
+        // Fixed length.
+        try check("[^a-zA-Z]", "Tel: 0612", after: 3, true)
+        try check("[^a-zA-Z]", "Telefon 0612", after: 3, false)
+        try check("\\d{2}:", "at 12:30 sharp", after: 3, true)
+        try check("\\d{2}:", "at 12:30 sharp", after: 4, false)
+        try check("\\d{2}:", "at 1x:30 sharp", after: 3, false)
+        try check("[?&;]", "x?token=1", before: 2, true)
+        try check("[?&;]", "xatoken=1", before: 2, false)
+        try check("\\d{4}", "year 2024 ok", before: 9, true)
+        try check("\\d{4}", "year 20x4 ok", before: 9, false)
+        try check("[\\x80-\\xBF]", "caf\u{E9}", before: 5, true)
+        // Near the end of the data a fixed pattern that could run past it is a maybe.
+        try check("\\d{4}", "ab 20", after: 3, true)
+        // Optional counts: the greedy count and the fewer ones are both tried.
+        try check("[0-9a-fA-F]{0,4}:", "fe80::1", after: 0, true)
+        try check("[0-9a-fA-F]{0,4}:", "Re: hello there", after: 0, false)
+        try check("[\\x09 ]{0,24}[^0-9\\x09 ]", "Nr   abc and more text here to fill the window", after: 2, true)
+        try check("[\\x09 ]{0,24}[^0-9\\x09 ]", "Nr   123 and more text here to fill the window", after: 2, false)
+    }
 }
