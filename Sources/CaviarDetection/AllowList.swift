@@ -11,6 +11,12 @@ public final class AllowList: @unchecked Sendable {
     /// read from the cache, whose regexes compiled when the cache was written). Compiling them
     /// all at start-up was a fifth of a 1 KB run, for lists most runs never consult.
     private var compiled: [CompiledPattern]?
+    /// Values checked against the regexes; after `jitAfterCalls` of them the regexes are
+    /// compiled for the JIT (a long input consults a list thousands of times, and the
+    /// interpreter was most of PCRE2's own time outside the JIT on the bench corpus).
+    private var regexCalls = 0
+    private var isJIT = false
+    static let jitAfterCalls = 256
 
     /// - Parameter deferCompile: compile the regexes on first use instead of now; only for
     ///   regexes already known to compile.
@@ -31,13 +37,13 @@ public final class AllowList: @unchecked Sendable {
     /// meaning could change in the company of others (group numbers, recursion, options or
     /// groups that reach outside their own wrapping) stay separate, as does a list whose
     /// combined form fails to compile.
-    static func compile(_ regexes: [String]) throws -> [CompiledPattern] {
+    static func compile(_ regexes: [String], jit: Bool = false) throws -> [CompiledPattern] {
         let anchored = regexes.map { "^(?:\($0))$" }
         if anchored.count > 1 && regexes.allSatisfy(isSelfContained),
-           let combined = try? CompiledPattern(anchored.joined(separator: "|"), jit: false) {
+           let combined = try? CompiledPattern(anchored.joined(separator: "|"), jit: jit) {
             return [combined]
         }
-        return try anchored.map { try CompiledPattern($0, jit: false) }
+        return try anchored.map { try CompiledPattern($0, jit: jit) }
     }
 
     /// Whether `regex` means the same as one alternative among others: no back-reference or
@@ -101,10 +107,15 @@ public final class AllowList: @unchecked Sendable {
     func allows(_ value: [UInt8], matcher: Matcher) throws -> Bool {
         if values.contains(value) { return true }
         if sources.isEmpty { return false }
+        regexCalls += 1
         let patterns: [CompiledPattern]
-        if let compiled { patterns = compiled } else {
-            patterns = try AllowList.compile(sources)
+        if let compiled, isJIT || regexCalls < AllowList.jitAfterCalls {
+            patterns = compiled
+        } else {
+            let jit = regexCalls >= AllowList.jitAfterCalls
+            patterns = try AllowList.compile(sources, jit: jit)
             compiled = patterns
+            isJIT = jit
         }
         for p in patterns {
             let outcome = try value.withUnsafeBufferPointer { try matcher.match(p, in: $0, from: 0) }
