@@ -32,6 +32,19 @@ final class AllowListTests: XCTestCase {
         }
     }
 
+    /// Past `jitAfterCalls` values the list runs JIT-compiled and still allows the same values.
+    func testListAllowsTheSameValuesOnceJITCompiled() throws {
+        let list = try AllowList(regexes: Self.passwordList)
+        let matcher = try Matcher(maxCaptures: 4)
+        let expected = try Self.values.map { try allowedOneByOne(Self.passwordList, $0) }
+        for round in 0..<(AllowList.jitAfterCalls / Self.values.count + 2) {
+            for (v, allowed) in zip(Self.values, expected) {
+                XCTAssertEqual(try list.allows(Array(v.utf8), matcher: matcher), allowed, "round \(round), value \(v.debugDescription)")
+            }
+        }
+        XCTAssertTrue(try AllowList.compile(Self.passwordList, jit: true).allSatisfy(\.isJITCompiled))
+    }
+
     func testPasswordListIsOnePatternAndAllowsTheSameValues() throws {
         XCTAssertEqual(try AllowList.compile(Self.passwordList).count, 1)
         try assertAgrees(Self.passwordList)
