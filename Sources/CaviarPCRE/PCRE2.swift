@@ -1,5 +1,10 @@
 import CaviarCore
 import CPCRE2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 // The only file that calls `pcre2_*`. Everything above it sees `CompiledPattern`, `Matcher`
 // and typed errors; no C pointer appears in a public signature.
@@ -43,10 +48,32 @@ public final class CompiledPattern: @unchecked Sendable {
     public let captureCount: Int
     /// Longest lookbehind in characters (`\b` counts as 1).
     public let maxLookbehind: Int
-    /// Whether the JIT compiled the pattern, for complete and partial-hard matching (it runs in
-    /// the interpreter otherwise). Both modes are needed: a line longer than the line limit is
-    /// matched partially, and in the interpreter that was 60 times slower.
+    /// Whether the JIT compiled the pattern for complete matching (it runs in the interpreter
+    /// otherwise). Code for partial-hard matching is added by the first partial call
+    /// (`partialJIT()`): most patterns never match partially (only multi-line detectors and
+    /// lines past the line limit do), and compiling both modes doubled the JIT's time; partial
+    /// matching in the interpreter was 60 times slower, so it is not left there.
     public let isJITCompiled: Bool
+    /// 0: partial-hard JIT code not asked for yet; 1: compiled; 2: the JIT refused it.
+    private var partialState = 0
+    private let partialLock: UnsafeMutablePointer<pthread_mutex_t> = {
+        let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(lock, nil)
+        return lock
+    }()
+
+    /// Whether partial-hard JIT code exists, compiling it on first use (thread-safe: a pattern
+    /// may be shared).
+    func partialJIT() -> Bool {
+        guard isJITCompiled else { return false }
+        pthread_mutex_lock(partialLock)
+        defer { pthread_mutex_unlock(partialLock) }
+        if partialState == 0 {
+            // A second call adds the mode; the complete-match code stays as it is.
+            partialState = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_PARTIAL_HARD)) == 0 ? 1 : 2
+        }
+        return partialState == 1
+    }
 
     /// Compiles `pattern`; `caseless` adds `PCRE2_CASELESS`; `jit: false` leaves it to the
     /// interpreter (cheaper for a pattern that will run a few times only).
@@ -81,10 +108,14 @@ public final class CompiledPattern: @unchecked Sendable {
         var lookbehind: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_MAXLOOKBEHIND), &lookbehind)
         maxLookbehind = Int(lookbehind)
-        isJITCompiled = jit && pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE) | UInt32(PCRE2_JIT_PARTIAL_HARD)) == 0
+        isJITCompiled = jit && pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
     }
 
-    deinit { pcre2_code_free_8(code) }
+    deinit {
+        pcre2_code_free_8(code)
+        pthread_mutex_destroy(partialLock)
+        partialLock.deallocate()
+    }
 
     /// The compiled bytecode of `patterns` in PCRE2's serialized form, behind a length and a
     /// 64-bit FNV-1a checksum of everything after them; nil if PCRE2 cannot encode them.
@@ -238,9 +269,11 @@ public final class Matcher {
         pcre2_set_offset_limit_8(context, startLimit ?? pcre2Unset)
         // A non-nil base pointer even for an empty subject.
         let base = subject.baseAddress ?? UnsafePointer(bitPattern: 1)
-        // The JIT fast path skips pcre2_match's option and UTF checks (patterns are compiled for
-        // complete and partial-hard JIT matching with MATCH_INVALID_UTF, so both are valid here).
-        let rc = pattern.isJITCompiled
+        // The JIT fast path skips pcre2_match's option and UTF checks (patterns are compiled with
+        // MATCH_INVALID_UTF; a partial call first makes sure of the partial-hard code, and runs in
+        // the interpreter only if the JIT refused that mode).
+        let useJIT = pattern.isJITCompiled && (options & UInt32(PCRE2_PARTIAL_HARD) == 0 || pattern.partialJIT())
+        let rc = useJIT
             ? pcre2_jit_match_8(pattern.code, base, subject.count, start, options, matchData, context)
             : pcre2_match_8(pattern.code, base, subject.count, start, options, matchData, context)
         if rc == PCRE2_ERROR_NOMATCH { return .noMatch }

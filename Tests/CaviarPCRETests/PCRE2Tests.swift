@@ -1,4 +1,4 @@
-import CaviarPCRE
+@testable import CaviarPCRE
 import XCTest
 
 final class PCRE2Tests: XCTestCase {
@@ -50,6 +50,22 @@ final class PCRE2Tests: XCTestCase {
     func testPartialHardReportsTheOpenStart() throws {
         let p = try CompiledPattern("[a-z.]+@[a-z]+\\.com")
         XCTAssertEqual(try match(p, Array("mail me at john.doe@exam".utf8), partial: true), .partial(start: 11))
+    }
+
+    /// The JIT compiles complete matching first and adds partial-hard code at the first partial
+    /// call; complete matches are the same before and after, and partial ones run in the JIT.
+    func testPartialJITCodeIsAddedOnFirstPartialCall() throws {
+        let p = try CompiledPattern("[a-z.]+@[a-z]+\\.com")
+        guard p.isJITCompiled else { throw XCTSkip("PCRE2 without JIT") }
+        let full = Array("mail me at john.doe@example.com now".utf8), cut = Array("mail me at john.doe@exam".utf8)
+        guard case .match(let before) = try match(p, full) else { return XCTFail("no complete match") }
+        XCTAssertEqual(try match(p, cut), .noMatch)
+        XCTAssertEqual(try match(p, cut, partial: true), .partial(start: 11))
+        XCTAssertTrue(p.partialJIT(), "the partial-hard mode was not added to the JIT code")
+        guard case .match(let after) = try match(p, full) else { return XCTFail("no complete match after the partial call") }
+        XCTAssertEqual(before, after)
+        XCTAssertEqual(try match(p, cut, partial: true), .partial(start: 11))
+        XCTAssertEqual(try match(p, Array("nothing here, 42".utf8), partial: true), .noMatch)
     }
 
     /// `matchSpan` (what the engine calls) gives the whole match and the group asked for as
