@@ -157,6 +157,9 @@ public final class DetectionEngine {
         let lineLimit = partialTail ? end : segmentEnd
         var hold = lineLimit
         var detections: [Detection] = []
+        // Room for as many as the last scan of a region this long found (growing from empty
+        // copied them a dozen times over in each chunk of a long input).
+        detections.reserveCapacity(expectedDetections(for: end - pos))
         // Whole-match extents: the hold point may not split one, or a capture-group detector
         // whose context lies before the hold would lose its match in the next round.
         wholeMatches.removeAll(keepingCapacity: true)
@@ -251,7 +254,15 @@ public final class DetectionEngine {
             }
         }
         detections.removeAll { $0.span.lowerBound >= hold || $0.span.lowerBound < pos }
+        if end - pos >= 4096 { detectionsPerKiB = Double(detections.count) * 1024 / Double(end - pos) }
         return Scan(detections: detections, hold: max(hold, pos))
+    }
+
+    /// Detections per KiB in the last scan of at least 4 KiB (0 before one).
+    var detectionsPerKiB = 0.0
+
+    func expectedDetections(for length: Int) -> Int {
+        min(1 << 20, Int(detectionsPerKiB * Double(length) / 1024 * 1.25))
     }
 
     /// Where data near the end might still complete a trigger.
