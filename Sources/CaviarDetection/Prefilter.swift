@@ -1,6 +1,6 @@
 /// The one pass over the bytes that finds every trigger: digit runs, upper-case alphanumeric
 /// runs (64 bytes classified at a time), and literal/keyword occurrences (a shift-or filter over
-/// a hashed alphabet, then the literals of a folded byte pair compared).
+/// byte pairs, four bytes a step, then the literals of the same folded prefix compared).
 ///
 /// Measured design from ENGINE.md §7: one table lookup per byte, then each detector's regex runs
 /// only near the hits of its trigger.
@@ -19,51 +19,60 @@ final class Prefilter {
     /// beginning a word) are not recorded, unless they reach the end of the data.
     let minUpperCount: Int
     /// Every literal's bytes, one after the other (literal `li` at `literalOffset[li]`, of
-    /// `literalLength[li]` bytes): the compare after the filter reads them without retaining an
-    /// array per literal.
+    /// `literalLength[li]` bytes, then zeros to a multiple of eight): the compare after the
+    /// filter reads them eight at a time without retaining an array per literal.
     private let literalFlat: [UInt8]
     private let literalOffset: [Int32]
     private let literalLength: [Int32]
     private let literalIsCaseless: [Bool]
     /// The hit counts only where the byte before it does not continue a word.
     private let literalAtWordStart: [Bool]
-    /// Literals of two bytes or more grouped by their folded first two bytes and their length
-    /// capped at `window` (the pair key, see `pairKey`): the group of the key of rank r among
-    /// the keys present is
-    /// `pairLiterals[pairGroupStart[r]..<pairGroupStart[r + 1]]`.
-    private let pairLiterals: [UInt32]
-    private let pairGroupStart: [UInt32]
-    /// One bit per pair key that some literal has (64 KB, of which a text touches a few lines).
-    private let pairBits: [UInt64]
-    /// Per 64-bit word of `pairBits`: the number of keys present before it.
-    private let pairRankBase: [UInt32]
-    /// Parallel to `pairLiterals`: the literal's first four folded bytes (little-endian) and the
-    /// mask of those it has. Common letter pairs begin dozens of keywords; one compare against
-    /// the folded word at the position rejects nearly all of them without touching their bytes.
-    private let pairPrefix: [UInt32]
-    private let pairMask: [UInt32]
+    /// Literals of two bytes or more grouped by their prefix key (see `prefixKey`: the first
+    /// min(length, `window`) folded bytes and their count), in an open-addressing table of a
+    /// power of two slots, at most half full: a key is in the first slot from its home slot
+    /// (the top bits of `prefixProduct`) that holds it or is empty (0: no key is 0). The group of
+    /// slot s is `prefixLiterals[prefixGroupStart[s]..<prefixGroupStart[s + 1]]`.
+    private let prefixKeys: [UInt64]
+    private let prefixGroupStart: [UInt32]
+    private let prefixLiterals: [UInt32]
+    private let prefixSlotShift: UInt64
+    /// One bit per value of the top 16 bits of `prefixProduct` of the keys (8 KB): the scan
+    /// skips most false candidates of the filter with one look here, not a compare.
+    private let prefixBits: [UInt64]
 
-    /// The filter of the literal scan, a shift-or over a hashed alphabet (the idea of
-    /// Hyperscan's FDR): the state holds `window` lanes of eight bucket bits; at each byte it
-    /// moves up one lane and takes the table entry of the byte and the low five bits of the byte
-    /// before it (which tell the letters apart, either case alike; 64 KB). Lane j of an entry has bucket b's bit clear when some literal of bucket b can
-    /// have that byte (after that predecessor) as its byte j. A literal whose first
-    /// min(length, window) bytes end at i has its bucket bit clear in lane min(length, window) − 1
-    /// of the state at i; `shiftOrFinal` has those bits set. Only then is its pair group looked
-    /// at, about once in twenty bytes of ordinary text instead of at every byte.
+    /// The filter of the literal scan, a shift-or over byte pairs (after Hyperscan's FDR): the
+    /// state holds eight lanes of eight bucket bits; at each byte it moves up one lane and takes
+    /// the table entry of the byte and the byte before it. Lane j of an entry has bucket b's bit
+    /// clear when some literal of bucket b can have that byte, after that one, as its byte j
+    /// (lane 0: after any byte). Each bucket filters its literals on their first `lanes` bytes,
+    /// their length capped at `window`: buckets 0 to 3 hold the literals of one to four bytes,
+    /// 4 to 7 the longer ones. A literal whose first `lanes` bytes end at i has its bucket bit
+    /// clear in lane `lanes` − 1 of the state at i.
+    ///
+    /// Every entry has each bucket's bits above its last lane clear, so that such a zero is
+    /// carried up the lanes as the state moves: it is still there 8 − `lanes` bytes later (at
+    /// least four). The scan can then step four bytes at a time and look at the state only after
+    /// each step (at the bits of `shiftOrReport`, which it sets after looking, so that each
+    /// candidate is seen once).
+    ///
+    /// The table is indexed by the two bytes as a little-endian `UInt16`: one load per byte and
+    /// no arithmetic. It is 512 KB, of which a text touches the lines of the pairs it has.
     private let shiftOr: [UInt64]
-    private let shiftOrFinal: UInt64
-    /// Lanes of the shift-or state: literals are filtered on their first eight bytes.
-    static let window = 8
+    private let shiftOrReport: UInt64
+    /// Literals are filtered on their first five bytes: a bucket's zero must stay in the state
+    /// for `stepBytes` bytes after its last lane.
+    static let window = 5
+    /// Bytes the scan takes in one step, between looks at the state.
+    static let stepBytes = 4
 
-    /// The key of a literal's group: its first two folded bytes and its length capped at
-    /// `window`, so that a candidate of one length meets only the literals of that length.
-    @inline(__always) static func pairKey(_ f0: UInt8, _ f1: UInt8, length: Int) -> Int {
-        (length - 1) << 16 | Int(f0) << 8 | Int(f1)
+    /// The key of the literals whose first `length` bytes (2 to `window`), folded, are the low
+    /// bytes of `folded`: those bytes and the length above them.
+    @inline(__always) static func prefixKey(_ folded: UInt64, length: Int) -> UInt64 {
+        folded & ~(~UInt64(0) << UInt64(8 * length)) | UInt64(length) << 56
     }
 
-    /// Keys: 8 lengths of 65 536 pairs.
-    static let pairKeyCount = window << 16
+    /// A multiplicative hash of a prefix key: its top bits index `prefixBits` and the slots.
+    @inline(__always) static func prefixProduct(_ key: UInt64) -> UInt64 { key &* 0x9E37_79B9_7F4A_7C15 }
 
     init(triggers: [Trigger]) {
         var lits: [Trigger] = []
@@ -95,7 +104,7 @@ final class Prefilter {
         var singleByte = [[Int]](repeating: [], count: 256)
         var literalBytes: [[UInt8]] = []
         var literalIsCaseless: [Bool] = [], literalAtWordStart: [Bool] = []
-        var pairKeys: [(key: Int, literal: UInt32)] = []
+        var prefixKeyOf: [(key: UInt64, literal: UInt32)] = []
         for (i, t) in lits.enumerated() {
             let bytes: [UInt8], caseless: Bool, wordStart: Bool
             switch t {
@@ -113,55 +122,52 @@ final class Prefilter {
             literalIsCaseless.append(caseless)
             literalAtWordStart.append(wordStart)
             if bytes.count >= 2 {
-                pairKeys.append((Prefilter.pairKey(f0, Prefilter.fold(bytes[1]), length: min(bytes.count, Prefilter.window)), UInt32(i)))
+                let lanes = min(bytes.count, Prefilter.window)
+                var folded: UInt64 = 0
+                for k in 0..<lanes { folded |= UInt64(Prefilter.fold(bytes[k])) << UInt64(8 * k) }
+                prefixKeyOf.append((Prefilter.prefixKey(folded, length: lanes), UInt32(i)))
             }
             if bytes.count == 1 { singleByte[Int(f0)].append(i) }
         }
-        // Literals grouped by pair key (literal order kept within a key). A key's group is found
-        // by its rank among the keys present: the set bits of `pairBits` before it. A table of
-        // all 65 536 keys cost more to build at every start-up than the rest of the prefilter.
-        pairKeys.sort { $0.key != $1.key ? $0.key < $1.key : $0.literal < $1.literal }
-        var pairBits = [UInt64](repeating: 0, count: Prefilter.pairKeyCount >> 6)
-        for (key, _) in pairKeys { pairBits[key >> 6] |= 1 << UInt64(key & 63) }
-        var rankBase = [UInt32](repeating: 0, count: Prefilter.pairKeyCount >> 6)
-        var keysBefore: UInt32 = 0
-        for w in 0..<(Prefilter.pairKeyCount >> 6) {
-            rankBase[w] = keysBefore
-            keysBefore += UInt32(pairBits[w].nonzeroBitCount)
+        // Literals grouped by prefix key, in literal order within a key: each key is put in its
+        // slot, the slots' literals counted, then placed (no sort: this runs at every start).
+        var slotBits = 4
+        while 1 << slotBits < 2 * prefixKeyOf.count { slotBits += 1 }
+        let slotMask = (1 << slotBits) - 1
+        var prefixKeys = [UInt64](repeating: 0, count: 1 << slotBits)
+        var groupStart = [UInt32](repeating: 0, count: (1 << slotBits) + 1)
+        var prefixBits = [UInt64](repeating: 0, count: 1 << 10)
+        var slotOf: [Int] = []
+        slotOf.reserveCapacity(prefixKeyOf.count)
+        for (key, _) in prefixKeyOf {
+            let product = Prefilter.prefixProduct(key)
+            prefixBits[Int(product >> 54)] |= 1 << ((product >> 48) & 63)
+            var slot = Int(product >> UInt64(64 - slotBits))
+            while prefixKeys[slot] != 0 && prefixKeys[slot] != key { slot = (slot + 1) & slotMask }
+            prefixKeys[slot] = key
+            groupStart[slot + 1] += 1
+            slotOf.append(slot)
         }
-        var groupStart: [UInt32] = []
-        groupStart.reserveCapacity(Int(keysBefore) + 1)
-        var pairLiterals: [UInt32] = [], pairPrefix: [UInt32] = [], pairMask: [UInt32] = []
-        pairLiterals.reserveCapacity(pairKeys.count)
-        pairPrefix.reserveCapacity(pairKeys.count)
-        pairMask.reserveCapacity(pairKeys.count)
-        var previousKey = -1
-        for (key, literal) in pairKeys {
-            if key != previousKey { groupStart.append(UInt32(pairLiterals.count)); previousKey = key }
-            pairLiterals.append(literal)
-            let bytes = literalBytes[Int(literal)]
-            var prefix: UInt32 = 0, mask: UInt32 = 0
-            for k in 0..<min(4, bytes.count) {
-                prefix |= UInt32(Prefilter.fold(bytes[k])) << UInt32(8 * k)
-                mask |= 0xFF << UInt32(8 * k)
-            }
-            pairPrefix.append(prefix)
-            pairMask.append(mask)
+        for slot in 0..<(1 << slotBits) { groupStart[slot + 1] += groupStart[slot] }
+        var placed = groupStart
+        var prefixLiterals = [UInt32](repeating: 0, count: prefixKeyOf.count)
+        for (k, (_, literal)) in prefixKeyOf.enumerated() {
+            prefixLiterals[Int(placed[slotOf[k]])] = literal
+            placed[slotOf[k]] += 1
         }
-        groupStart.append(UInt32(pairLiterals.count))
-        (shiftOr, shiftOrFinal) = Prefilter.shiftOrFilter(literalBytes, caseless: literalIsCaseless)
-        self.pairBits = pairBits
-        self.pairRankBase = rankBase
-        self.pairGroupStart = groupStart
-        self.pairPrefix = pairPrefix
-        self.pairMask = pairMask
-        self.pairLiterals = pairLiterals
+        (shiftOr, shiftOrReport) = Prefilter.shiftOrFilter(literalBytes, caseless: literalIsCaseless)
+        self.prefixKeys = prefixKeys
+        self.prefixGroupStart = groupStart
+        self.prefixLiterals = prefixLiterals
+        self.prefixSlotShift = UInt64(64 - slotBits)
+        self.prefixBits = prefixBits
         self.singleByte = singleByte
         var flat: [UInt8] = [], offsets: [Int32] = [], lengths: [Int32] = []
         for bytes in literalBytes {
             offsets.append(Int32(flat.count))
             lengths.append(Int32(bytes.count))
             flat += bytes
+            flat += repeatElement(0, count: (8 - bytes.count & 7) & 7)
         }
         self.literalFlat = flat
         self.literalOffset = offsets
@@ -170,43 +176,87 @@ final class Prefilter {
         self.literalAtWordStart = literalAtWordStart
     }
 
-    /// The shift-or table and final mask (see `shiftOr`). A literal's bucket is its length
-    /// capped at `window`, minus one: a bucket's lanes are the union of its literals' bytes, and
-    /// a short literal in the bucket of long ones would loosen their first lanes (with buckets of
-    /// neighbouring prefixes instead, four-byte literals let through one byte in seventeen).
+    /// The shift-or table and report mask (see `shiftOr`). A bucket's lanes are the union of its
+    /// literals' bytes, so a short literal is never put with longer ones (it would loosen their
+    /// first lanes). The longer literals are spread over buckets 4 to 7: each goes to the one
+    /// where its bytes add the fewest new entries, so that literals sharing letters share a
+    /// bucket (with one bucket for all of them, five times as many false candidates).
     static func shiftOrFilter(_ literalBytes: [[UInt8]], caseless: [Bool]) -> ([UInt64], UInt64) {
-        var table = [UInt64](repeating: ~0, count: 8192)
-        var final: UInt64 = 0
-        let bucket = literalBytes.map { max(0, min($0.count, window) - 1) }
-        // Lane 0 takes any byte before: its bits are gathered per byte and spread over the 32
+        let lanesOf: [Int] = [1, 2, 3, 4, window, window, window, window]
+        // The bits of each bucket from its last lane up, and those above its last lane.
+        var report: UInt64 = 0, above: UInt64 = 0
+        for b in 0..<8 {
+            report |= 1 << UInt64(8 * (lanesOf[b] - 1) + b)
+            for lane in lanesOf[b]..<8 { above |= 1 << UInt64(8 * lane + b) }
+        }
+        report |= above
+        var table = [UInt64](repeating: ~above, count: 1 << 16)
+        // Lane 0 takes any byte before: its bits are gathered per byte and spread over the 256
         // predecessors once (not once per literal: this runs at every start).
         var firstLane = [UInt64](repeating: 0, count: 256)
+        var bucketEntries = [Int](repeating: 0, count: 8)
+        // The entries of the longer literals' buckets, by byte and predecessor's low five bits.
+        var seen = [UInt64](repeating: 0, count: 8192)
         for (li, bytes) in literalBytes.enumerated() where !bytes.isEmpty {
             let lanes = min(bytes.count, window)
-            final |= 1 << UInt64(8 * (lanes - 1) + bucket[li])
-            for j in 0..<lanes {
-                let bit: UInt64 = 1 << UInt64(8 * j + bucket[li])
+            // Byte j in either case if it is a caseless letter (no array per byte: this runs at
+            // every start); the lower case first.
+            @inline(__always) func cased(_ j: Int, _ k: Int) -> UInt8 {
                 let b = bytes[j]
-                let isLetter = (b | 0x20) >= 97 && (b | 0x20) <= 122
-                // Both cases of a caseless letter (no array per byte: this runs at every start).
-                let cases = caseless[li] && isLetter ? 2 : 1
-                for k in 0..<cases {
-                    let c = k == 0 ? (cases == 2 ? b | 0x20 : b) : b & ~0x20
-                    if j == 0 {
-                        firstLane[Int(c)] |= bit
-                    } else {
-                        table[Int(c) << 5 | Int(bytes[j - 1] & 31)] &= ~bit
+                guard caseless[li] && (b | 0x20) >= 97 && (b | 0x20) <= 122 else { return b }
+                return k == 0 ? b | 0x20 : b & ~0x20
+            }
+            @inline(__always) func caseCount(_ j: Int) -> Int {
+                let b = bytes[j]
+                return caseless[li] && (b | 0x20) >= 97 && (b | 0x20) <= 122 ? 2 : 1
+            }
+            var bucket = lanes - 1
+            if lanes == window {
+                // The bucket where the literal's bytes add the fewest entries, the predecessors
+                // taken by their low five bits (which measured better than whole bytes); ties go
+                // to the bucket with fewer entries. The entries each of buckets 4 to 7 lacks are
+                // counted in four 16-bit fields.
+                var lacking: UInt64 = 0
+                for j in 0..<lanes {
+                    for k in 0..<caseCount(j) {
+                        let c = Int(cased(j, k))
+                        let taken = (j == 0 ? firstLane[c] : seen[c << 5 | Int(bytes[j - 1] & 31)] >> UInt64(8 * j)) >> 4
+                        lacking &+= (~taken & 1) | (~taken & 2) << 15 | (~taken & 4) << 30 | (~taken & 8) << 45
                     }
+                }
+                var best = Int.max
+                for b in 4..<8 {
+                    let cost = Int(lacking >> UInt64(16 * (b - 4)) & 0xFFFF) << 32 | bucketEntries[b]
+                    if cost < best { best = cost; bucket = b }
+                }
+                bucketEntries[bucket] += best >> 32
+                for j in 1..<lanes {
+                    for k in 0..<caseCount(j) { seen[Int(cased(j, k)) << 5 | Int(bytes[j - 1] & 31)] |= 1 << UInt64(8 * j + bucket) }
+                }
+            }
+            for k in 0..<caseCount(0) { firstLane[Int(cased(0, k))] |= 1 << UInt64(bucket) }
+            for j in 1..<lanes {
+                let bit: UInt64 = 1 << UInt64(8 * j + bucket)
+                for k in 0..<caseCount(j) {
+                    for q in 0..<caseCount(j - 1) { table[Int(cased(j, k)) << 8 | Int(cased(j - 1, q))] &= ~bit }
                 }
             }
         }
         for c in 0..<256 where firstLane[c] != 0 {
-            for low in 0..<32 { table[c << 5 | low] &= ~firstLane[c] }
+            for p in 0..<256 { table[c << 8 | p] &= ~firstLane[c] }
         }
-        return (table, final)
+        return (table, report)
     }
 
     @inline(__always) static func fold(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
+
+    /// `fold` of each byte of eight, as `fold(word:)` for four.
+    @inline(__always) static func fold(word w: UInt64) -> UInt64 {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let low = w & 0x7F7F_7F7F_7F7F_7F7F
+        let upper = (low &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(low &+ 0x2525_2525_2525_2525) & ~w & high
+        return w | upper >> 2
+    }
 
     /// `fold` of each byte of four (little-endian), without a table: bit 7 of `low + 0x3F` is set
     /// where a 7-bit byte is at least `A`, of `low + 0x25` where it is above `Z` (no byte carries
@@ -479,76 +529,119 @@ final class Prefilter {
         }
     }
 
-    /// The literal scan: one shift-or step per byte (see `shiftOr`); where a lane of the state
-    /// says a literal of that length may end, the literals of the pair group at its start with
-    /// that (capped) length are compared. A literal is compared at most once per start, so its
-    /// hits come out in order.
+    /// The literal scan: shift-or steps of four bytes (see `shiftOr`), one byte at a time only
+    /// at the ends; where the state's report bits say literals filtered on n bytes may start at
+    /// some byte, the prefix key of those n bytes is looked up (a bit of `prefixBits`, then its
+    /// group) and the group's literals compared. Candidates are taken from the earliest start
+    /// on and a literal is compared at most once per start, so its hits come out in order.
     private func scanLiterals(_ buf: UnsafeBufferPointer<UInt8>, region: Range<Int>, end: Int, into hits: inout Hits) {
         guard let base = buf.baseAddress, !region.isEmpty else { return }
         let lo = region.lowerBound
         // A literal that starts in the region has its first `window` bytes end before this.
         let stop = min(end, region.upperBound + Prefilter.window - 1)
-        let final = shiftOrFinal
-        var state: UInt64 = ~0
-        var previous = lo > 0 ? base[lo - 1] : 0
-        var i = lo
-        while i < stop {
-            var candidates: UInt64 = 0
-            shiftOr.withUnsafeBufferPointer { table in
-                // The hot loop keeps its state in registers: it stops at the first candidate
-                // and calls nothing (a call in the loop spilled the state to the stack, a store
-                // and a load on the chain of every byte).
-                var s = state, p = previous, k = i
-                while k < stop {
-                    let c = base[k]
-                    s = s << 8 | table[Int(c) << 5 | Int(p & 31)]
-                    p = c
-                    k &+= 1
-                    if ~s & final != 0 { break }
+        let report = shiftOrReport
+        shiftOr.withUnsafeBufferPointer { tp in
+            guard let table = tp.baseAddress else { return }
+            var s: UInt64 = ~0, k = lo
+            while k < stop {
+                if k >= 1 && k + Prefilter.stepBytes <= stop {
+                    (s, k) = Prefilter.shiftOrSteps(base, table, state: s, from: k, last: stop - Prefilter.stepBytes, report: report)
+                } else {
+                    // The first byte of the data, or the last few before `stop`.
+                    let p = k > 0 ? base[k - 1] : 0
+                    s = s << 8 | table[Int(base[k]) << 8 | Int(p)]
+                    k += 1
                 }
-                candidates = ~s & final
-                state = s; previous = p; i = k
-            }
-            // `i` is one past the byte whose step found the candidates.
-            while candidates != 0 {
-                let lane = candidates.trailingZeroBitCount >> 3
-                candidates &= ~(0xFF << UInt64(8 * lane))
-                let start = i - 1 - lane
-                if start >= region.upperBound { continue }
-                compare(at: start, length: lane + 1, buf, end: end, into: &hits)
+                var candidates = ~s & report
+                s |= report
+                // Lane j of the candidates: literals that start at k − 1 − j. The highest lane
+                // first: the earliest start.
+                while candidates != 0 {
+                    let lane = (63 - candidates.leadingZeroBitCount) >> 3
+                    let buckets = UInt8(truncatingIfNeeded: candidates >> UInt64(8 * lane))
+                    candidates &= ~(0xFF << UInt64(8 * lane))
+                    let start = k - 1 - lane
+                    if start >= region.upperBound { break }
+                    // Buckets 0 to 3: one to four bytes; 4 to 7: five lanes.
+                    var lengths = buckets & 0x0F | (buckets > 0x0F ? 0x10 : 0)
+                    if lengths & 1 != 0 {
+                        compareSingle(at: start, buf, end: end, into: &hits)
+                        lengths &= ~1
+                        if lengths == 0 { continue }
+                    }
+                    // The folded bytes at the start (a candidate's bytes are all before `stop`).
+                    let folded = start + 8 <= end
+                        ? Prefilter.fold(word: UInt64(littleEndian: UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self)))
+                        : Prefilter.foldedBytes(buf, from: start, end: end)
+                    while lengths != 0 {
+                        let key = Prefilter.prefixKey(folded, length: lengths.trailingZeroBitCount + 1)
+                        lengths &= lengths &- 1
+                        let product = Prefilter.prefixProduct(key)
+                        if prefixBits[Int(product >> 54)] & 1 << ((product >> 48) & 63) == 0 { continue }
+                        compare(at: start, key: key, product: product, buf, end: end, into: &hits)
+                    }
+                }
             }
         }
     }
 
-    /// Compares the literals that start at `start` and whose length capped at `window` is
-    /// `length` (the single-byte ones for 1, a pair group otherwise).
-    private func compare(at start: Int, length: Int, _ buf: UnsafeBufferPointer<UInt8>, end: Int, into hits: inout Hits) {
-        let f0 = Prefilter.fold(buf[start])
-        if length == 1 {
-            for li in singleByte[Int(f0)] where verify(li, buf, at: start, end: end) {
-                hits.literal[li].append(start..<(start + 1))
-            }
-            return
+    /// Shift-or steps of four bytes from `k` (at least 1: the byte before is read) while no
+    /// report bit is clear and `k` is at most `last`; the state and `k` after them. Not inlined:
+    /// the loop keeps its state in registers (with the compares in the same function, the state
+    /// and the table went to the stack, a store and loads at every step).
+    @inline(never)
+    private static func shiftOrSteps(_ base: UnsafePointer<UInt8>, _ table: UnsafePointer<UInt64>, state: UInt64, from k: Int,
+                                     last: Int, report: UInt64) -> (UInt64, Int) {
+        var s = state, k = k
+        repeat {
+            let at = UnsafeRawPointer(base + (k &- 1))
+            let e0 = table[Int(UInt16(littleEndian: at.loadUnaligned(as: UInt16.self)))]
+            let e1 = table[Int(UInt16(littleEndian: at.loadUnaligned(fromByteOffset: 1, as: UInt16.self)))]
+            let e2 = table[Int(UInt16(littleEndian: at.loadUnaligned(fromByteOffset: 2, as: UInt16.self)))]
+            let e3 = table[Int(UInt16(littleEndian: at.loadUnaligned(fromByteOffset: 3, as: UInt16.self)))]
+            // The four steps at once: the chain from state to state is one shift and one or.
+            s = s << 32 | ((e0 << 8 | e1) << 16 | (e2 << 8 | e3))
+            k &+= 4
+        } while ~s & report == 0 && k <= last
+        return (s, k)
+    }
+
+    /// The bytes from `start` to at most `end`, folded, as a little-endian word.
+    static func foldedBytes(_ buf: UnsafeBufferPointer<UInt8>, from start: Int, end: Int) -> UInt64 {
+        var folded: UInt64 = 0
+        for k in 0..<min(8, end - start) { folded |= UInt64(Prefilter.fold(buf[start + k])) << UInt64(8 * k) }
+        return folded
+    }
+
+    /// Compares the single-byte literals at `start`.
+    private func compareSingle(at start: Int, _ buf: UnsafeBufferPointer<UInt8>, end: Int, into hits: inout Hits) {
+        for li in singleByte[Int(Prefilter.fold(buf[start]))] where verify(li, buf, at: start, end: end) {
+            Prefilter.record(li, start..<(start + 1), into: &hits)
         }
-        let key = Prefilter.pairKey(f0, Prefilter.fold(buf[start + 1]), length: length)
-        let word = pairBits[key >> 6], bit: UInt64 = 1 << UInt64(key & 63)
-        guard word & bit != 0 else { return }
-        // The folded first four bytes (those past the end count as 0: a literal that needs
-        // them fails the compare, as it fails verify).
-        var folded: UInt32
-        if start + 4 <= end, let base = buf.baseAddress {
-            folded = Prefilter.fold(word: UInt32(littleEndian: UnsafeRawPointer(base + start).loadUnaligned(as: UInt32.self)))
-        } else {
-            folded = 0
-            for k in 0..<min(4, end - start) { folded |= UInt32(Prefilter.fold(buf[start + k])) << UInt32(8 * k) }
+    }
+
+    /// Compares the literals of prefix key `key` (whose `prefixProduct` is `product`) at `start`.
+    private func compare(at start: Int, key: UInt64, product: UInt64, _ buf: UnsafeBufferPointer<UInt8>, end: Int,
+                         into hits: inout Hits) {
+        let slotMask = prefixKeys.count - 1
+        var slot = Int(product >> prefixSlotShift)
+        while prefixKeys[slot] != key {
+            if prefixKeys[slot] == 0 { return }
+            slot = (slot + 1) & slotMask
         }
-        let rank = Int(pairRankBase[key >> 6]) + (word & (bit &- 1)).nonzeroBitCount
-        for k in Int(pairGroupStart[rank])..<Int(pairGroupStart[rank + 1]) where folded & pairMask[k] == pairPrefix[k] {
-            let li = Int(pairLiterals[k])
+        for k in Int(prefixGroupStart[slot])..<Int(prefixGroupStart[slot + 1]) {
+            let li = Int(prefixLiterals[k])
             if verify(li, buf, at: start, end: end) {
-                hits.literal[li].append(start..<(start + Int(literalLength[li])))
+                Prefilter.record(li, start..<(start + Int(literalLength[li])), into: &hits)
             }
         }
+    }
+
+    /// Appends a hit of literal `li`. Not inlined: the scan then never mutates `hits` itself, so
+    /// the compiler checks no uniqueness of its arrays at each candidate, only at each hit.
+    @inline(never)
+    private static func record(_ li: Int, _ range: Range<Int>, into hits: inout Hits) {
+        hits.literal[li].append(range)
     }
 
     /// Whether literal `li` occurs at `i` (keywords compared ASCII case-insensitively).
@@ -556,8 +649,24 @@ final class Prefilter {
         if literalAtWordStart[li], i > 0, Trigger.isWordByte(buf[i - 1]) { return false }
         let n = Int(literalLength[li]), offset = Int(literalOffset[li])
         guard i + n <= end else { return false }
+        let caseless = literalIsCaseless[li]
+        if let base = buf.baseAddress, i + (n + 7) & ~7 <= end {
+            // Eight bytes at a time, the last ones masked.
+            return literalFlat.withUnsafeBytes { b in
+                var k = 0
+                while k < n {
+                    var t = UInt64(littleEndian: UnsafeRawPointer(base + (i + k)).loadUnaligned(as: UInt64.self))
+                    if caseless { t = Prefilter.fold(word: t) }
+                    let l = UInt64(littleEndian: b.loadUnaligned(fromByteOffset: offset + k, as: UInt64.self))
+                    let mask: UInt64 = n - k >= 8 ? ~0 : ~(~0 << UInt64(8 * (n - k)))
+                    if (t ^ l) & mask != 0 { return false }
+                    k += 8
+                }
+                return true
+            }
+        }
         return literalFlat.withUnsafeBufferPointer { b in
-            if literalIsCaseless[li] {
+            if caseless {
                 for k in 0..<n where Prefilter.fold(buf[i + k]) != b[offset + k] { return false }
             } else {
                 for k in 0..<n where buf[i + k] != b[offset + k] { return false }
