@@ -457,7 +457,9 @@ final class Prefilter {
                 hits.digitRuns.append((start..<lastDigitEnd, count, contiguous, stretches & ~1, initial & ~1, separators,
                                        Int32(lengthsStart)..<Int32(hits.stretchLengths.count)))
             } else {
-                hits.stretchLengths.removeLast(hits.stretchLengths.count - lengthsStart)
+                // One at a time: a short run has a stretch or two, and `removeLast(k)` went
+                // through the generic `replaceSubrange` (a tenth of the digit scan).
+                while hits.stretchLengths.count > lengthsStart { hits.stretchLengths.removeLast() }
             }
             i = max(lastDigitEnd, i + 1)
         }
