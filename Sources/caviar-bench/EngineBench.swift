@@ -355,7 +355,9 @@ enum EngineBench {
             let (t, _) = shell("rg --no-unicode -c -f \(pats) \(path) > /dev/null")
             let ours = try throughput(path: path, detectors: all).0
             let regexCount = all.reduce(0) { $0 + $1.patternSources.count }
-            emit("| ripgrep --no-unicode -c, \(accepted.count) of \(regexCount) regexes | \(String(format: "%.1f", Double(size) / 1e6 / t)) MB/s (caviar again: \(String(format: "%.1f", ours)) MB/s, ratio \(String(format: "%.2f", ours / (Double(size) / 1e6 / t)))) | caviar >= 0.8x |\n")
+            // Not like for like: every detector of caviar (its regexes, validators and context
+            // words) against the few regexes ripgrep takes; the target applies to the next row.
+            emit("| ripgrep --no-unicode -c, \(accepted.count) of \(regexCount) regexes, against all of caviar (unequal work) | \(String(format: "%.1f", Double(size) / 1e6 / t)) MB/s (caviar again: \(String(format: "%.1f", ours)) MB/s, ratio \(String(format: "%.2f", ours / (Double(size) / 1e6 / t)))) | (see next row) |\n")
             // Like for like: caviar with only the detectors whose every regex ripgrep took, on
             // the same input (the row above sets all of caviar against a few of its regexes).
             let same = all.filter { detector in !detector.patternSources.isEmpty && detector.patternSources.allSatisfy(accepted.contains) }
