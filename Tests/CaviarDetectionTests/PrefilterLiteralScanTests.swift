@@ -42,7 +42,7 @@ final class PrefilterLiteralScanTests: XCTestCase {
                 let hits = prefilter.scan(buf, region: lo..<hi)
                 for (t, spec) in zip(triggers, specList) {
                     guard let li = prefilter.index(of: t) else { return XCTFail("\(spec) not indexed") }
-                    let expected = naiveHits(spec, in: text).filter { $0.lowerBound >= lo && $0.lowerBound < hi }
+                    let expected = naiveLiteralHits(spec, in: text).filter { $0.lowerBound >= lo && $0.lowerBound < hi }
                     XCTAssertEqual(hits.literal[li], expected, "\(spec) in \(lo)..<\(hi) of \(text)")
                 }
             }
@@ -62,24 +62,12 @@ final class PrefilterLiteralScanTests: XCTestCase {
                     let hits = prefilter.scan(buf, region: lo..<text.count)
                     for (t, spec) in zip(triggers, specs) {
                         guard let li = prefilter.index(of: t) else { return XCTFail("\(spec) not indexed") }
-                        let expected = naiveHits(spec, in: text).filter { $0.lowerBound >= lo }
+                        let expected = naiveLiteralHits(spec, in: text).filter { $0.lowerBound >= lo }
                         XCTAssertEqual(hits.literal[li], expected, "\(spec) from \(lo)")
                     }
                 }
             }
         }
     }
-
-    /// The hits of a `lit:`, `ilit:`, `word:` or `iword:` spec, by trying every start.
-    func naiveHits(_ spec: String, in text: [UInt8]) -> [Range<Int>] {
-        let parts = spec.split(separator: ":", maxSplits: 1)
-        let kind = parts[0], needle = Array(parts[1].utf8)
-        let caseless = kind.hasPrefix("i"), wordStart = kind.hasSuffix("word")
-        func fold(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
-        guard needle.count <= text.count else { return [] }
-        return (0...(text.count - needle.count)).filter { i in
-            let same = (0..<needle.count).allSatisfy { k in caseless ? fold(text[i + k]) == fold(needle[k]) : text[i + k] == needle[k] }
-            return same && !(wordStart && i > 0 && Trigger.isWordByte(text[i - 1]))
-        }.map { $0..<($0 + needle.count) }
-    }
 }
+

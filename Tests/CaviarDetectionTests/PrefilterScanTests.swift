@@ -28,28 +28,13 @@ final class PrefilterScanTests: XCTestCase {
                 let hits = prefilter.scan(buf, region: lo..<hi)
                 for (t, spec) in zip(triggers, specs) {
                     guard let li = prefilter.index(of: t) else { return XCTFail("\(spec) not indexed") }
-                    let expected = naiveHits(spec, in: text).filter { $0.lowerBound >= lo && $0.lowerBound < hi }
+                    let expected = naiveLiteralHits(spec, in: text).filter { $0.lowerBound >= lo && $0.lowerBound < hi }
                     XCTAssertEqual(hits.literal[li], expected, "\(spec) in \(lo)..<\(hi) of \(String(decoding: text, as: UTF8.self))")
                 }
             }
         }
     }
 
-    func naiveHits(_ spec: String, in text: [UInt8]) -> [Range<Int>] {
-        let parts = spec.split(separator: ":", maxSplits: 1)
-        let kind = parts[0], needle = Array(parts[1].utf8)
-        let caseless = kind.hasPrefix("i"), wordStart = kind.hasSuffix("word")
-        func fold(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
-        var out: [Range<Int>] = []
-        guard needle.count <= text.count else { return out }
-        for i in 0...(text.count - needle.count) {
-            let same = (0..<needle.count).allSatisfy { k in caseless ? fold(text[i + k]) == fold(needle[k]) : text[i + k] == needle[k] }
-            if !same { continue }
-            if wordStart, i > 0, Trigger.isWordByte(text[i - 1]) { continue }
-            out.append(i..<(i + needle.count))
-        }
-        return out
-    }
 
     /// Every byte value at every position of a block: the SSE2 and the portable classification
     /// agree with the definition.
@@ -149,4 +134,22 @@ final class PrefilterScanTests: XCTestCase {
         }
         return runs
     }
+}
+
+/// The hits of a `lit:`, `ilit:`, `word:` or `iword:` spec, by trying every start (what the
+/// prefilter's literal scan must find, for the tests that compare them).
+func naiveLiteralHits(_ spec: String, in text: [UInt8]) -> [Range<Int>] {
+    let parts = spec.split(separator: ":", maxSplits: 1)
+    let kind = parts[0], needle = Array(parts[1].utf8)
+    let caseless = kind.hasPrefix("i"), wordStart = kind.hasSuffix("word")
+    func fold(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
+    var out: [Range<Int>] = []
+    guard needle.count <= text.count else { return out }
+    for i in 0...(text.count - needle.count) {
+        let same = (0..<needle.count).allSatisfy { k in caseless ? fold(text[i + k]) == fold(needle[k]) : text[i + k] == needle[k] }
+        if !same { continue }
+        if wordStart, i > 0, Trigger.isWordByte(text[i - 1]) { continue }
+        out.append(i..<(i + needle.count))
+    }
+    return out
 }
