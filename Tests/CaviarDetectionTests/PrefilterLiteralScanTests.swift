@@ -38,14 +38,7 @@ final class PrefilterLiteralScanTests: XCTestCase {
             }
             let lo = Int.random(in: 0...text.count, using: &rng)
             let hi = Bool.random(using: &rng) ? text.count : Int.random(in: lo...text.count, using: &rng)
-            text.withUnsafeBufferPointer { buf in
-                let hits = prefilter.scan(buf, region: lo..<hi)
-                for (t, spec) in zip(triggers, specList) {
-                    guard let li = prefilter.index(of: t) else { return XCTFail("\(spec) not indexed") }
-                    let expected = naiveLiteralHits(spec, in: text).filter { $0.lowerBound >= lo && $0.lowerBound < hi }
-                    XCTAssertEqual(hits.literal[li], expected, "\(spec) in \(lo)..<\(hi) of \(text)")
-                }
-            }
+            assertLiteralHits(prefilter, triggers, specList, in: text, region: lo..<hi)
         }
     }
 
@@ -58,14 +51,7 @@ final class PrefilterLiteralScanTests: XCTestCase {
         for text in [Array(repeating: UInt8(97), count: 40), Array(String(repeating: "ab", count: 20).utf8),
                      Array(String(repeating: "aB", count: 21).utf8)] {
             for lo in 0..<min(12, text.count) {
-                text.withUnsafeBufferPointer { buf in
-                    let hits = prefilter.scan(buf, region: lo..<text.count)
-                    for (t, spec) in zip(triggers, specs) {
-                        guard let li = prefilter.index(of: t) else { return XCTFail("\(spec) not indexed") }
-                        let expected = naiveLiteralHits(spec, in: text).filter { $0.lowerBound >= lo }
-                        XCTAssertEqual(hits.literal[li], expected, "\(spec) from \(lo)")
-                    }
-                }
+                assertLiteralHits(prefilter, triggers, specs, in: text, region: lo..<text.count)
             }
         }
     }

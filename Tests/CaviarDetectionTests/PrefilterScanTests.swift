@@ -24,14 +24,7 @@ final class PrefilterScanTests: XCTestCase {
             }
             let lo = Int.random(in: 0...text.count, using: &rng)
             let hi = Int.random(in: lo...text.count, using: &rng)
-            text.withUnsafeBufferPointer { buf in
-                let hits = prefilter.scan(buf, region: lo..<hi)
-                for (t, spec) in zip(triggers, specs) {
-                    guard let li = prefilter.index(of: t) else { return XCTFail("\(spec) not indexed") }
-                    let expected = naiveLiteralHits(spec, in: text).filter { $0.lowerBound >= lo && $0.lowerBound < hi }
-                    XCTAssertEqual(hits.literal[li], expected, "\(spec) in \(lo)..<\(hi) of \(String(decoding: text, as: UTF8.self))")
-                }
-            }
+            assertLiteralHits(prefilter, triggers, specs, in: text, region: lo..<hi)
         }
     }
 
@@ -152,4 +145,17 @@ func naiveLiteralHits(_ spec: String, in text: [UInt8]) -> [Range<Int>] {
         out.append(i..<(i + needle.count))
     }
     return out
+}
+
+/// The prefilter's literal hits in `region` of `text`, for each trigger, are the naive search's.
+func assertLiteralHits(_ prefilter: Prefilter, _ triggers: [Trigger], _ specs: [String], in text: [UInt8], region: Range<Int>,
+                       file: StaticString = #filePath, line: UInt = #line) {
+    text.withUnsafeBufferPointer { buf in
+        let hits = prefilter.scan(buf, region: region)
+        for (t, spec) in zip(triggers, specs) {
+            guard let li = prefilter.index(of: t) else { return XCTFail("\(spec) not indexed", file: file, line: line) }
+            let expected = naiveLiteralHits(spec, in: text).filter { region.contains($0.lowerBound) }
+            XCTAssertEqual(hits.literal[li], expected, "\(spec) in \(region) of \(text)", file: file, line: line)
+        }
+    }
 }
