@@ -322,6 +322,9 @@ public final class DetectionEngine {
     /// tested after the run's count and stretches, which turn away most runs more cheaply).
     func triggerHits(_ t: Prefilter.Plan, _ hits: Prefilter.Hits, _ buf: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var cache = [[Int32]?](repeating: nil, count: Self.runCacheSlots)
+        // These hits are not the scan's: the shapes and verdicts remembered for its runs do not apply.
+        runShape.removeAll(keepingCapacity: true)
+        defer { runShape.removeAll(keepingCapacity: true) }
         return triggerHits(t, hits, buf, conditions: [], runCache: &cache)
     }
 
