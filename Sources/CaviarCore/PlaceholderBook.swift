@@ -29,7 +29,7 @@ extension PlaceholderBook {
 /// run knows.
 public final class InMemoryPlaceholderBook: PlaceholderBook {
     /// A fingerprint; its first word, already a keyed hash, places it in the table.
-    struct Fingerprint: Hashable {
+    struct Fingerprint {
         let a: UInt64
         let b: UInt64
     }

@@ -383,7 +383,7 @@ public final class DetectionEngine {
                             if let slot {
                                 admitted = admits(segments, slot: slot, run: Int(i), all, lengths)
                             } else {
-                                admitted = segments.admits(stretches: run.stretches, lengths: UnsafeBufferPointer(rebasing: lengths[Int(run.lengths.lowerBound)..<Int(run.lengths.upperBound)]))
+                                admitted = segments.admits(stretches: run.stretches, lengths: Self.stretchLengths(of: run, in: lengths))
                             }
                             if !admitted { continue }
                         }
@@ -409,6 +409,12 @@ public final class DetectionEngine {
         }
     }
 
+    /// The stretch lengths of `run`, in order.
+    @inline(__always)
+    static func stretchLengths(of run: Prefilter.DigitRun, in lengths: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: lengths[Int(run.lengths.lowerBound)..<Int(run.lengths.upperBound)])
+    }
+
     /// `segments.admits` for run `r`, remembered per shape of run for this scan.
     func admits(_ segments: DigitSegments, slot: Int, run r: Int, _ all: UnsafeBufferPointer<Prefilter.DigitRun>,
                 _ lengths: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -430,7 +436,7 @@ public final class DetectionEngine {
         case 2: return false
         default:
             let run = all[r]
-            let yes = segments.admits(stretches: run.stretches, lengths: UnsafeBufferPointer(rebasing: lengths[Int(run.lengths.lowerBound)..<Int(run.lengths.upperBound)]))
+            let yes = segments.admits(stretches: run.stretches, lengths: Self.stretchLengths(of: run, in: lengths))
             verdicts[cell] = yes ? 1 : 2
             return yes
         }
@@ -439,9 +445,8 @@ public final class DetectionEngine {
     /// The number of run `r`'s shape (its stretch lengths in order), given out in order of
     /// first sight within the scan.
     func shape(of r: Int, _ all: UnsafeBufferPointer<Prefilter.DigitRun>, _ lengths: UnsafeBufferPointer<UInt8>) -> Int {
-        let mine = all[r].lengths
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(mine.count)
-        for k in Int(mine.lowerBound)..<Int(mine.upperBound) { h = (h ^ UInt64(lengths[k])) &* 0x100_0000_01B3 }
+        let mine = Self.stretchLengths(of: all[r], in: lengths)
+        let h = FNV1a.hash(UnsafeRawBufferPointer(mine))
         let mask = shapeTable.count - 1
         var i = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
         while true {
@@ -451,11 +456,7 @@ public final class DetectionEngine {
                 shapeRuns.append(Int32(r))
                 return shapeRuns.count - 1
             }
-            let theirs = all[Int(shapeRuns[s])].lengths
-            if theirs.count == mine.count
-                && (0..<mine.count).allSatisfy({ lengths[Int(theirs.lowerBound) + $0] == lengths[Int(mine.lowerBound) + $0] }) {
-                return s
-            }
+            if Self.stretchLengths(of: all[Int(shapeRuns[s])], in: lengths).elementsEqual(mine) { return s }
             i = (i + 1) & mask
         }
     }

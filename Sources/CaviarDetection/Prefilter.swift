@@ -250,21 +250,13 @@ final class Prefilter {
 
     @inline(__always) static func fold(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
 
-    /// `fold` of each byte of eight, as `fold(word:)` for four.
+    /// `fold` of each byte of eight (little-endian), without a table: bit 7 of `low + 0x3F` is
+    /// set where a 7-bit byte is at least `A`, of `low + 0x25` where it is above `Z` (no byte
+    /// carries into the next), and bytes of 0x80 or more are left alone.
     @inline(__always) static func fold(word w: UInt64) -> UInt64 {
         let high: UInt64 = 0x8080_8080_8080_8080
         let low = w & 0x7F7F_7F7F_7F7F_7F7F
         let upper = (low &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(low &+ 0x2525_2525_2525_2525) & ~w & high
-        return w | upper >> 2
-    }
-
-    /// `fold` of each byte of four (little-endian), without a table: bit 7 of `low + 0x3F` is set
-    /// where a 7-bit byte is at least `A`, of `low + 0x25` where it is above `Z` (no byte carries
-    /// into the next), and bytes of 0x80 or more are left alone.
-    @inline(__always) static func fold(word w: UInt32) -> UInt32 {
-        let high: UInt32 = 0x8080_8080
-        let low = w & 0x7F7F_7F7F
-        let upper = (low &+ 0x3F3F_3F3F) & ~(low &+ 0x2525_2525) & ~w & high
         return w | upper >> 2
     }
 
